@@ -1,0 +1,1 @@
+"""Report files → validation → the warehouse; `python -m etl --help` lists the commands."""

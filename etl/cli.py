@@ -1,0 +1,63 @@
+"""The `python -m etl` command line. Exit status: 0 done, 1 refused or failed, 2 usage error."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import i18n
+from etl import demo
+from settings import SettingsError, load_settings
+from warehouse import writer
+from warehouse.connection import WarehouseUnavailable
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+def _demo(arguments: argparse.Namespace) -> int:
+    path = Path(arguments.db)
+    if arguments.if_missing and path.exists():
+        print(i18n.t("cli.demo.exists", arguments.lang, path=path))
+        return EXIT_OK
+    writer.prepare(path)
+    tables = demo.generate(seed=arguments.seed)
+    writer.replace_communes(path, tables)
+    print(i18n.t(
+        "cli.demo.created", arguments.lang, commune=demo.COMMUNE_NAME, path=path,
+        villages=len(tables["villages"]), members=len(tables["members"]), reports=len(tables["reports"]),
+    ))
+    return EXIT_OK
+
+
+def build_parser(default_db: Path) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="Chuyển đổi số cộng đồng: nạp dữ liệu.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, run: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--db", default=str(default_db), help="warehouse file (default: %(default)s)")
+        sub.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE)
+        sub.set_defaults(run=run)
+        return sub
+
+    demo_command = command("demo", _demo, "create or recreate the demo commune (Gia Lộc, invented data)")
+    demo_command.add_argument("--if-missing", action="store_true", help="do nothing when the warehouse exists")
+    demo_command.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(i18n.t("error.settings", reason=error), file=sys.stderr)
+        return EXIT_USAGE
+    arguments = build_parser(settings.warehouse_path).parse_args(argv)
+    try:
+        return arguments.run(arguments)
+    except WarehouseUnavailable as error:
+        print(i18n.t("error.warehouse_unavailable", arguments.lang, path=error.path, reason=error.reason),
+              file=sys.stderr)
+        return EXIT_REFUSED

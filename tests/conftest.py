@@ -1,0 +1,31 @@
+from pathlib import Path
+
+import pytest
+
+from tests import tiny_commune
+from warehouse import connection, writer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _fresh_connections():
+    """Each test opens its own warehouse files; close them afterwards so none leaks into the next test."""
+    yield
+    connection.close_all()
+    writer.forget_prepared()
+
+
+@pytest.fixture
+def warehouse_path(tmp_path: Path) -> Path:
+    """An empty, fully migrated warehouse."""
+    path = tmp_path / "warehouse.duckdb"
+    writer.prepare(path)
+    return path
+
+
+@pytest.fixture
+def tiny_warehouse(warehouse_path: Path) -> Path:
+    """The hand-made commune of tests/tiny_commune.py, loaded."""
+    writer.replace_communes(warehouse_path, tiny_commune.tables())
+    return warehouse_path

@@ -1,0 +1,50 @@
+import duckdb
+import pytest
+
+from warehouse import writer
+from warehouse.connection import shared_connection
+
+OLDER_VERSIONS = range(1, writer.latest_version())
+
+
+def test_new_warehouse_is_at_the_latest_version(warehouse_path):
+    assert writer.schema_version(warehouse_path) == writer.latest_version()
+
+
+@pytest.mark.parametrize("older", OLDER_VERSIONS)
+def test_opening_an_older_warehouse_upgrades_it_and_keeps_its_rows(tmp_path, older):
+    path = tmp_path / "old.duckdb"
+    assert writer.upgrade(path, up_to=older) == older
+    with writer.transaction(path) as cursor:
+        cursor.execute("INSERT INTO communes (code, name, province) VALUES ('12345', 'Xã Cũ', 'Tỉnh Cũ')")
+        cursor.execute("INSERT INTO villages VALUES ('12345-01', '12345', 'Thôn Cũ', 321, 1000)")
+        cursor.execute("INSERT INTO reports VALUES ('12345-01', '2025-10', DATE '2025-10-09', 'ghi chú', NULL)")
+        cursor.execute("INSERT INTO report_values VALUES ('12345-01', '2025-10', 'ho_da_huong_dan', 123)")
+
+    writer.forget_prepared(path)
+    writer.prepare(path)
+
+    cursor = shared_connection(path).cursor()
+    assert writer.schema_version(path) == writer.latest_version()
+    assert cursor.execute("SELECT households FROM villages WHERE code = '12345-01'").fetchone() == (321,)
+    assert cursor.execute("SELECT value FROM report_values").fetchall() == [(123,)]
+    assert cursor.execute("SELECT note FROM reports").fetchall() == [("ghi chú",)]
+    assert cursor.execute("SELECT count(*) FROM indicators").fetchone()[0] > 0
+
+
+def test_a_warehouse_from_a_newer_program_is_refused(warehouse_path):
+    with writer.transaction(warehouse_path) as cursor:
+        cursor.execute("INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future')")
+    with pytest.raises(writer.WarehouseNewerThanProgram):
+        writer.upgrade(warehouse_path)
+
+
+def test_a_failing_load_changes_nothing(tiny_warehouse):
+    from tests import tiny_commune
+
+    broken = tiny_commune.tables()
+    broken["report_values"].loc[0, "value"] = -1  # violates the CHECK constraint
+    with pytest.raises(duckdb.ConstraintException):
+        writer.replace_communes(tiny_warehouse, broken)
+    count = shared_connection(tiny_warehouse).cursor().execute("SELECT count(*) FROM report_values").fetchone()[0]
+    assert count == len(tiny_commune.tables()["report_values"])

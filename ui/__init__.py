@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by the entry file and the pages: language, filters, charts, banners."""

@@ -1,0 +1,88 @@
+"""Plotly figures in the chosen language, with Vietnamese number separators and the target line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+import i18n
+
+NOT_REPORTED_COLOUR = "#bdbdbd"
+
+
+@dataclass(frozen=True)
+class CoverageClass:
+    key: str
+    low: float
+    high: float
+    colour: str
+
+
+# Red → amber → green with distinct lightness between neighbours, so the classes stay apart for colour-blind readers.
+COVERAGE_CLASSES = (
+    CoverageClass("below_half", 0.0, 0.5, "#b2182b"),
+    CoverageClass("below_target", 0.5, 0.8, "#fdb863"),
+    CoverageClass("on_target", 0.8, 1.0, "#5aae61"),
+    CoverageClass("complete", 1.0, float("inf"), "#00441b"),
+)
+
+
+def coverage_class(share: float | None) -> CoverageClass | None:
+    """The class of a coverage share; None when there is no value (not reported)."""
+    if share is None or pd.isna(share):
+        return None
+    return next(item for item in COVERAGE_CLASSES if share < item.high)
+
+
+def separators(language: str) -> str:
+    """Plotly's decimal and thousands separators: `72,5%` and `1.234` in Vietnamese."""
+    return ",." if language == "vi" else ".,"
+
+
+def coverage_bar_chart(
+    villages: pd.DataFrame, target_share: float, title: str, language: str
+) -> go.Figure:
+    """Villages ranked by coverage (columns village_name, value, households, coverage), the target as a line."""
+    ranked = villages.sort_values("coverage", ascending=True, na_position="first")
+    figure = go.Figure()
+    for item in (None, *COVERAGE_CLASSES):
+        if item is None:
+            rows = ranked[ranked["coverage"].isna()]
+            name, colour = i18n.t("coverage.not_reported", language), NOT_REPORTED_COLOUR
+        else:
+            rows = ranked[(ranked["coverage"] >= item.low) & (ranked["coverage"] < item.high)]
+            name, colour = i18n.t(f"coverage.class.{item.key}", language), item.colour
+        if rows.empty:
+            continue
+        figure.add_bar(
+            x=rows["coverage"].fillna(0).tolist(), y=rows["village_name"].tolist(), orientation="h", name=name,
+            marker_color=colour,
+            customdata=list(zip(
+                [i18n.number(value, language) for value in rows["value"].astype(object)],
+                [i18n.number(value, language) for value in rows["households"]],
+                [i18n.percent(share, language) if pd.notna(share) else name for share in rows["coverage"]],
+                strict=True,
+            )),
+            hovertemplate=(
+                "<b>%{y}</b><br>"
+                + i18n.t("coverage.axis", language) + ": %{customdata[2]}<br>"
+                + i18n.t("coverage.value", language) + ": %{customdata[0]}<br>"
+                + i18n.t("coverage.households", language) + ": %{customdata[1]}<extra></extra>"
+            ),
+        )
+    figure.add_vline(
+        x=target_share, line_dash="dash", line_color="#333333",
+        annotation_text=i18n.t("target.label", language, share=i18n.percent(target_share, language, 0)),
+        annotation_position="top",
+    )
+    figure.update_layout(
+        title=title, separators=separators(language), barmode="overlay",
+        height=max(360, 22 * len(ranked) + 120), margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        xaxis={"title": i18n.t("coverage.axis", language), "tickformat": ".0%", "rangemode": "tozero"},
+        yaxis={"title": i18n.t("village.label", language), "categoryorder": "array",
+               "categoryarray": ranked["village_name"].tolist()},
+        legend={"orientation": "h", "y": -0.08},
+    )
+    return figure

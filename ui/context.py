@@ -1,0 +1,105 @@
+"""What every page needs: the language, the warehouse connection and the shared filters, kept in the URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import streamlit as st
+
+import i18n
+from settings import Settings, load_settings
+from warehouse import queries, writer
+from warehouse.periods import is_month, quarter_of, quarters_of
+
+FILTERS_KEY = "filters"
+
+
+@dataclass(frozen=True)
+class Filters:
+    commune: str
+    commune_name: str
+    is_demo: bool
+    period: str | None  # None while the commune has no report
+
+
+def language() -> str:
+    return st.session_state.get("language", i18n.DEFAULT_LANGUAGE)
+
+
+def tr(key: str, **values: object) -> str:
+    """The translation of `key` in the chosen language."""
+    return i18n.t(key, language(), **values)
+
+
+def settings() -> Settings:
+    return load_settings()
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The warehouse, upgraded and with the current catalogue (once per process)."""
+    return writer.prepare(settings().warehouse_path)
+
+
+def _url_backed(key: str, options: list[str], default: str) -> None:
+    """Start the widget `key` from the URL's value, if valid; the URL then follows the widget."""
+    if key not in st.session_state or st.session_state[key] not in options:
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in options else default
+
+
+def _remember_in_url(key: str) -> None:
+    """Keep the chosen value in the URL, so that a copied link reopens the same view."""
+    st.query_params[key] = st.session_state[key]
+
+
+def choose_language() -> str:
+    """The language switch (Vietnamese first)."""
+    options = list(i18n.LANGUAGES)
+    _url_backed("language", options, i18n.DEFAULT_LANGUAGE)
+    st.sidebar.segmented_control(
+        i18n.t("sidebar.language"), options, key="language", required=True,
+        format_func=lambda code: i18n.t(f"language.{code}"),
+    )
+    _remember_in_url("language")
+    return language()
+
+
+def period_options(months: list[str]) -> list[str]:
+    """Each quarter followed by its months, newest first."""
+    options = []
+    for quarter in reversed(quarters_of(months)):
+        options.append(quarter)
+        options += sorted((month for month in months if quarter_of(month) == quarter), reverse=True)
+    return options
+
+
+def choose_filters(con: duckdb.DuckDBPyConnection) -> Filters | None:
+    """The commune (when there are several) and period selectors; None when the warehouse has no commune."""
+    communes = queries.communes(con)
+    if communes.empty:
+        return None
+    codes = communes["code"].tolist()
+    _url_backed("commune", codes, codes[0])
+    if len(codes) > 1:
+        names = dict(zip(communes["code"], communes["name"], strict=True))
+        st.sidebar.selectbox(tr("sidebar.commune"), codes, key="commune", format_func=names.get)
+    _remember_in_url("commune")
+    commune = communes.set_index("code").loc[st.session_state["commune"]]
+    periods = period_options(queries.reported_months(con, st.session_state["commune"]))
+    period = None
+    if periods:
+        default = next(option for option in periods if is_month(option))
+        _url_backed("period", periods, default)
+        st.sidebar.selectbox(tr("sidebar.period"), periods, key="period",
+                             format_func=lambda option: i18n.period_label(option, language()))
+        _remember_in_url("period")
+        period = st.session_state["period"]
+    filters = Filters(st.session_state["commune"], commune["name"], bool(commune["is_demo"]), period)
+    st.session_state[FILTERS_KEY] = filters
+    return filters
+
+
+def filters() -> Filters:
+    """The filters chosen in the sidebar by the entry file."""
+    return st.session_state[FILTERS_KEY]

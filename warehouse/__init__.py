@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema migrations, the one writer, and the read queries."""

@@ -1,0 +1,238 @@
+"""Read queries, one per question a page asks; each takes the shared connection and returns data.
+
+Definitions (DESIGN.md): coverage of a household indicator = value / households of the village; a domain's
+coverage = the mean of its indicators' coverage; a village meets the target when `ho_da_huong_dan` reaches
+the indicator's target share (80%). For a quarter, a household indicator takes the village's latest month
+reported in the quarter and a monthly count is summed over the quarter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from warehouse.codes import (
+    CORE_AFFILIATION,
+    DIGITAL_DOMAINS,
+    HEADLINE_INDICATOR,
+    LATE,
+    MISSING,
+    NOT_DUE,
+    ON_TIME,
+)
+from warehouse.periods import is_month, last_month, months_in, quarter_deadline, quarter_of
+
+# The villages of one commune, and each indicator's value for the period per village.
+_PERIOD_VALUES = """
+WITH village AS (
+    SELECT code AS village_code, name AS village_name, households
+    FROM villages WHERE commune_code = $commune
+),
+period_value AS (
+    SELECT rv.village_code, rv.indicator_code,
+           CASE WHEN any_value(i.kind) = 'cumulative' THEN arg_max(rv.value, rv.period)
+                ELSE sum(rv.value) END AS value
+    FROM report_values rv
+    JOIN indicators i ON i.code = rv.indicator_code
+    WHERE rv.village_code IN (SELECT village_code FROM village)
+      AND rv.period IN (SELECT unnest($months))
+    GROUP BY rv.village_code, rv.indicator_code
+),
+reported AS (
+    SELECT DISTINCT village_code FROM reports
+    WHERE village_code IN (SELECT village_code FROM village) AND period IN (SELECT unnest($months))
+)
+"""
+
+
+@dataclass(frozen=True)
+class CommuneSummary:
+    villages: int
+    households: int
+    teams: int
+    members: int
+    villages_reported: int
+    households_guided: int
+    villages_meeting_target: int
+    target_share: float
+    quarter: str
+    reports_on_time: int
+    reports_due: int
+
+    @property
+    def guided_share(self) -> float | None:
+        return self.households_guided / self.households if self.households else None
+
+
+def _read(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
+    return con.cursor().execute(sql, parameters or {}).df()
+
+
+def communes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Communes in the warehouse, by name."""
+    return _read(con, "SELECT code, name, province, is_demo FROM communes ORDER BY name, code")
+
+
+def indicator_catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The indicator catalogue in its file's order."""
+    return _read(con, "SELECT * FROM indicators ORDER BY sort_order")
+
+
+def reported_months(con: duckdb.DuckDBPyConnection, commune: str) -> list[str]:
+    """Months for which at least one village of the commune has reported, oldest first."""
+    frame = _read(
+        con,
+        "SELECT DISTINCT r.period FROM reports r JOIN villages v ON v.code = r.village_code "
+        "WHERE v.commune_code = $commune ORDER BY r.period",
+        {"commune": commune},
+    )
+    return frame["period"].tolist()
+
+
+def coverage_by_village(
+    con: duckdb.DuckDBPyConnection, commune: str, period: str, indicator: str = HEADLINE_INDICATOR
+) -> pd.DataFrame:
+    """Every village of the commune with the indicator's value and coverage for the period, best first.
+
+    Villages that did not report have no value and `reported` false.
+    """
+    sql = _PERIOD_VALUES + """
+    SELECT v.village_code, v.village_name, v.households, pv.value,
+           pv.value / v.households AS coverage,
+           coalesce(pv.value / v.households >= i.target_share, false) AS meets_target,
+           v.village_code IN (SELECT village_code FROM reported) AS reported
+    FROM village v
+    CROSS JOIN (SELECT target_share FROM indicators WHERE code = $indicator) i
+    LEFT JOIN period_value pv ON pv.village_code = v.village_code AND pv.indicator_code = $indicator
+    ORDER BY coverage DESC NULLS LAST, v.village_name
+    """
+    frame = _read(con, sql, {"commune": commune, "months": months_in(period), "indicator": indicator})
+    frame["value"] = frame["value"].astype("Int64")
+    return frame
+
+
+def domain_coverage_by_village(con: duckdb.DuckDBPyConnection, commune: str, period: str) -> pd.DataFrame:
+    """Each reporting village's coverage per digital domain: the mean of the domain's indicators' coverage."""
+    sql = _PERIOD_VALUES + """
+    SELECT v.village_code, v.village_name, i.domain,
+           avg(pv.value / v.households) AS coverage, count(*) AS indicators
+    FROM period_value pv
+    JOIN village v USING (village_code)
+    JOIN indicators i ON i.code = pv.indicator_code
+    WHERE i.kind = 'cumulative' AND i.domain IN (SELECT unnest($domains))
+    GROUP BY ALL
+    ORDER BY v.village_name, i.domain
+    """
+    return _read(con, sql, {"commune": commune, "months": months_in(period), "domains": list(DIGITAL_DOMAINS)})
+
+
+def domain_coverage_of_commune(con: duckdb.DuckDBPyConnection, commune: str, period: str) -> pd.DataFrame:
+    """Commune coverage per digital domain: the mean over its indicators of their households / all households."""
+    sql = _PERIOD_VALUES + """
+    , indicator_coverage AS (
+        SELECT i.domain, i.code,
+               coalesce(sum(pv.value), 0) / (SELECT sum(households) FROM village) AS coverage
+        FROM indicators i
+        LEFT JOIN period_value pv ON pv.indicator_code = i.code
+        WHERE i.kind = 'cumulative' AND i.domain IN (SELECT unnest($domains))
+        GROUP BY i.domain, i.code
+    )
+    SELECT domain, avg(coverage) AS coverage, count(*) AS indicators
+    FROM indicator_coverage GROUP BY domain
+    """
+    frame = _read(con, sql, {"commune": commune, "months": months_in(period), "domains": list(DIGITAL_DOMAINS)})
+    order = {domain: position for position, domain in enumerate(DIGITAL_DOMAINS)}
+    return frame.sort_values("domain", key=lambda column: column.map(order)).reset_index(drop=True)
+
+
+def team_sizes(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+    """Each village's team with its number of members and whether a Youth Union member is on it."""
+    sql = """
+    SELECT v.code AS village_code, v.name AS village_name, t.code AS team_code,
+           count(m.code) AS members,
+           coalesce(bool_or(m.affiliation = $core), false) AS has_core_member
+    FROM villages v
+    LEFT JOIN teams t ON t.village_code = v.code
+    LEFT JOIN members m ON m.team_code = t.code
+    WHERE v.commune_code = $commune
+    GROUP BY ALL
+    ORDER BY v.name
+    """
+    return _read(con, sql, {"commune": commune, "core": CORE_AFFILIATION})
+
+
+def report_timeliness(
+    con: duckdb.DuckDBPyConnection, commune: str, quarter: str, deadline_day: int, today: date
+) -> pd.DataFrame:
+    """Each village's quarterly report (its report for the quarter's last month) against the deadline."""
+    deadline = quarter_deadline(quarter, deadline_day)
+    sql = """
+    SELECT v.code AS village_code, v.name AS village_name, r.reported_on
+    FROM villages v
+    LEFT JOIN reports r ON r.village_code = v.code AND r.period = $month
+    WHERE v.commune_code = $commune
+    ORDER BY v.name
+    """
+    frame = _read(con, sql, {"commune": commune, "month": last_month(quarter)})
+    frame["deadline"] = deadline
+    frame["status"] = [_timeliness(reported_on, deadline, today) for reported_on in frame["reported_on"]]
+    return frame
+
+
+def _timeliness(reported_on: object, deadline: date, today: date) -> str:
+    if pd.isna(reported_on):
+        return NOT_DUE if today <= deadline else MISSING
+    return ON_TIME if pd.Timestamp(reported_on).date() <= deadline else LATE
+
+
+def commune_summary(
+    con: duckdb.DuckDBPyConnection, commune: str, period: str, deadline_day: int, today: date
+) -> CommuneSummary:
+    """The overview's headline numbers for one commune and period."""
+    coverage = coverage_by_village(con, commune, period)
+    registry = _read(
+        con,
+        """
+        SELECT (SELECT count(*) FROM teams t JOIN villages v ON v.code = t.village_code
+                WHERE v.commune_code = $commune) AS teams,
+               (SELECT count(*) FROM members m JOIN teams t ON t.code = m.team_code
+                JOIN villages v ON v.code = t.village_code WHERE v.commune_code = $commune) AS members,
+               (SELECT target_share FROM indicators WHERE code = $headline) AS target_share
+        """,
+        {"commune": commune, "headline": HEADLINE_INDICATOR},
+    ).iloc[0]
+    quarter = quarter_of(period) if is_month(period) else period
+    timeliness = report_timeliness(con, commune, quarter, deadline_day, today)
+    return CommuneSummary(
+        villages=len(coverage),
+        households=int(coverage["households"].sum()),
+        teams=int(registry["teams"]),
+        members=int(registry["members"]),
+        villages_reported=int(coverage["reported"].sum()),
+        households_guided=int(coverage["value"].sum()),
+        villages_meeting_target=int(coverage["meets_target"].sum()),
+        target_share=float(registry["target_share"]),
+        quarter=quarter,
+        reports_on_time=int((timeliness["status"] == ON_TIME).sum()),
+        reports_due=int(timeliness["status"].isin([ON_TIME, LATE, MISSING]).sum()),
+    )
+
+
+def alerts(
+    con: duckdb.DuckDBPyConnection, commune: str, period: str, full_team_size: int, low_share: float = 0.5
+) -> pd.DataFrame:
+    """Villages needing attention: coverage under `low_share`, no report for the period, an incomplete team,
+    or a team without its Youth Union core. Columns: kind, village_code, village_name, value."""
+    coverage = coverage_by_village(con, commune, period)
+    teams = team_sizes(con, commune)
+    parts = [
+        coverage.loc[coverage["coverage"] < low_share].assign(kind="low_coverage", value=lambda f: f["coverage"]),
+        coverage.loc[~coverage["reported"]].assign(kind="no_report", value=None),
+        teams.loc[teams["members"] < full_team_size].assign(kind="small_team", value=lambda f: f["members"]),
+        teams.loc[(teams["members"] > 0) & ~teams["has_core_member"]].assign(kind="no_core_member", value=None),
+    ]
+    columns = ["kind", "village_code", "village_name", "value"]
+    return pd.concat([part[columns].astype({"value": "object"}) for part in parts], ignore_index=True)

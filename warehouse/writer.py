@@ -1,0 +1,192 @@
+"""The one module that writes to the warehouse: migrations, the catalogue, and data loads, each one transaction."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from settings import DEFAULT_CATALOGUE
+from warehouse.connection import shared_connection
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+CATALOGUE_COLUMNS = [
+    "code", "domain", "kind", "target_share", "name_vi", "name_en",
+    "short_vi", "short_en", "unit_vi", "unit_en",
+]
+# Tables of one commune's data, in the order they are loaded.
+COMMUNE_TABLES = [
+    "communes", "villages", "teams", "members", "reports", "report_values",
+    "training_sessions", "training_attendance",
+]
+
+_prepared: set[Path] = set()
+_prepare_lock = threading.Lock()
+
+
+class WarehouseNewerThanProgram(RuntimeError):
+    """The database was written by a newer version of this program."""
+
+
+class CatalogueError(ValueError):
+    """The indicator catalogue file is unusable; the message says which row and why."""
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """The numbered migrations shipped with the program, oldest first."""
+    found = []
+    for path in MIGRATIONS_DIR.glob("*.sql"):
+        match = MIGRATION_NAME.match(path.name)
+        if match is None:
+            raise RuntimeError(f"migration file name must look like 0001_name.sql: {path.name}")
+        found.append((int(match.group(1)), path))
+    return sorted(found)
+
+
+def latest_version() -> int:
+    return migrations()[-1][0]
+
+
+def schema_version(path: Path | str) -> int:
+    """The highest migration applied to the warehouse (0 for a new file)."""
+    cursor = shared_connection(path).cursor()
+    exists = cursor.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return cursor.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+
+
+@contextmanager
+def transaction(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor inside one transaction: committed when the block ends, rolled back if it raises."""
+    cursor = shared_connection(path).cursor()
+    cursor.execute("BEGIN TRANSACTION")
+    try:
+        yield cursor
+    except BaseException:
+        cursor.execute("ROLLBACK")
+        raise
+    cursor.execute("COMMIT")
+
+
+def upgrade(path: Path | str, up_to: int | None = None) -> int:
+    """Apply the migrations the warehouse lacks (up to `up_to`), each in its own transaction; return the version."""
+    version = schema_version(path)
+    if version > latest_version():
+        raise WarehouseNewerThanProgram(
+            f"{path} has schema version {version}; this program knows up to {latest_version()}."
+        )
+    with transaction(path) as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+            " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+        )
+    for number, migration in migrations():
+        if number <= version or (up_to is not None and number > up_to):
+            continue
+        with transaction(path) as cursor:
+            cursor.execute(migration.read_text(encoding="utf-8"))
+            cursor.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, migration.stem])
+        version = number
+    return version
+
+
+def read_catalogue(catalogue_path: Path | str = DEFAULT_CATALOGUE) -> pd.DataFrame:
+    """The indicator catalogue file, checked: unique codes, a known kind, a target share for household indicators."""
+    catalogue = pd.read_csv(catalogue_path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [column for column in CATALOGUE_COLUMNS if column not in catalogue.columns]
+    if missing:
+        raise CatalogueError(f"{catalogue_path}: missing columns {', '.join(missing)}")
+    catalogue = catalogue[CATALOGUE_COLUMNS].apply(lambda column: column.str.strip())
+    for row_number, row in enumerate(catalogue.itertuples(index=False), start=2):
+        if row.kind not in ("cumulative", "monthly"):
+            raise CatalogueError(f"{catalogue_path} row {row_number}: kind must be cumulative or monthly")
+        if row.kind == "cumulative" and not row.target_share:
+            raise CatalogueError(f"{catalogue_path} row {row_number}: a household indicator needs a target share")
+    duplicated = catalogue["code"][catalogue["code"].duplicated()].tolist()
+    if duplicated:
+        raise CatalogueError(f"{catalogue_path}: indicator codes repeated: {', '.join(duplicated)}")
+    catalogue["target_share"] = pd.to_numeric(catalogue["target_share"].replace("", None))
+    catalogue["sort_order"] = range(1, len(catalogue) + 1)
+    return catalogue
+
+
+def sync_catalogue(path: Path | str, catalogue: pd.DataFrame) -> bool:
+    """Make the warehouse's catalogue equal to `catalogue`; return whether anything changed."""
+    columns = [*CATALOGUE_COLUMNS, "sort_order"]
+    stored = shared_connection(path).cursor().execute(
+        f"SELECT {', '.join(columns)} FROM indicators ORDER BY sort_order"
+    ).df()
+    wanted = catalogue[columns].reset_index(drop=True)
+    if stored.astype(str).equals(wanted.astype(str)):
+        return False
+    with transaction(path) as cursor:
+        cursor.execute("DELETE FROM indicators")
+        _insert(cursor, "indicators", wanted)
+    return True
+
+
+def prepare(path: Path | str, catalogue_path: Path | str = DEFAULT_CATALOGUE) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, upgrade its schema and sync the catalogue (once per process); return the connection."""
+    key = Path(path).resolve()
+    with _prepare_lock:
+        if key not in _prepared:
+            upgrade(key)
+            sync_catalogue(key, read_catalogue(catalogue_path))
+            _prepared.add(key)
+    return shared_connection(key)
+
+
+def forget_prepared(path: Path | str | None = None) -> None:
+    """Make the next `prepare` of `path` (of every file, when None) check the file again."""
+    with _prepare_lock:
+        if path is None:
+            _prepared.clear()
+        else:
+            _prepared.discard(Path(path).resolve())
+
+
+def replace_communes(path: Path | str, tables: Mapping[str, pd.DataFrame]) -> None:
+    """Replace everything stored for the communes in `tables['communes']` by the given rows, in one transaction."""
+    unknown = set(tables) - set(COMMUNE_TABLES)
+    if unknown:
+        raise ValueError(f"not commune tables: {sorted(unknown)}")
+    codes = tables["communes"]["code"].tolist()
+    with transaction(path) as cursor:
+        _delete_communes(cursor, codes)
+        for table in COMMUNE_TABLES:
+            if table in tables and len(tables[table]):
+                _insert(cursor, table, tables[table])
+
+
+def _delete_communes(cursor: duckdb.DuckDBPyConnection, codes: list[str]) -> None:
+    villages = "SELECT code FROM villages WHERE commune_code IN (SELECT unnest($codes))"
+    teams = f"SELECT code FROM teams WHERE village_code IN ({villages})"
+    sessions = "SELECT code FROM training_sessions WHERE commune_code IN (SELECT unnest($codes))"
+    statements = [
+        f"DELETE FROM training_attendance WHERE session_code IN ({sessions})",
+        "DELETE FROM training_sessions WHERE commune_code IN (SELECT unnest($codes))",
+        f"DELETE FROM report_values WHERE village_code IN ({villages})",
+        f"DELETE FROM reports WHERE village_code IN ({villages})",
+        f"DELETE FROM members WHERE team_code IN ({teams})",
+        f"DELETE FROM teams WHERE village_code IN ({villages})",
+        "DELETE FROM villages WHERE commune_code IN (SELECT unnest($codes))",
+        "DELETE FROM communes WHERE code IN (SELECT unnest($codes))",
+    ]
+    for statement in statements:
+        cursor.execute(statement, {"codes": codes})
+
+
+def _insert(cursor: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    columns = ", ".join(frame.columns)
+    incoming_rows = frame  # noqa: F841 (read by DuckDB's replacement scan, by name)
+    cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming_rows")
