@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 import i18n
 from settings import Settings, load_settings
@@ -41,6 +43,11 @@ def connection() -> duckdb.DuckDBPyConnection:
     return writer.prepare(settings().warehouse_path)
 
 
+def can_see_personal_data() -> bool:
+    """Whether member names and phone numbers may be shown: staff and admins only (sign-in sets the role)."""
+    return st.session_state.get("role") in ("staff", "admin")
+
+
 def _url_backed(key: str, options: list[str], default: str) -> None:
     """Start the widget `key` from the URL's value, if valid; the URL then follows the widget."""
     if key not in st.session_state or st.session_state[key] not in options:
@@ -51,6 +58,17 @@ def _url_backed(key: str, options: list[str], default: str) -> None:
 def _remember_in_url(key: str) -> None:
     """Keep the chosen value in the URL, so that a copied link reopens the same view."""
     st.query_params[key] = st.session_state[key]
+
+
+def url_selectbox(
+    label: str, options: list[str], key: str, default: str | None = None,
+    format_func: Callable[[str], str] = str, container: DeltaGenerator | None = None,
+) -> str:
+    """A selectbox whose choice lives in the URL under `key`, so that a copied link reopens the same view."""
+    _url_backed(key, options, options[0] if default is None else default)
+    (container or st).selectbox(label, options, key=key, format_func=format_func)
+    _remember_in_url(key)
+    return st.session_state[key]
 
 
 def choose_language() -> str:
@@ -80,21 +98,20 @@ def choose_filters(con: duckdb.DuckDBPyConnection) -> Filters | None:
     if communes.empty:
         return None
     codes = communes["code"].tolist()
-    _url_backed("commune", codes, codes[0])
     if len(codes) > 1:
         names = dict(zip(communes["code"], communes["name"], strict=True))
-        st.sidebar.selectbox(tr("sidebar.commune"), codes, key="commune", format_func=names.get)
-    _remember_in_url("commune")
+        url_selectbox(tr("sidebar.commune"), codes, "commune", format_func=names.get, container=st.sidebar)
+    else:
+        _url_backed("commune", codes, codes[0])
+        _remember_in_url("commune")
     commune = communes.set_index("code").loc[st.session_state["commune"]]
     periods = period_options(queries.reported_months(con, st.session_state["commune"]))
     period = None
     if periods:
-        default = next(option for option in periods if is_month(option))
-        _url_backed("period", periods, default)
-        st.sidebar.selectbox(tr("sidebar.period"), periods, key="period",
-                             format_func=lambda option: i18n.period_label(option, language()))
-        _remember_in_url("period")
-        period = st.session_state["period"]
+        period = url_selectbox(
+            tr("sidebar.period"), periods, "period", default=next(option for option in periods if is_month(option)),
+            format_func=lambda option: i18n.period_label(option, language()), container=st.sidebar,
+        )
     filters = Filters(st.session_state["commune"], commune["name"], bool(commune["is_demo"]), period)
     st.session_state[FILTERS_KEY] = filters
     return filters
