@@ -7,9 +7,10 @@ import streamlit as st
 from settings import SettingsError
 from ui.context import choose_filters, choose_language, connection, tr
 from warehouse.connection import WarehouseUnavailable
+from warehouse.writer import CatalogueError, WarehouseNewerThanProgram
 
-st.set_page_config(page_title="Chuyển đổi số cộng đồng", page_icon=":material/hub:", layout="wide")
 choose_language()
+st.set_page_config(page_title=tr("app.title"), page_icon=":material/hub:", layout="wide")
 st.sidebar.title(tr("app.title"))
 st.sidebar.caption(tr("app.subtitle"))
 
@@ -21,11 +22,11 @@ except SettingsError as error:
 except WarehouseUnavailable as error:
     st.error(tr("error.warehouse_unavailable", path=error.path, reason=error.reason))
     st.stop()
-
-if chosen is None:
-    st.info(tr("empty.no_communes"))
+except (CatalogueError, WarehouseNewerThanProgram) as error:
+    st.error(tr("error.warehouse_unusable", reason=error))
     st.stop()
-if chosen.is_demo:
+
+if chosen is not None and chosen.is_demo:
     st.warning(tr("demo.banner", commune=chosen.commune_name), icon=":material/science:")
 
 navigation = st.navigation([

@@ -61,3 +61,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(i18n.t("error.warehouse_unavailable", arguments.lang, path=error.path, reason=error.reason),
               file=sys.stderr)
         return EXIT_REFUSED
+    except (writer.CatalogueError, writer.WarehouseNewerThanProgram) as error:
+        print(i18n.t("error.warehouse_unusable", arguments.lang, reason=error), file=sys.stderr)
+        return EXIT_REFUSED

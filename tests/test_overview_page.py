@@ -90,3 +90,14 @@ def test_every_overview_string_exists_in_both_languages(language):
     import i18n
 
     assert all(entry[language].strip() for entry in i18n.strings().values())
+
+
+def test_a_warehouse_from_a_newer_program_is_explained_not_crashed(warehouse_path, monkeypatch):
+    from warehouse import writer
+
+    with writer.transaction(warehouse_path) as cursor:
+        cursor.execute("INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future')")
+    writer.forget_prepared()
+    app = open_dashboard(warehouse_path, monkeypatch)
+    assert not app.exception
+    assert "Không dùng được kho dữ liệu" in app.error[0].value

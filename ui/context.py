@@ -96,6 +96,7 @@ def choose_filters(con: duckdb.DuckDBPyConnection) -> Filters | None:
     """The commune (when there are several) and period selectors; None when the warehouse has no commune."""
     communes = queries.communes(con)
     if communes.empty:
+        st.session_state[FILTERS_KEY] = None
         return None
     codes = communes["code"].tolist()
     if len(codes) > 1:
@@ -118,5 +119,9 @@ def choose_filters(con: duckdb.DuckDBPyConnection) -> Filters | None:
 
 
 def filters() -> Filters:
-    """The filters chosen in the sidebar by the entry file."""
-    return st.session_state[FILTERS_KEY]
+    """The filters chosen in the sidebar by the entry file; a page needing a commune stops here if there is none."""
+    chosen = st.session_state.get(FILTERS_KEY)
+    if chosen is None:
+        st.info(tr("empty.no_communes"))
+        st.stop()
+    return chosen
