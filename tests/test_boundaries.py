@@ -1,4 +1,5 @@
 import json
+import re
 import zipfile
 
 import geopandas as gpd
@@ -72,7 +73,9 @@ def test_the_text_output_prints_the_figure_size_before_and_after_simplification(
     assert main(["boundaries", str(HAI_PHONG), "--level", "commune", "--code-field", "code", "--register",
                  "--db", str(demo_warehouse)]) == 0
     printed = capsys.readouterr().out
-    assert "Kích thước JSON của bản đồ: 2.033,2 KB trước khi đơn giản hóa" in printed
+    sizes = re.search(r"Kích thước JSON của bản đồ: ([\d.]+),\d KB trước khi đơn giản hóa, ([\d.]+),\d KB sau", printed)
+    before, after = (int(size.replace(".", "")) for size in sizes.groups())
+    assert before > 2000 and after < 500
     assert "Đã thêm vào danh mục 113 xã mới." in printed
 
 
