@@ -19,6 +19,7 @@ views = ["villages", "city"] if geography.has_commune_boundaries(con) else ["vil
 view = views[0]
 if len(views) > 1:
     view = url_selectbox(tr("maps.view"), views, "map_view", format_func=lambda option: tr(f"maps.view.{option}"))
+tiles = st.toggle(tr("maps.tiles"), key="map_tiles", help=tr("maps.tiles_help"))
 # The city map compares communes, so it needs a period even when the chosen commune has no report yet.
 period = chosen.period or (geography.latest_reported_month(con) if view == "city" else None)
 if period is None:
@@ -41,7 +42,7 @@ def download(table: pd.DataFrame, file_name: str) -> None:
 def show_city() -> None:
     layer = geography.city_map(con, period)
     st.caption(tr("maps.city.caption", period=period_name))
-    event = st.plotly_chart(city_map_figure(layer, lang), on_select="rerun", selection_mode="points",
+    event = st.plotly_chart(city_map_figure(layer, lang, tiles), on_select="rerun", selection_mode="points",
                             key="city_map", width="stretch")
     clicked = clicked_location(event)
     # A selection stays on the chart across reruns: act on a new click only.
@@ -89,7 +90,7 @@ def show_villages() -> None:
     st.caption(tr("maps.caption", period=period_name))
     if measure in DIGITAL_DOMAINS:
         st.caption(tr("maps.domain_caption"))
-    event = st.plotly_chart(village_map_figure(layer, lang), on_select="rerun", selection_mode="points",
+    event = st.plotly_chart(village_map_figure(layer, lang, tiles), on_select="rerun", selection_mode="points",
                             key="village_map", width="stretch")
     all_villages = geography.village_registry(con, chosen.commune)
     without_boundary = all_villages.loc[~all_villages["code"].isin(layer.rows["village_code"]), "name"]

@@ -175,3 +175,21 @@ def test_demo_village_polygons_cover_the_outline_without_gaps_or_overlaps():
     assert shapely.coverage_is_valid(displays), "display simplification must not open slivers"
     assert not villages["geometry"].equals(
         demo_geography.village_boundaries(codes, seed=7)["geometry"]), "another seed gives other villages"
+
+
+def test_a_click_on_the_map_gives_the_code_of_the_clicked_area():
+    from types import SimpleNamespace
+
+    from ui.maps import clicked_location
+
+    clicked = SimpleNamespace(selection={"points": [{"curve_number": 1, "location": "99999-02", "z": 0.45}]})
+    assert clicked_location(clicked) == "99999-02"
+    assert clicked_location(SimpleNamespace(selection={"points": []})) is None
+    assert clicked_location(None) is None
+
+
+def test_the_tile_base_map_is_an_option_and_off_by_default(tiny_with_boundaries, monkeypatch):
+    app = open_map(tiny_with_boundaries, monkeypatch, period="2025-Q4")
+    assert map_figure(app).layout.map.style == "white-bg"
+    app.toggle(key="map_tiles").set_value(True).run()
+    assert map_figure(app).layout.map.style == "open-street-map"

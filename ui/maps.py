@@ -23,6 +23,8 @@ ASSUMED_MAP_WIDTH = 720
 # MapLibre draws the world 512 pixels wide at zoom 0.
 WORLD_PIXELS = 512
 EDGE_COLOUR = "#ffffff"
+# Offline by default: a plain background. The tile base map is an option for users with internet.
+PLAIN_STYLE, TILE_STYLE = "white-bg", "open-street-map"
 
 
 def _bounds(geojson: dict) -> tuple[float, float, float, float]:
@@ -66,9 +68,9 @@ def _trace(geojson: dict, locations: list[str], z: list[float], colour: str, nam
     )
 
 
-def _layout(figure: go.Figure, geojson: dict, legend_title: str, language: str) -> go.Figure:
+def _layout(figure: go.Figure, geojson: dict, legend_title: str, language: str, tiles: bool) -> go.Figure:
     figure.update_layout(
-        map={"style": "white-bg", **fitted_view(geojson)},
+        map={"style": TILE_STYLE if tiles else PLAIN_STYLE, **fitted_view(geojson)},
         separators=separators(language), height=MAP_HEIGHT, margin={"l": 0, "r": 0, "t": 10, "b": 0},
         legend={"title": {"text": legend_title}, "x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.8)"},
         clickmode="event+select",
@@ -76,7 +78,7 @@ def _layout(figure: go.Figure, geojson: dict, legend_title: str, language: str) 
     return figure
 
 
-def village_map_figure(layer: MapLayer, language: str) -> go.Figure:
+def village_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.Figure:
     """The villages coloured by coverage class; grey and *chưa báo cáo* where there is no value."""
     not_reported = i18n.t("coverage.not_reported", language)
     figure = go.Figure()
@@ -97,10 +99,11 @@ def village_map_figure(layer: MapLayer, language: str) -> go.Figure:
         ))
         figure.data[-1].text = rows["village_name"].tolist()
     target = i18n.percent(0.8, language, 0)
-    return _layout(figure, layer.geojson, i18n.t("maps.legend.coverage", language, target=target), language)
+    legend_title = i18n.t("maps.legend.coverage", language, target=target)
+    return _layout(figure, layer.geojson, legend_title, language, tiles)
 
 
-def city_map_figure(layer: MapLayer, language: str) -> go.Figure:
+def city_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.Figure:
     """The communes coloured by the share of their villages meeting the target; grey without data."""
     no_data = i18n.t("maps.city.no_data", language)
     figure = go.Figure()
@@ -119,7 +122,7 @@ def city_map_figure(layer: MapLayer, language: str) -> go.Figure:
             + "%{customdata[1]}<extra></extra>",
         ))
         figure.data[-1].text = rows["commune_name"].tolist()
-    return _layout(figure, layer.geojson, i18n.t("maps.legend.share", language), language)
+    return _layout(figure, layer.geojson, i18n.t("maps.legend.share", language), language, tiles)
 
 
 def clicked_location(event: object) -> str | None:
