@@ -82,7 +82,9 @@ def show_villages() -> None:
                             default=HEADLINE_INDICATOR, format_func=lambda option: measure_name(option, short_names))
     layer = geography.village_map(con, chosen.commune, period, measure)
     if layer.rows.empty:
-        st.info(tr("maps.empty.no_village_boundaries", commune=chosen.commune_name, code=chosen.commune))
+        # A demo warehouse made before the maps existed gets its demo boundaries by recreating the demo.
+        key = "maps.empty.no_demo_boundaries" if chosen.is_demo else "maps.empty.no_village_boundaries"
+        st.info(tr(key, commune=chosen.commune_name, code=chosen.commune))
         return
     if layer.is_demo:
         st.warning(tr("maps.demo_label"), icon=":material/science:")

@@ -193,3 +193,10 @@ def test_the_tile_base_map_is_an_option_and_off_by_default(tiny_with_boundaries,
     assert map_figure(app).layout.map.style == "white-bg"
     app.toggle(key="map_tiles").set_value(True).run()
     assert map_figure(app).layout.map.style == "open-street-map"
+
+
+def test_an_old_demo_warehouse_without_boundaries_says_to_recreate_the_demo(warehouse_path, monkeypatch):
+    writer.replace_communes(warehouse_path, demo.generate())
+    app = open_map(warehouse_path, monkeypatch)
+    assert not app.exception
+    assert "python -m etl demo" in app.info[0].value
