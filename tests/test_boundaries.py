@@ -200,3 +200,27 @@ def test_the_city_layer_lists_communes_with_boundaries_and_their_share_meeting_t
     assert gia_loc["villages"] == 28
     assert gia_loc["share_meeting_target"] == pytest.approx(villages["meets_target"].mean())
     assert layer.rows.set_index("commune_code")["share_meeting_target"].drop(GIA_LOC_CODE).isna().all()
+
+
+def test_a_shapefile_in_metres_without_its_crs_is_refused_with_the_reason(tmp_path):
+    source = gpd.read_file(GIA_LOC).to_crs("EPSG:32648")
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    source.to_file(folder / "gia_loc.shp")
+    zipped = tmp_path / "no_prj.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        for part in folder.iterdir():
+            if part.suffix != ".prj":  # the file that names the CRS
+                archive.write(part, part.name)
+    registry = pd.DataFrame({"code": [GIA_LOC_CODE], "name": ["Xã Gia Lộc"]})
+    result = prepare_boundaries(zipped, "commune", registry, code_field="code")
+    assert result.refused and result.boundaries.empty
+    assert "không ghi hệ tọa độ (CRS)" in result.errors[0].message and "no_prj.zip" in result.errors[0].message
+
+
+def test_a_file_of_another_kind_is_refused_naming_the_formats_accepted(tmp_path):
+    path = tmp_path / "ranh_gioi.csv"
+    path.write_text("code,name\n10999,Gia Lộc\n", encoding="utf-8")
+    result = prepare_boundaries(path, "commune", pd.DataFrame({"code": [], "name": []}), code_field="code")
+    assert result.refused
+    assert result.errors[0].message.startswith("ranh_gioi.csv: không nhận định dạng .csv; cần GeoJSON")
