@@ -113,8 +113,9 @@ def show_villages() -> None:
         cards = st.columns(3)
         cards[0].metric(tr("maps.selected.value"), i18n.number(village["value"], lang), border=True)
         cards[1].metric(tr("maps.selected.households"), i18n.number(village["households"], lang), border=True)
-        cards[2].metric(tr("maps.selected.coverage"), class_name(village["coverage"], "coverage.not_reported")
-                        if pd.isna(village["coverage"]) else i18n.percent(village["coverage"], lang), border=True)
+        share = village["coverage"]
+        coverage = tr("coverage.not_reported") if pd.isna(share) else i18n.percent(share, lang)
+        cards[2].metric(tr("maps.selected.coverage"), coverage, border=True)
 
     st.subheader(tr("maps.table.title"))
     table = pd.DataFrame({
