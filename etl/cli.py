@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import i18n
-from etl import demo
+from etl import boundaries, demo
+from geo import demo as demo_geography
 from settings import SettingsError, load_settings
 from warehouse import writer
 from warehouse.connection import WarehouseUnavailable
@@ -24,10 +25,13 @@ def _demo(arguments: argparse.Namespace) -> int:
     writer.prepare(path)
     tables = demo.generate(seed=arguments.seed)
     writer.replace_communes(path, tables)
+    village_shapes = demo_geography.village_boundaries(tables["villages"]["code"].tolist(), seed=arguments.seed)
+    writer.replace_village_boundaries(path, demo.COMMUNE_CODE, village_shapes, is_demo=True)
     print(i18n.t(
         "cli.demo.created", arguments.lang, commune=demo.COMMUNE_NAME, path=path,
         villages=len(tables["villages"]), members=len(tables["members"]), reports=len(tables["reports"]),
     ))
+    print(i18n.t("maps.cli.demo_boundaries", arguments.lang, count=len(village_shapes)))
     return EXIT_OK
 
 
@@ -45,6 +49,7 @@ def build_parser(default_db: Path) -> argparse.ArgumentParser:
     demo_command = command("demo", _demo, "create or recreate the demo commune (Gia Lộc, invented data)")
     demo_command.add_argument("--if-missing", action="store_true", help="do nothing when the warehouse exists")
     demo_command.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
+    boundaries.add_arguments(command("boundaries", boundaries.run, "import village or commune boundaries"))
     return parser
 
 

@@ -4,7 +4,8 @@ import pytest
 from warehouse import writer
 from warehouse.connection import shared_connection
 
-OLDER_VERSIONS = range(1, writer.latest_version())
+# The shipped migration numbers (a branch may lack numbers assigned to other branches).
+OLDER_VERSIONS = [number for number, _ in writer.migrations()][:-1]
 
 
 def test_new_warehouse_is_at_the_latest_version(warehouse_path):

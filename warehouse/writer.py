@@ -190,3 +190,60 @@ def _insert(cursor: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) 
     columns = ", ".join(frame.columns)
     incoming_rows = frame  # noqa: F841 (read by DuckDB's replacement scan, by name)
     cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming_rows")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Boundaries (issue 4: maps). Geometry comes checked and simplified from `geo/`; these functions only store it.
+# ---------------------------------------------------------------------------------------------------------------
+
+BOUNDARY_COLUMNS = ["level", "code", "commune_code", "geometry", "display", "area_km2", "is_demo", "upload_id"]
+
+
+def replace_village_boundaries(
+    path: Path | str, commune: str, boundaries: pd.DataFrame, is_demo: bool = False, upload: Mapping | None = None,
+) -> int | None:
+    """Replace the village boundaries of `commune` by `boundaries` (code, geometry, display, area_km2).
+
+    Records the upload when one is given (file_name, checksum, messages…) and returns its id.
+    """
+    with transaction(path) as cursor:
+        upload_id = _record_upload(cursor, upload, commune, len(boundaries))
+        cursor.execute("DELETE FROM boundaries WHERE level = 'village' AND commune_code = ?", [commune])
+        _insert(cursor, "boundaries", _boundary_rows(boundaries, "village", commune, is_demo, upload_id))
+    return upload_id
+
+
+def store_commune_boundaries(
+    path: Path | str, boundaries: pd.DataFrame, new_communes: pd.DataFrame | None = None,
+    upload: Mapping | None = None,
+) -> int | None:
+    """Store commune boundaries (replacing those of the same codes) and register `new_communes` (code, name)."""
+    with transaction(path) as cursor:
+        upload_id = _record_upload(cursor, upload, None, len(boundaries))
+        if new_communes is not None and len(new_communes):
+            _insert(cursor, "communes", new_communes[["code", "name"]].assign(province=None, is_demo=False))
+        cursor.execute("DELETE FROM boundaries WHERE level = 'commune' AND code IN (SELECT unnest($codes))",
+                       {"codes": boundaries["code"].tolist()})
+        _insert(cursor, "boundaries", _boundary_rows(boundaries, "commune", None, False, upload_id))
+    return upload_id
+
+
+def _boundary_rows(
+    boundaries: pd.DataFrame, level: str, commune: str | None, is_demo: bool, upload_id: int | None
+) -> pd.DataFrame:
+    rows = boundaries[["code", "geometry", "display", "area_km2"]].assign(
+        level=level, commune_code=commune, is_demo=is_demo, upload_id=upload_id)
+    return rows[BOUNDARY_COLUMNS]
+
+
+def _record_upload(
+    cursor: duckdb.DuckDBPyConnection, upload: Mapping | None, commune: str | None, rows: int
+) -> int | None:
+    if upload is None:
+        return None
+    return cursor.execute(
+        "INSERT INTO uploads (file_name, checksum, kind, commune_code, uploaded_by, status, rows_accepted, messages)"
+        " VALUES (?, ?, ?, ?, ?, 'accepted', ?, ?) RETURNING id",
+        [upload["file_name"], upload["checksum"], upload["kind"], commune, upload["uploaded_by"], rows,
+         upload.get("messages")],
+    ).fetchone()[0]

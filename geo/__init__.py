@@ -1,0 +1,1 @@
+"""Boundaries: reading boundary files, matching them to the registry, simplifying for display, demo polygons."""

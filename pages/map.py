@@ -1,0 +1,135 @@
+"""Bản đồ: the villages coloured by coverage; for the Department, the communes of the city side by side."""
+
+import pandas as pd
+import streamlit as st
+
+import i18n
+from ui.charts import coverage_class
+from ui.context import connection, filters, language, tr, url_selectbox
+from ui.maps import city_map_figure, clicked_location, village_map_figure
+from warehouse import geography, queries
+from warehouse.codes import DIGITAL_DOMAINS, HEADLINE_INDICATOR
+
+chosen = filters()
+lang = language()
+con = connection()
+st.title(tr("maps.title", commune=chosen.commune_name))
+
+views = ["villages", "city"] if geography.has_commune_boundaries(con) else ["villages"]
+view = views[0]
+if len(views) > 1:
+    view = url_selectbox(tr("maps.view"), views, "map_view", format_func=lambda option: tr(f"maps.view.{option}"))
+tiles = st.toggle(tr("maps.tiles"), key="map_tiles", help=tr("maps.tiles_help"))
+# The city map compares communes, so it needs a period even when the chosen commune has no report yet.
+period = chosen.period or (geography.latest_reported_month(con) if view == "city" else None)
+if period is None:
+    st.info(tr("empty.no_reports", commune=chosen.commune_name))
+    st.stop()
+period_name = i18n.period_label(period, lang)
+
+
+def class_name(share: float | None, empty_key: str) -> str:
+    item = coverage_class(share)
+    return tr(empty_key) if item is None else tr(f"coverage.class.{item.key}")
+
+
+def download(table: pd.DataFrame, file_name: str) -> None:
+    # UTF-8 with BOM so that Excel shows the Vietnamese names correctly.
+    st.download_button(tr("maps.download"), table.to_csv(index=False).encode("utf-8-sig"), file_name=file_name,
+                       mime="text/csv", icon=":material/download:")
+
+
+def show_city() -> None:
+    layer = geography.city_map(con, period)
+    st.caption(tr("maps.city.caption", period=period_name))
+    event = st.plotly_chart(city_map_figure(layer, lang, tiles), on_select="rerun", selection_mode="points",
+                            key="city_map", width="stretch")
+    clicked = clicked_location(event)
+    # A selection stays on the chart across reruns: act on a new click only.
+    if clicked and clicked != st.session_state.get("map_city_click"):
+        st.session_state["map_city_click"] = clicked
+        if clicked != chosen.commune:
+            st.session_state.pop("commune", None)
+            st.query_params["commune"] = clicked
+            st.rerun()
+    if st.session_state.get("map_city_click") == chosen.commune:
+        st.success(tr("maps.city.selected", commune=chosen.commune_name))
+    rows = layer.rows
+    st.subheader(tr("maps.city.table.title"))
+    table = pd.DataFrame({
+        tr("maps.city.column.commune"): rows["commune_name"],
+        tr("maps.city.column.villages"): rows["villages"],
+        tr("maps.city.column.reported"): rows["villages_reported"],
+        tr("maps.city.column.meeting"): rows["villages_meeting_target"],
+        tr("maps.legend.share"): [i18n.percent(share, lang) for share in rows["share_meeting_target"]],
+        tr("maps.column.class"): [class_name(share, "maps.city.no_data") for share in rows["share_meeting_target"]],
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+    download(table, f"ban-do-cac-xa-{period}.csv")
+
+
+def measure_name(measure: str, short_names: dict[str, str]) -> str:
+    if measure in DIGITAL_DOMAINS:
+        return tr("maps.measure.domain", name=tr(f"domain.{measure}"))
+    return short_names[measure]
+
+
+def show_villages() -> None:
+    catalogue = queries.indicator_catalogue(con)
+    household = catalogue[catalogue["kind"] == "cumulative"]
+    short_names = dict(zip(household["code"], household[f"short_{lang}"], strict=True))
+    measure = url_selectbox(tr("maps.measure"), [*household["code"], *DIGITAL_DOMAINS], "measure",
+                            default=HEADLINE_INDICATOR, format_func=lambda option: measure_name(option, short_names))
+    layer = geography.village_map(con, chosen.commune, period, measure)
+    if layer.rows.empty:
+        # A demo warehouse made before the maps existed gets its demo boundaries by recreating the demo.
+        key = "maps.empty.no_demo_boundaries" if chosen.is_demo else "maps.empty.no_village_boundaries"
+        st.info(tr(key, commune=chosen.commune_name, code=chosen.commune))
+        return
+    if layer.is_demo:
+        st.warning(tr("maps.demo_label"), icon=":material/science:")
+        st.caption(tr("maps.demo_caption"))
+    st.caption(tr("maps.caption", period=period_name))
+    if measure in DIGITAL_DOMAINS:
+        st.caption(tr("maps.domain_caption"))
+    event = st.plotly_chart(village_map_figure(layer, lang, tiles), on_select="rerun", selection_mode="points",
+                            key="village_map", width="stretch")
+    all_villages = geography.village_registry(con, chosen.commune)
+    without_boundary = all_villages.loc[~all_villages["code"].isin(layer.rows["village_code"]), "name"]
+    if not without_boundary.empty:
+        st.caption(tr("maps.missing_boundaries", villages=", ".join(without_boundary)))
+
+    rows = layer.rows
+    clicked = clicked_location(event)
+    if clicked and clicked != st.session_state.get("map_village_click"):
+        st.session_state["map_village_click"] = clicked
+        st.query_params["village"] = clicked
+    selected = rows[rows["village_code"] == st.query_params.get("village")]
+    if selected.empty:
+        st.caption(tr("maps.selected.hint"))
+    else:
+        village = selected.iloc[0]
+        st.subheader(tr("maps.selected", village=village["village_name"]))
+        cards = st.columns(3)
+        cards[0].metric(tr("maps.selected.value"), i18n.number(village["value"], lang), border=True)
+        cards[1].metric(tr("maps.selected.households"), i18n.number(village["households"], lang), border=True)
+        share = village["coverage"]
+        coverage = tr("coverage.not_reported") if pd.isna(share) else i18n.percent(share, lang)
+        cards[2].metric(tr("maps.selected.coverage"), coverage, border=True)
+
+    st.subheader(tr("maps.table.title"))
+    table = pd.DataFrame({
+        tr("village.label"): rows["village_name"],
+        tr("coverage.value"): [i18n.number(value, lang) for value in rows["value"].astype(object)],
+        tr("coverage.households"): [i18n.number(value, lang) for value in rows["households"]],
+        tr("coverage.axis"): [i18n.percent(share, lang) for share in rows["coverage"]],
+        tr("maps.column.class"): [class_name(share, "coverage.not_reported") for share in rows["coverage"]],
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+    download(table, f"ban-do-{chosen.commune}-{measure}-{period}.csv")
+
+
+if view == "city":
+    show_city()
+else:
+    show_villages()

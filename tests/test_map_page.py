@@ -1,0 +1,202 @@
+from pathlib import Path
+
+import geopandas as gpd
+import plotly.io
+import pytest
+import shapely
+from streamlit.testing.v1 import AppTest
+
+from etl import demo
+from etl.cli import main
+from geo import demo as demo_geography
+from tests import tiny_commune
+from tests.conftest import ROOT
+from tests.geo_fixtures import GIA_LOC, GIA_LOC_CODE, HAI_PHONG, side_by_side_squares
+from warehouse import geography, writer
+from warehouse.connection import shared_connection
+
+DASHBOARD = str(ROOT / "dashboard.py")
+TINY_VILLAGES = [f"{tiny_commune.CODE}-0{number}" for number in (1, 2, 3)]
+
+
+def open_map(warehouse: Path, monkeypatch, **query) -> AppTest:
+    monkeypatch.setenv("CDS_WAREHOUSE", str(warehouse))
+    app = AppTest.from_file(DASHBOARD, default_timeout=60)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    return app.switch_page("pages/map.py").run()
+
+
+def map_figure(app: AppTest):
+    return plotly.io.from_json(app.get("plotly_chart")[0].proto.spec)
+
+
+def shown_values(figure) -> dict[str, tuple[str, float]]:
+    """Each location on the map with its trace (legend entry) and value."""
+    return {location: (trace.name, z) for trace in figure.data
+            for location, z in zip(trace.locations, trace.z, strict=True)}
+
+
+@pytest.fixture
+def tiny_with_boundaries(tiny_warehouse):
+    writer.replace_village_boundaries(tiny_warehouse, tiny_commune.CODE, side_by_side_squares(TINY_VILLAGES))
+    return tiny_warehouse
+
+
+@pytest.fixture
+def demo_warehouse(warehouse_path):
+    tables = demo.generate()
+    writer.replace_communes(warehouse_path, tables)
+    shapes = demo_geography.village_boundaries(tables["villages"]["code"].tolist(), seed=demo.DEFAULT_SEED)
+    writer.replace_village_boundaries(warehouse_path, demo.COMMUNE_CODE, shapes, is_demo=True)
+    return warehouse_path
+
+
+def test_the_map_shows_exactly_the_communes_villages_with_the_query_layers_values(tiny_with_boundaries, monkeypatch):
+    app = open_map(tiny_with_boundaries, monkeypatch, period="2025-Q4")
+    assert not app.exception
+    figure = map_figure(app)
+    assert all(trace.type == "choroplethmap" for trace in figure.data)
+    layer = geography.village_map(shared_connection(tiny_with_boundaries), tiny_commune.CODE, "2025-Q4",
+                                  "ho_da_huong_dan")
+    shown = shown_values(figure)
+    assert sorted(shown) == TINY_VILLAGES
+    expected = dict(zip(layer.rows["village_code"], layer.rows["coverage"].fillna(0), strict=True))
+    assert {code: z for code, (_, z) in shown.items()} == pytest.approx(expected)
+    assert {code: name for code, (name, _) in shown.items()} == {
+        "99999-01": "80% – dưới 100%", "99999-02": "Dưới 50%", "99999-03": "chưa báo cáo"}
+    grey = next(trace for trace in figure.data if trace.name == "chưa báo cáo")
+    assert grey.colorscale[0][1] == "#bdbdbd"
+    assert figure.layout.legend.title.text == "Tỷ lệ hộ (mục tiêu 80%)"
+    assert figure.layout.map.style == "white-bg", "no tiles: the map must work offline"
+    assert figure.layout.separators == ",."
+
+
+def test_hover_names_the_village_with_value_households_and_coverage(tiny_with_boundaries, monkeypatch):
+    figure = map_figure(open_map(tiny_with_boundaries, monkeypatch, period="2025-Q4"))
+    village_a = next(trace for trace in figure.data if "99999-01" in trace.locations)
+    assert list(village_a.text) == ["Thôn A"]
+    assert [list(row) for row in village_a.customdata] == [["85", "100", "85,0%"]]
+    assert "Số hộ" in village_a.hovertemplate and "Tỷ lệ hộ" in village_a.hovertemplate
+
+
+def test_the_table_under_the_map_has_the_same_numbers(tiny_with_boundaries, monkeypatch):
+    app = open_map(tiny_with_boundaries, monkeypatch, period="2025-Q4")
+    table = app.dataframe[0].value
+    assert table.to_dict("records") == [
+        {"Thôn": "Thôn A", "Giá trị": "85", "Số hộ": "100", "Tỷ lệ hộ": "85,0%", "Nhóm": "80% – dưới 100%"},
+        {"Thôn": "Thôn B", "Giá trị": "90", "Số hộ": "200", "Tỷ lệ hộ": "45,0%", "Nhóm": "Dưới 50%"},
+        {"Thôn": "Thôn C", "Giá trị": "—", "Số hộ": "50", "Tỷ lệ hộ": "—", "Nhóm": "chưa báo cáo"},
+    ]
+    assert app.get("download_button"), "the table must be downloadable"
+
+
+def test_a_village_in_the_url_is_selected_and_its_numbers_shown(tiny_with_boundaries, monkeypatch):
+    app = open_map(tiny_with_boundaries, monkeypatch, period="2025-Q4", village="99999-02")
+    assert app.subheader[0].value == "Thôn đã chọn: Thôn B"
+    assert {metric.label: metric.value for metric in app.metric} == {
+        "Giá trị": "90", "Số hộ": "200", "Tỷ lệ hộ": "45,0%"}
+
+
+def test_a_domain_colours_villages_by_the_mean_of_its_indicators(tiny_with_boundaries, monkeypatch):
+    app = open_map(tiny_with_boundaries, monkeypatch, period="2025-12", measure="chinh_quyen_so")
+    shown = shown_values(map_figure(app))
+    # Village A in December: VNeID 70, online services 50, city app 30 of 100 households.
+    assert shown["99999-01"][1] == pytest.approx((0.70 + 0.50 + 0.30) / 3)
+    assert shown["99999-02"][0] == shown["99999-03"][0] == "chưa báo cáo"
+
+
+def test_the_legend_is_titled_in_english_when_english_is_chosen(tiny_with_boundaries, monkeypatch):
+    app = open_map(tiny_with_boundaries, monkeypatch, period="2025-Q4")
+    app.sidebar.segmented_control[0].set_value("en").run()
+    assert not app.exception
+    figure = map_figure(app)
+    assert figure.layout.legend.title.text == "Share of households (target 80%)"
+    assert {trace.name for trace in figure.data} == {"80% to under 100%", "Below 50%", "not reported"}
+
+
+def test_demo_village_boundaries_are_labelled_demo_on_the_map(demo_warehouse, monkeypatch):
+    app = open_map(demo_warehouse, monkeypatch)
+    assert not app.exception
+    assert "DỮ LIỆU MINH HỌA – ranh giới thôn giả lập" in [warning.value for warning in app.warning]
+    assert len(shown_values(map_figure(app))) == 28
+
+
+def test_a_commune_without_village_boundaries_explains_how_to_load_them(tiny_warehouse, monkeypatch):
+    app = open_map(tiny_warehouse, monkeypatch, period="2025-Q4")
+    assert not app.exception
+    assert not app.get("plotly_chart")
+    assert "python -m etl boundaries" in app.info[0].value
+
+
+def test_the_city_view_colours_communes_by_share_of_villages_meeting_the_target(demo_warehouse, monkeypatch, capsys):
+    assert main(["boundaries", str(HAI_PHONG), "--level", "commune", "--code-field", "code", "--register",
+                 "--db", str(demo_warehouse)]) == 0
+    app = open_map(demo_warehouse, monkeypatch, commune=GIA_LOC_CODE, period="2025-12", map_view="city")
+    assert not app.exception
+    chart = app.get("plotly_chart")[0].proto.spec
+    assert len(chart) < 500_000
+    shown = shown_values(plotly.io.from_json(chart))
+    assert len(shown) == 114
+    share = geography.city_map(shared_connection(demo_warehouse), "2025-12").rows.set_index("commune_code")
+    assert shown[GIA_LOC_CODE][1] == pytest.approx(share.loc[GIA_LOC_CODE, "share_meeting_target"])
+    assert {name for code, (name, _) in shown.items() if code != GIA_LOC_CODE} == {"chưa có dữ liệu"}
+
+
+def test_the_demo_command_also_creates_the_demo_village_boundaries(tmp_path, capsys):
+    path = tmp_path / "demo.duckdb"
+    assert main(["demo", "--db", str(path)]) == 0
+    assert "28 ranh giới thôn minh họa" in capsys.readouterr().out
+    rows = geography.village_boundaries(shared_connection(path), demo.COMMUNE_CODE)
+    assert len(rows) == 28 and rows["is_demo"].all()
+
+
+def test_the_demo_outline_has_gia_locs_published_extent_and_area():
+    outline = demo_geography.commune_outline(demo.DEFAULT_SEED)
+    assert outline.bounds == pytest.approx((106.263, 20.856, 106.351, 20.888), abs=1e-9)
+    area_km2 = gpd.GeoSeries([outline], crs="EPSG:4326").to_crs("EPSG:32648").area.iloc[0] / 1e6
+    assert area_km2 == pytest.approx(21.78, rel=0.01)
+    assert outline.centroid.y == pytest.approx(20.871, abs=0.005)
+    assert outline.centroid.x == pytest.approx(106.311, abs=0.01)
+    real = gpd.read_file(GIA_LOC).geometry.iloc[0]
+    assert not outline.equals(real), "the demo outline is generated, never the real boundary"
+
+
+def test_demo_village_polygons_cover_the_outline_without_gaps_or_overlaps():
+    codes = [f"{GIA_LOC_CODE}-{number:02d}" for number in range(1, 29)]
+    villages = demo_geography.village_boundaries(codes, seed=demo.DEFAULT_SEED)
+    cells = shapely.from_wkb(villages["geometry"].to_numpy())
+    outline = demo_geography.commune_outline(demo.DEFAULT_SEED)
+    assert shapely.coverage_is_valid(cells)
+    assert shapely.union_all(cells).symmetric_difference(outline).area < outline.area * 1e-6
+    assert villages["area_km2"].sum() == pytest.approx(21.78, rel=0.001)
+    displays = [shapely.from_geojson(text) for text in villages["display"]]
+    assert shapely.coverage_is_valid(displays), "display simplification must not open slivers"
+    assert not villages["geometry"].equals(
+        demo_geography.village_boundaries(codes, seed=7)["geometry"]), "another seed gives other villages"
+
+
+def test_a_click_on_the_map_gives_the_code_of_the_clicked_area():
+    from types import SimpleNamespace
+
+    from ui.maps import clicked_location
+
+    clicked = SimpleNamespace(selection={"points": [{"curve_number": 1, "location": "99999-02", "z": 0.45}]})
+    assert clicked_location(clicked) == "99999-02"
+    assert clicked_location(SimpleNamespace(selection={"points": []})) is None
+    assert clicked_location(None) is None
+
+
+def test_the_tile_base_map_is_an_option_and_off_by_default(tiny_with_boundaries, monkeypatch):
+    app = open_map(tiny_with_boundaries, monkeypatch, period="2025-Q4")
+    assert map_figure(app).layout.map.style == "white-bg"
+    app.toggle(key="map_tiles").set_value(True).run()
+    assert map_figure(app).layout.map.style == "open-street-map"
+
+
+def test_an_old_demo_warehouse_without_boundaries_says_to_recreate_the_demo(warehouse_path, monkeypatch):
+    writer.replace_communes(warehouse_path, demo.generate())
+    app = open_map(warehouse_path, monkeypatch)
+    assert not app.exception
+    assert "python -m etl demo" in app.info[0].value

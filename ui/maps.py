@@ -1,0 +1,132 @@
+"""Choropleth maps drawn without tiles (offline), in coverage classes, with the legend in the chosen language.
+
+`choroplethmap` with the built-in `white-bg` style downloads nothing; plotly's `geo` choropleth would fetch a
+world topojson from the internet for every GeoJSON map, so it is not used.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+from shapely.geometry import shape
+
+import i18n
+from ui.charts import COVERAGE_CLASSES, NOT_REPORTED_COLOUR, separators
+from warehouse.geography import MapLayer
+
+MAP_HEIGHT = 560
+# The width the zoom is fitted to; wider screens show a little more around the area.
+ASSUMED_MAP_WIDTH = 720
+# MapLibre draws the world 512 pixels wide at zoom 0.
+WORLD_PIXELS = 512
+EDGE_COLOUR = "#ffffff"
+# Offline by default: a plain background. The tile base map is an option for users with internet.
+PLAIN_STYLE, TILE_STYLE = "white-bg", "open-street-map"
+
+
+def _bounds(geojson: dict) -> tuple[float, float, float, float]:
+    return tuple(shapely.total_bounds([shape(feature["geometry"]) for feature in geojson["features"]]))
+
+
+def _mercator_y(latitude: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+
+def fitted_view(geojson: dict) -> dict:
+    """The map centre and zoom that show every feature (what `fitbounds` does for plotly's other maps)."""
+    west, south, east, north = _bounds(geojson)
+    zoom_for_width = math.log2(ASSUMED_MAP_WIDTH * 360 / (WORLD_PIXELS * max(east - west, 1e-6)))
+    span = max(_mercator_y(north) - _mercator_y(south), 1e-8)
+    zoom_for_height = math.log2(MAP_HEIGHT * 2 * math.pi / (WORLD_PIXELS * span))
+    return {"center": {"lon": (west + east) / 2, "lat": (south + north) / 2},
+            "zoom": min(zoom_for_width, zoom_for_height) - 0.3}
+
+
+def _class_rows(rows: pd.DataFrame, share_column: str) -> list[tuple[str | None, str, pd.DataFrame]]:
+    """The rows of each coverage class, not reported first: (class key, colour, rows)."""
+    shares = rows[share_column]
+    groups = [(None, NOT_REPORTED_COLOUR, rows[shares.isna()])]
+    groups += [(item.key, item.colour, rows[(shares >= item.low) & (shares < item.high)]) for item in COVERAGE_CLASSES]
+    return [group for group in groups if not group[2].empty]
+
+
+def _trace(geojson: dict, locations: list[str], z: list[float], colour: str, name: str,
+           customdata: list, hovertemplate: str) -> go.Choroplethmap:
+    # One constant-colour trace per class, so that the legend lists the classes by name; each trace carries
+    # only its own features, so that no boundary is sent to the browser twice.
+    wanted = set(locations)
+    own_features = {"type": "FeatureCollection",
+                    "features": [feature for feature in geojson["features"] if feature["id"] in wanted]}
+    return go.Choroplethmap(
+        geojson=own_features, locations=locations, z=z, featureidkey="id",
+        colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True, name=name,
+        marker={"line": {"color": EDGE_COLOUR, "width": 1}, "opacity": 0.9},
+        customdata=customdata, hovertemplate=hovertemplate,
+    )
+
+
+def _layout(figure: go.Figure, geojson: dict, legend_title: str, language: str, tiles: bool) -> go.Figure:
+    figure.update_layout(
+        map={"style": TILE_STYLE if tiles else PLAIN_STYLE, **fitted_view(geojson)},
+        separators=separators(language), height=MAP_HEIGHT, margin={"l": 0, "r": 0, "t": 10, "b": 0},
+        legend={"title": {"text": legend_title}, "x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.8)"},
+        clickmode="event+select",
+    )
+    return figure
+
+
+def village_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.Figure:
+    """The villages coloured by coverage class; grey and *chưa báo cáo* where there is no value."""
+    not_reported = i18n.t("coverage.not_reported", language)
+    figure = go.Figure()
+    for key, colour, rows in _class_rows(layer.rows, "coverage"):
+        name = not_reported if key is None else i18n.t(f"coverage.class.{key}", language)
+        customdata = [
+            [i18n.number(row.value, language), i18n.number(row.households, language),
+             not_reported if pd.isna(row.coverage) else i18n.percent(row.coverage, language)]
+            for row in rows.itertuples(index=False)
+        ]
+        figure.add_trace(_trace(
+            layer.geojson, rows["village_code"].tolist(), rows["coverage"].fillna(0).tolist(), colour, name,
+            customdata,
+            "<b>%{text}</b><br>"
+            + i18n.t("coverage.value", language) + ": %{customdata[0]}<br>"
+            + i18n.t("coverage.households", language) + ": %{customdata[1]}<br>"
+            + i18n.t("coverage.axis", language) + ": %{customdata[2]}<extra></extra>",
+        ))
+        figure.data[-1].text = rows["village_name"].tolist()
+    target = i18n.percent(0.8, language, 0)
+    legend_title = i18n.t("maps.legend.coverage", language, target=target)
+    return _layout(figure, layer.geojson, legend_title, language, tiles)
+
+
+def city_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.Figure:
+    """The communes coloured by the share of their villages meeting the target; grey without data."""
+    no_data = i18n.t("maps.city.no_data", language)
+    figure = go.Figure()
+    for key, colour, rows in _class_rows(layer.rows, "share_meeting_target"):
+        name = no_data if key is None else i18n.t(f"coverage.class.{key}", language)
+        customdata = [
+            [no_data if pd.isna(row.share_meeting_target) else i18n.percent(row.share_meeting_target, language),
+             i18n.t("maps.city.villages_meeting", language, meeting=i18n.number(row.villages_meeting_target, language),
+                    villages=i18n.number(row.villages, language))]
+            for row in rows.itertuples(index=False)
+        ]
+        figure.add_trace(_trace(
+            layer.geojson, rows["commune_code"].tolist(), rows["share_meeting_target"].fillna(0).tolist(), colour,
+            name, customdata,
+            "<b>%{text}</b><br>" + i18n.t("maps.legend.share", language) + ": %{customdata[0]}<br>"
+            + "%{customdata[1]}<extra></extra>",
+        ))
+        figure.data[-1].text = rows["commune_name"].tolist()
+    return _layout(figure, layer.geojson, i18n.t("maps.legend.share", language), language, tiles)
+
+
+def clicked_location(event: object) -> str | None:
+    """The code of the area clicked on a map drawn by `st.plotly_chart(..., on_select="rerun")`, if any."""
+    points = (getattr(event, "selection", None) or {}).get("points") or []
+    locations = [point.get("location") for point in points if point.get("location")]
+    return locations[0] if locations else None

@@ -1,0 +1,135 @@
+"""Read queries for maps: stored boundaries joined to the numbers each map colours them by.
+
+Boundaries are stored simplified for display (`boundaries.display`, GeoJSON geometry text), so a map reads
+a few hundred kilobytes from the warehouse and never re-reads a boundary file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from geo.geojson import feature_collection
+from warehouse import queries
+from warehouse.codes import DIGITAL_DOMAINS, HEADLINE_INDICATOR
+from warehouse.periods import months_in
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """Rows to colour (one per area, in the same order as the GeoJSON features) and their GeoJSON."""
+
+    rows: pd.DataFrame
+    geojson: dict
+    is_demo: bool
+
+
+def _read(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
+    return con.cursor().execute(sql, parameters or {}).df()
+
+
+def village_registry(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+    """The villages of a commune (code, name), to match boundary features against."""
+    return _read(con, "SELECT code, name FROM villages WHERE commune_code = $commune ORDER BY code",
+                 {"commune": commune})
+
+
+def commune_registry(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """All communes of the warehouse (code, name), to match boundary features against."""
+    return _read(con, "SELECT code, name FROM communes ORDER BY code")
+
+
+def village_boundaries(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+    """The stored display boundaries of a commune's villages: code, display, is_demo."""
+    return _read(
+        con,
+        "SELECT b.code, b.display, b.is_demo FROM boundaries b JOIN villages v ON v.code = b.code "
+        "WHERE b.level = 'village' AND v.commune_code = $commune ORDER BY b.code",
+        {"commune": commune},
+    )
+
+
+def has_commune_boundaries(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any commune boundary of a registered commune is stored (the city map needs them)."""
+    return bool(_read(
+        con, "SELECT count(*) AS n FROM boundaries b JOIN communes c ON c.code = b.code WHERE b.level = 'commune'"
+    )["n"].iloc[0])
+
+
+def village_values(con: duckdb.DuckDBPyConnection, commune: str, period: str, measure: str) -> pd.DataFrame:
+    """Every village's value and coverage of a household indicator or a digital domain for the period.
+
+    Columns village_code, village_name, households, value (none for a domain), coverage, reported.
+    A domain's coverage is the mean of its indicators' coverage.
+    """
+    if measure not in DIGITAL_DOMAINS:
+        return queries.coverage_by_village(con, commune, period, measure)[
+            ["village_code", "village_name", "households", "value", "coverage", "reported"]]
+    villages = queries.coverage_by_village(con, commune, period)[
+        ["village_code", "village_name", "households", "reported"]]
+    domains = queries.domain_coverage_by_village(con, commune, period)
+    domain = domains.loc[domains["domain"] == measure, ["village_code", "coverage"]]
+    rows = villages.merge(domain, on="village_code", how="left").assign(value=pd.NA)
+    rows["value"] = rows["value"].astype("Int64")
+    return rows[["village_code", "village_name", "households", "value", "coverage", "reported"]]
+
+
+def village_map(con: duckdb.DuckDBPyConnection, commune: str, period: str, measure: str) -> MapLayer:
+    """The commune's villages that have a boundary, with their values for the map, best coverage first."""
+    boundaries = village_boundaries(con, commune)
+    rows = village_values(con, commune, period, measure)
+    rows = rows[rows["village_code"].isin(boundaries["code"])].reset_index(drop=True)
+    geometry = boundaries.set_index("code").loc[rows["village_code"], "display"].tolist()
+    return MapLayer(rows, feature_collection(rows["village_code"].tolist(), geometry),
+                    bool(boundaries["is_demo"].any()))
+
+
+def latest_reported_month(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The newest month any village of the warehouse has reported (the city map's period when none is chosen)."""
+    return _read(con, "SELECT max(period) AS period FROM reports")["period"].iloc[0]
+
+
+def commune_target_shares(con: duckdb.DuckDBPyConnection, period: str) -> pd.DataFrame:
+    """Every commune with a boundary and the share of its villages meeting the target in the period.
+
+    Columns commune_code, commune_name, villages, villages_reported, villages_meeting_target,
+    share_meeting_target (none when no village reported), display.
+    """
+    sql = """
+    WITH village_value AS (
+        SELECT village_code, arg_max(value, period) AS value
+        FROM report_values
+        WHERE indicator_code = $headline AND period IN (SELECT unnest($months))
+        GROUP BY village_code
+    ),
+    per_commune AS (
+        SELECT v.commune_code, count(*) AS villages, count(vv.value) AS villages_reported,
+               count(*) FILTER (WHERE vv.value / v.households >= i.target_share) AS villages_meeting_target
+        FROM villages v
+        CROSS JOIN (SELECT target_share FROM indicators WHERE code = $headline) i
+        LEFT JOIN village_value vv ON vv.village_code = v.code
+        GROUP BY v.commune_code
+    )
+    SELECT b.code AS commune_code, c.name AS commune_name,
+           coalesce(p.villages, 0) AS villages,
+           coalesce(p.villages_reported, 0) AS villages_reported,
+           coalesce(p.villages_meeting_target, 0) AS villages_meeting_target,
+           CASE WHEN p.villages_reported > 0 THEN p.villages_meeting_target / p.villages END
+               AS share_meeting_target,
+           b.display
+    FROM boundaries b
+    JOIN communes c ON c.code = b.code
+    LEFT JOIN per_commune p ON p.commune_code = b.code
+    WHERE b.level = 'commune'
+    ORDER BY share_meeting_target DESC NULLS LAST, c.name
+    """
+    return _read(con, sql, {"headline": HEADLINE_INDICATOR, "months": months_in(period)})
+
+
+def city_map(con: duckdb.DuckDBPyConnection, period: str) -> MapLayer:
+    """The communes with a boundary, coloured by the share of their villages meeting the target."""
+    rows = commune_target_shares(con, period)
+    geojson = feature_collection(rows["commune_code"].tolist(), rows["display"].tolist())
+    return MapLayer(rows.drop(columns="display"), geojson, is_demo=False)
