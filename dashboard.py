@@ -32,6 +32,7 @@ if chosen is not None and chosen.is_demo:
 navigation = st.navigation([
     st.Page("pages/overview.py", title=tr("nav.overview"), icon=":material/dashboard:", url_path="tong-quan",
             default=True),
+    st.Page("pages/export_report.py", title=tr("report.nav"), icon=":material/description:", url_path="xuat-bao-cao"),
 ])
 try:
     navigation.run()
