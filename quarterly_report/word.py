@@ -13,7 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
-from docx.table import _Cell
+from docx.table import Table, _Cell
 
 import i18n
 from quarterly_report.builder import QuarterlyReport
@@ -31,6 +31,15 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 # Columns the document leaves to the annexes, to fit the page's width.
 TRAINING_PLACE = 3
 PROJECTION_LATEST_PERIOD, PROJECTION_VERDICT = 2, 7
+# Elements that follow w:pBdr in w:pPr and w:tblBorders in w:tblPr (ECMA-376 order).
+PBDR_SUCCESSORS = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)
+TBLBORDERS_SUCCESSORS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+                         "w:tblPrChange")
 COMMUNE_PREFIXES = ("Xã ", "Phường ", "Thị trấn ", "Đặc khu ")
 
 
@@ -60,6 +69,7 @@ def render_docx(report: QuarterlyReport, language: str = i18n.DEFAULT_LANGUAGE) 
     """The report as the bytes of a .docx file."""
     document = Document()
     _set_up_page_and_font(document)
+    _page_numbers(document)
     writer = _Writer(document, report, language)
     writer.header_blocks()
     writer.title()
@@ -102,18 +112,49 @@ def _rule(paragraph_owner: DocxDocument | _Cell, width: Cm, owner_width: Cm) -> 
     for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         top.set(qn(name), value)
     borders.append(top)
-    paragraph._p.get_or_add_pPr().append(borders)
+    # Word refuses properties out of the schema's order, so the border goes before its successors.
+    paragraph._p.get_or_add_pPr().insert_element_before(borders, *PBDR_SUCCESSORS)
     paragraph.add_run().font.size = Pt(2)
 
 
-def _no_borders(table) -> None:
+def _page_numbers(document: DocxDocument) -> None:
+    """The page number centred at the top of every page but the first, as the decree asks."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind, instruction in (("begin", None), (None, "PAGE"), ("end", None)):
+        run = paragraph.add_run()
+        if kind is None:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = instruction
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+
+def _borderless_two_columns(owner: DocxDocument, rows: int) -> Table:
+    """A table without borders whose two columns hold the left and right blocks (header, signature)."""
+    table = owner.add_table(rows=rows, cols=2)
+    _no_borders(table)
+    table.autofit = False
+    for column, width in zip(table.columns, HEADER_COLUMNS, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    return table
+
+
+def _no_borders(table: Table) -> None:
     properties = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    properties.append(borders)
+    properties.insert_element_before(borders, *TBLBORDERS_SUCCESSORS)
 
 
 class _Writer:
@@ -144,12 +185,7 @@ class _Writer:
 
     def header_blocks(self) -> None:
         report = self.report
-        table = self.document.add_table(rows=2, cols=2)
-        _no_borders(table)
-        table.autofit = False
-        for row in table.rows:
-            for cell, width in zip(row.cells, HEADER_COLUMNS, strict=True):
-                cell.width = width
+        table = _borderless_two_columns(self.document, rows=2)
         left, right = table.cell(0, 0), table.cell(0, 1)
         centred = {"align": WD_ALIGN_PARAGRAPH.CENTER, "indent": False, "space_after": Pt(0), "size": HEADER_SIZE}
         left.paragraphs[0].text = ""
@@ -331,10 +367,8 @@ class _Writer:
 
     def recipients_and_signature(self) -> None:
         report = self.report
-        table = self.document.add_table(rows=1, cols=2)
-        _no_borders(table)
+        table = _borderless_two_columns(self.document, rows=1)
         left, right = table.cell(0, 0), table.cell(0, 1)
-        left.width, right.width = HEADER_COLUMNS
         heading = left.paragraphs[0]
         run = heading.add_run(self.t("report.doc.recipients"))
         run.bold, run.italic, run.font.size = True, True, Pt(12)

@@ -265,6 +265,19 @@ def test_the_document_is_a4_with_the_decrees_margins_in_times_new_roman(tiny_war
     assert 13 <= normal.size.pt <= 14
     runs = [run for paragraph in document.paragraphs for run in paragraph.runs]
     assert all(run.font.name in (None, "Times New Roman") for run in runs)
+    # Page numbers from the second page on, at the top.
+    assert section.different_first_page_header_footer
+    assert "PAGE" in section.header._element.xml
+
+
+def test_the_report_can_be_written_in_english_with_the_same_numbers(tiny_warehouse):
+    report = make_report(tiny_warehouse, tiny_commune.CODE)
+    document = open_docx(render_docx(report, "en"))
+    assert "REPORT\nResults of the community digital-technology teams, quarter IV of 2025" in body_text(document)
+    shown = table_column(table_with_header(document, "Share guided"), "Share guided")
+    assert shown["Thôn A"] == "85.0%"
+    workbook = open_xlsx(render_xlsx(report, "en"))
+    assert workbook.sheetnames[3] == "A4. Results by village"
 
 
 def test_the_projection_follows_the_stated_method(tiny_warehouse):
