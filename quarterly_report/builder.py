@@ -116,8 +116,10 @@ class QuarterlyReport:
 
     @property
     def villages_at_risk(self) -> pd.DataFrame:
-        """Villages whose projected coverage on 31/12 misses the target, or that have no report to project from."""
-        return self.projection.loc[~self.projection["on_track"]].reset_index(drop=True)
+        """Villages whose projected coverage on 31/12 misses the target, or that have no report to project from;
+        the furthest behind first (a village without a report before all)."""
+        at_risk = self.projection.loc[~self.projection["on_track"]]
+        return at_risk.sort_values(["projected_coverage", "village_name"], na_position="first", ignore_index=True)
 
 
 def build_quarterly_report(

@@ -99,8 +99,8 @@ def training_table(report: QuarterlyReport, language: str) -> ReportTable:
         key="training", sheet=i18n.t("report.sheet.training", language),
         title=i18n.t("report.annex.training", language, quarter=i18n.period_label(report.quarter, language)),
         columns=[
-            Column(i18n.t("report.col.held_on", language), "date", 12),
-            Column(i18n.t("report.col.topic", language), "text", 48),
+            Column(i18n.t("report.col.held_on", language), "date", 16),
+            Column(i18n.t("report.col.topic", language), "text", 40),
             Column(i18n.t("report.col.organiser", language), "text", 24),
             Column(i18n.t("report.col.place", language), "text", 26),
             Column(i18n.t("report.col.listed", language), "integer", 12),
@@ -128,13 +128,13 @@ def village_table(report: QuarterlyReport, language: str) -> ReportTable:
         title=i18n.t("report.annex.villages", language, quarter=i18n.period_label(report.quarter, language),
                      target=i18n.percent(report.target_share, language, 0)),
         columns=[
-            Column(i18n.t("report.col.village", language), "text", 24),
-            Column(i18n.t("report.col.households", language), "integer", 10),
-            Column(i18n.t("report.col.guided", language), "integer", 14),
+            Column(i18n.t("report.col.village", language), "text", 22),
+            Column(i18n.t("report.col.households", language), "integer", 11),
+            Column(i18n.t("report.col.guided", language), "integer", 12),
             Column(i18n.t("report.col.coverage", language), "percent", 12),
-            *[Column(i18n.t(f"domain.{domain}", language), "percent", 14) for domain in DIGITAL_DOMAINS],
+            *[Column(i18n.t(f"domain.{domain}", language), "percent", 12) for domain in DIGITAL_DOMAINS],
             Column(i18n.t("report.col.status", language, target=i18n.percent(report.target_share, language, 0)),
-                   "text", 16),
+                   "text", 14),
         ],
         rows=_rows(villages, ["village_name", "households", "value", "coverage", *DIGITAL_DOMAINS, "status"]),
         totals=[i18n.t("report.total", language), summary.households, summary.households_guided,
@@ -179,7 +179,11 @@ def timeliness_table(report: QuarterlyReport, language: str) -> ReportTable:
 def projection_table(report: QuarterlyReport, language: str, only_at_risk: bool = False) -> ReportTable:
     """Each village's projection of households guided to 31/12 (only the villages at risk, for the document)."""
     frame = report.villages_at_risk if only_at_risk else report.projection
-    verdict = [i18n.t("report.on_track" if on_track else "report.at_risk", language) for on_track in frame["on_track"]]
+    verdict = [
+        i18n.t("report.on_track" if on_track else "report.at_risk" if pd.notna(period) else "report.not_reported",
+               language)
+        for on_track, period in zip(frame["on_track"], frame["latest_period"], strict=True)
+    ]
     year_end = i18n.day(date(report.year, 12, 31), language)
     return ReportTable(
         key="at_risk" if only_at_risk else "projection", sheet=i18n.t("report.sheet.projection", language),

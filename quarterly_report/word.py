@@ -30,7 +30,7 @@ HEADER_COLUMNS = (Cm(6.5), TEXT_WIDTH - Cm(6.5))
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 # Columns the document leaves to the annexes, to fit the page's width.
 TRAINING_PLACE = 3
-PROJECTION_LATEST_PERIOD, PROJECTION_VERDICT = 2, 7
+PROJECTION_LATEST_PERIOD = 2
 # Elements that follow w:pBdr in w:pPr and w:tblBorders in w:tblPr (ECMA-376 order).
 PBDR_SUCCESSORS = (
     "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
@@ -107,11 +107,13 @@ def _rule(paragraph_owner: DocxDocument | _Cell, width: Cm, owner_width: Cm) -> 
     paragraph.paragraph_format.left_indent = indent
     paragraph.paragraph_format.right_indent = indent
     paragraph.paragraph_format.space_after = Pt(6)
+    # The line is the bottom border of a tiny empty paragraph, so it sits just below the text above, not on it.
+    paragraph.paragraph_format.line_spacing = Pt(3)
     borders = OxmlElement("w:pBdr")
-    top = OxmlElement("w:top")
+    bottom = OxmlElement("w:bottom")
     for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        top.set(qn(name), value)
-    borders.append(top)
+        bottom.set(qn(name), value)
+    borders.append(bottom)
     # Word refuses properties out of the schema's order, so the border goes before its successors.
     paragraph._p.get_or_add_pPr().insert_element_before(borders, *PBDR_SUCCESSORS)
     paragraph.add_run().font.size = Pt(2)
@@ -330,7 +332,7 @@ class _Writer:
         else:
             self.paragraph(self.t("report.doc.at_risk", count=len(at_risk), target=target, day=year_end))
             self.table(projection_table(report, self.language, only_at_risk=True),
-                       drop=(PROJECTION_LATEST_PERIOD, PROJECTION_VERDICT))
+                       drop=(PROJECTION_LATEST_PERIOD,))
         self.paragraph(self.t("report.doc.see_annex", annexes="7"), italic=True)
 
     def table(self, table: ReportTable, drop: tuple[int, ...] = ()) -> None:
@@ -343,19 +345,31 @@ class _Writer:
         grid = self.document.add_table(rows=1 + len(rows), cols=len(keep))
         grid.style = self.document.styles["Table Grid"]
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        grid.autofit = False
+        # The page's width shared in proportion to the columns' widths in the workbook.
+        total = sum(table.columns[index].width for index in keep)
+        for grid_column, index in zip(grid.columns, keep, strict=True):
+            width = int(TEXT_WIDTH * table.columns[index].width / total)
+            grid_column.width = width
+            for cell in grid_column.cells:
+                cell.width = width
         for position, index in enumerate(keep):
             self._table_cell(grid.cell(0, position), table.columns[index].header, bold=True, centre=True)
         for row_number, row in enumerate(rows, start=1):
             is_totals = table.totals is not None and row_number == len(rows)
             for position, index in enumerate(keep):
                 column = table.columns[index]
-                self._table_cell(grid.cell(row_number, position), format_cell(row[index], column.kind, self.language),
-                                 bold=is_totals, centre=column.kind != "text")
-        # Repeat the header row on every page the table runs onto.
-        header = grid.rows[0]._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        header.append(repeat)
+                # A totals cell without a value is not applicable rather than missing: left empty.
+                text = "" if is_totals and row[index] is None else format_cell(row[index], column.kind, self.language)
+                self._table_cell(grid.cell(row_number, position), text, bold=is_totals, centre=column.kind != "text")
+        for row_number, grid_row in enumerate(grid.rows):
+            # Keep each row on one page, and repeat the header row on every page the table runs onto.
+            properties = grid_row._tr.get_or_add_trPr()
+            properties.append(OxmlElement("w:cantSplit"))
+            if row_number == 0:
+                repeat = OxmlElement("w:tblHeader")
+                repeat.set(qn("w:val"), "true")
+                properties.append(repeat)
         self.paragraph("", space_after=Pt(3), indent=False)
 
     def _table_cell(self, cell: _Cell, text: str, *, bold: bool, centre: bool) -> None:
@@ -367,6 +381,7 @@ class _Writer:
 
     def recipients_and_signature(self) -> None:
         report = self.report
+        self.paragraph("", indent=False)
         table = _borderless_two_columns(self.document, rows=1)
         left, right = table.cell(0, 0), table.cell(0, 1)
         heading = left.paragraphs[0]

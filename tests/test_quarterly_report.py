@@ -291,6 +291,8 @@ def test_the_projection_follows_the_stated_method(tiny_warehouse):
     text = body_text(open_docx(render_docx(report)))
     assert "Phương pháp dự báo:" in text
     assert "có 1 thôn có nguy cơ không đạt mục tiêu 80% đến ngày 31/12/2025" in text
+    at_risk = table_with_header(open_docx(render_docx(report)), "Dự báo tỷ lệ đến 31/12/2025")
+    assert [cell.text for cell in at_risk.rows[1].cells][0::6] == ["Thôn C", "Chưa báo cáo"]
 
 
 def test_reporting_timeliness_uses_the_pages_rule(tiny_warehouse):
@@ -401,3 +403,12 @@ def test_the_page_explains_a_commune_without_reports(warehouse_path, monkeypatch
     app = open_report_page(warehouse_path, monkeypatch)
     assert not app.exception
     assert "chưa có báo cáo tháng nào" in app.info[0].value
+
+
+def test_in_the_demo_december_every_village_below_target_is_at_risk_and_no_other(demo_warehouse):
+    # Every demo village reports December, so the projection to 31/12 is the quarter's own figure.
+    report = make_report(demo_warehouse, demo.COMMUNE_CODE)
+    below = report.villages.loc[~report.villages["meets_target"], "village_name"]
+    assert sorted(report.villages_at_risk["village_name"]) == sorted(below)
+    text = body_text(open_docx(render_docx(report)))
+    assert f"có {len(below)} thôn có nguy cơ không đạt mục tiêu 80% đến ngày 31/12/2025" in text
