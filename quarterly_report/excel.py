@@ -55,4 +55,10 @@ def _write_sheet(sheet: Worksheet, table: ReportTable, label: str) -> None:
             if is_totals:
                 cell.font = Font(bold=True)
     sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 1)
+    # Printed as an annex: A4 landscape, as wide as the page, the header row repeated on every page.
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.row_dimensions[HEADER_ROW].height = 32

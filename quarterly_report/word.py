@@ -348,25 +348,28 @@ class _Writer:
         grid.autofit = False
         # The page's width shared in proportion to the columns' widths in the workbook.
         total = sum(table.columns[index].width for index in keep)
-        for grid_column, index in zip(grid.columns, keep, strict=True):
-            width = int(TEXT_WIDTH * table.columns[index].width / total)
+        widths = [int(TEXT_WIDTH * table.columns[index].width / total) for index in keep]
+        for grid_column, width in zip(grid.columns, widths, strict=True):
             grid_column.width = width
-            for cell in grid_column.cells:
-                cell.width = width
-        for position, index in enumerate(keep):
-            self._table_cell(grid.cell(0, position), table.columns[index].header, bold=True, centre=True)
-        for row_number, row in enumerate(rows, start=1):
-            is_totals = table.totals is not None and row_number == len(rows)
-            for position, index in enumerate(keep):
-                column = table.columns[index]
-                # A totals cell without a value is not applicable rather than missing: left empty.
-                text = "" if is_totals and row[index] is None else format_cell(row[index], column.kind, self.language)
-                self._table_cell(grid.cell(row_number, position), text, bold=is_totals, centre=column.kind != "text")
+        header = [(column.header, "text") for column in (table.columns[index] for index in keep)]
         for row_number, grid_row in enumerate(grid.rows):
+            is_header, is_totals = row_number == 0, table.totals is not None and row_number == len(rows)
+            # One pass over each row's cells: python-docx finds a cell by position in linear time.
+            values = header if is_header else [(rows[row_number - 1][index], table.columns[index].kind)
+                                               for index in keep]
+            for cell, width, (value, kind) in zip(grid_row.cells, widths, values, strict=True):
+                cell.width = width
+                if is_header:
+                    text = value
+                elif is_totals and value is None:  # not applicable rather than missing: left empty
+                    text = ""
+                else:
+                    text = format_cell(value, kind, self.language)
+                self._table_cell(cell, text, bold=is_header or is_totals, centre=is_header or kind != "text")
             # Keep each row on one page, and repeat the header row on every page the table runs onto.
             properties = grid_row._tr.get_or_add_trPr()
             properties.append(OxmlElement("w:cantSplit"))
-            if row_number == 0:
+            if is_header:
                 repeat = OxmlElement("w:tblHeader")
                 repeat.set(qn("w:val"), "true")
                 properties.append(repeat)
