@@ -33,6 +33,7 @@ navigation = st.navigation([
     st.Page("pages/overview.py", title=tr("nav.overview"), icon=":material/dashboard:", url_path="tong-quan",
             default=True),
     st.Page("pages/map.py", title=tr("maps.nav"), icon=":material/map:", url_path="ban-do"),
+    st.Page("pages/export_report.py", title=tr("report.nav"), icon=":material/description:", url_path="xuat-bao-cao"),
 ])
 try:
     navigation.run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 import i18n
@@ -13,6 +14,7 @@ from geo import demo as demo_geography
 from settings import SettingsError, load_settings
 from warehouse import writer
 from warehouse.connection import WarehouseUnavailable
+from warehouse.periods import is_quarter
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -35,6 +37,44 @@ def _demo(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report(arguments: argparse.Namespace) -> int:
+    # Imported here so that the loading commands do not pay for python-docx and openpyxl.
+    from quarterly_report import ReportRefused, build_quarterly_report, render_docx, render_xlsx
+
+    lang = arguments.lang
+    docx_path = Path(arguments.out)
+    xlsx_path = Path(arguments.xlsx) if arguments.xlsx else docx_path.with_suffix(".xlsx")
+    if not is_quarter(arguments.quarter):
+        print(i18n.t("report.refused.bad_quarter", lang, quarter=arguments.quarter), file=sys.stderr)
+        return EXIT_USAGE
+    if docx_path.resolve() == xlsx_path.resolve():
+        print(i18n.t("report.cli.same_file", lang, path=docx_path), file=sys.stderr)
+        return EXIT_USAGE
+    if not Path(arguments.db).exists():
+        print(i18n.t("report.cli.no_warehouse", lang, path=arguments.db), file=sys.stderr)
+        return EXIT_REFUSED
+    con = writer.prepare(arguments.db)
+    try:
+        report = build_quarterly_report(con, arguments.commune, arguments.quarter, load_settings(), date.today())
+    except ReportRefused as refusal:
+        print(i18n.t(refusal.key, lang, **refusal.values), file=sys.stderr)
+        return EXIT_REFUSED
+    files = {docx_path: render_docx(report, lang), xlsx_path: render_xlsx(report, lang)}
+    written = []
+    for path, content in files.items():
+        try:
+            path.write_bytes(content)
+        except OSError as error:
+            for done in written:  # all or nothing: never leave half a report behind
+                done.unlink(missing_ok=True)
+            print(i18n.t("report.cli.write_failed", lang, path=path, reason=error.strerror or error), file=sys.stderr)
+            return EXIT_REFUSED
+        written.append(path)
+    print(i18n.t("report.cli.written", lang, commune=report.commune_name,
+                 quarter=i18n.ROMAN_QUARTERS[report.quarter_number], year=report.year, docx=docx_path, xlsx=xlsx_path))
+    return EXIT_OK
+
+
 def build_parser(default_db: Path) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description="Chuyển đổi số cộng đồng: nạp dữ liệu.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -50,6 +90,12 @@ def build_parser(default_db: Path) -> argparse.ArgumentParser:
     demo_command.add_argument("--if-missing", action="store_true", help="do nothing when the warehouse exists")
     demo_command.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
     boundaries.add_arguments(command("boundaries", boundaries.run, "import village or commune boundaries"))
+
+    report_command = command("report", _report, "write a commune's quarterly report as Word and its annexes as Excel")
+    report_command.add_argument("--commune", required=True, help="commune code, e.g. 10999")
+    report_command.add_argument("--quarter", required=True, help="quarter, e.g. 2025-Q4")
+    report_command.add_argument("--out", required=True, help="the Word file to write (.docx)")
+    report_command.add_argument("--xlsx", help="the Excel file to write (default: --out with .xlsx)")
     return parser
 
 

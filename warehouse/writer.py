@@ -6,6 +6,7 @@ import re
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 import duckdb
@@ -13,6 +14,8 @@ import pandas as pd
 
 from settings import DEFAULT_CATALOGUE
 from warehouse.connection import shared_connection
+from warehouse.periods import is_quarter
+from warehouse.report_queries import ReportTexts
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -247,3 +250,25 @@ def _record_upload(
         [upload["file_name"], upload["checksum"], upload["kind"], commune, upload["uploaded_by"], rows,
          upload.get("messages")],
     ).fetchone()[0]
+# --- Quarterly report texts (issue 8) -------------------------------------------------------------------------------
+
+
+def save_report_texts(path: Path | str, commune: str, quarter: str, texts: ReportTexts) -> None:
+    """Keep what staff typed for the commune's report of the quarter, replacing what was saved before."""
+    if not is_quarter(quarter):
+        raise ValueError(f"not a quarter (YYYY-Qn): {quarter!r}")
+    values = {name: value.strip() for name, value in asdict(texts).items()}
+    with transaction(path) as cursor:
+        cursor.execute(
+            """
+            INSERT INTO report_texts (commune_code, quarter, difficulties, next_tasks, proposals, report_number,
+                                      signatory, saved_at)
+            VALUES ($commune, $quarter, $difficulties, $next_tasks, $proposals, $report_number, $signatory,
+                    current_timestamp)
+            ON CONFLICT (commune_code, quarter) DO UPDATE SET
+                difficulties = excluded.difficulties, next_tasks = excluded.next_tasks,
+                proposals = excluded.proposals, report_number = excluded.report_number,
+                signatory = excluded.signatory, saved_at = excluded.saved_at
+            """,
+            {"commune": commune, "quarter": quarter, **values},
+        )

@@ -1,0 +1,172 @@
+"""Everything the quarterly report shows, gathered from the warehouse's query functions in one place.
+
+The builder is the only code of the report that reads the warehouse; the renderers (word.py, excel.py) only lay
+out what it returns, so the document, the workbook and the dashboard's pages show the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from i18n import ROMAN_QUARTERS
+from settings import Settings
+from warehouse import queries, report_queries
+from warehouse.codes import DIGITAL_DOMAINS, LATE, MISSING, NOT_DUE, ON_TIME
+from warehouse.periods import is_quarter, months_in, quarter_deadline
+from warehouse.report_queries import ReportTexts
+
+
+class ReportRefused(ValueError):
+    """The report cannot be made; `key` and `values` word the reason through the translation table."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+@dataclass(frozen=True)
+class QuarterlyReport:
+    """The numbers, tables and texts of one commune's quarterly report."""
+
+    commune_code: str
+    commune_name: str
+    is_demo: bool
+    quarter: str
+    issued_on: date
+    target_share: float
+    full_team_size: int
+    deadline: date
+    summary: queries.CommuneSummary
+    # village_code, village_name, team_code, members, has_core_member, full_team
+    teams: pd.DataFrame
+    # affiliation, members, share (of all members)
+    affiliations: pd.DataFrame
+    # report_queries.training_attendance_by_session
+    training: pd.DataFrame
+    # queries.coverage_by_village for the quarter plus one coverage column per digital domain
+    villages: pd.DataFrame
+    # queries.domain_coverage_of_commune: domain, coverage, indicators
+    domains: pd.DataFrame
+    # report_queries.communication_by_village
+    communication: pd.DataFrame
+    # queries.report_timeliness: village_code, village_name, reported_on, deadline, status
+    timeliness: pd.DataFrame
+    # report_queries.guided_projection_to_year_end
+    projection: pd.DataFrame
+    texts: ReportTexts
+
+    @property
+    def year(self) -> int:
+        return int(self.quarter[:4])
+
+    @property
+    def quarter_number(self) -> int:
+        return int(self.quarter[-1])
+
+    @property
+    def villages_below_target(self) -> int:
+        """Villages whose households guided are under the target (a village without a report included)."""
+        return int((~self.villages["meets_target"]).sum())
+
+    @property
+    def villages_without_full_team(self) -> list[str]:
+        return self.teams.loc[~self.teams["full_team"], "village_name"].tolist()
+
+    @property
+    def villages_without_core_member(self) -> list[str]:
+        return self.teams.loc[~self.teams["has_core_member"], "village_name"].tolist()
+
+    @property
+    def core_members(self) -> int:
+        return int(self.affiliations.loc[self.affiliations["affiliation"] == "doan_thanh_nien", "members"].sum())
+
+    @property
+    def training_listed(self) -> int:
+        return int(self.training["members_listed"].sum())
+
+    @property
+    def training_attended(self) -> int:
+        return int(self.training["members_attended"].sum())
+
+    @property
+    def training_rate(self) -> float | None:
+        """Attendance over every session of the quarter: attended ÷ listed."""
+        return self.training_attended / self.training_listed if self.training_listed else None
+
+    @property
+    def info_sessions(self) -> int:
+        return int(self.communication["info_sessions"].sum())
+
+    @property
+    def printed_materials(self) -> int:
+        return int(self.communication["printed_materials"].sum())
+
+    def villages_with_status(self, status: str) -> list[str]:
+        """Villages whose quarterly report has `status` (codes.ON_TIME, LATE, MISSING, NOT_DUE)."""
+        return self.timeliness.loc[self.timeliness["status"] == status, "village_name"].tolist()
+
+    @property
+    def timeliness_counts(self) -> dict[str, int]:
+        return {status: len(self.villages_with_status(status)) for status in (ON_TIME, LATE, MISSING, NOT_DUE)}
+
+    @property
+    def villages_at_risk(self) -> pd.DataFrame:
+        """Villages whose projected coverage on 31/12 misses the target, or that have no report to project from;
+        the furthest behind first (a village without a report before all)."""
+        at_risk = self.projection.loc[~self.projection["on_track"]]
+        return at_risk.sort_values(["projected_coverage", "village_name"], na_position="first", ignore_index=True)
+
+
+def build_quarterly_report(
+    con: duckdb.DuckDBPyConnection, commune: str, quarter: str, settings: Settings, today: date
+) -> QuarterlyReport:
+    """Gather the commune's quarterly report; refuse an unknown commune, a malformed quarter or one without data."""
+    if not is_quarter(quarter):
+        raise ReportRefused("report.refused.bad_quarter", quarter=quarter)
+    communes = queries.communes(con).set_index("code")
+    if commune not in communes.index:
+        raise ReportRefused("report.refused.unknown_commune", commune=commune)
+    name = str(communes.loc[commune, "name"])
+    if not set(months_in(quarter)) & set(queries.reported_months(con, commune)):
+        raise ReportRefused("report.refused.no_data", commune=name, quarter=ROMAN_QUARTERS[int(quarter[-1])],
+                             year=quarter[:4])
+
+    summary = queries.commune_summary(con, commune, quarter, settings.report_deadline_day, today)
+    teams = queries.team_sizes(con, commune)
+    teams["full_team"] = teams["members"] >= settings.full_team_size
+    affiliations = report_queries.members_by_affiliation(con, commune)
+    affiliations["share"] = affiliations["members"] / affiliations["members"].sum()
+    return QuarterlyReport(
+        commune_code=commune,
+        commune_name=name,
+        is_demo=bool(communes.loc[commune, "is_demo"]),
+        quarter=quarter,
+        issued_on=today,
+        target_share=summary.target_share,
+        full_team_size=settings.full_team_size,
+        deadline=quarter_deadline(quarter, settings.report_deadline_day),
+        summary=summary,
+        teams=teams,
+        affiliations=affiliations,
+        training=report_queries.training_attendance_by_session(con, commune, quarter),
+        villages=_villages_with_domains(con, commune, quarter),
+        domains=queries.domain_coverage_of_commune(con, commune, quarter),
+        communication=report_queries.communication_by_village(con, commune, quarter),
+        timeliness=queries.report_timeliness(con, commune, quarter, settings.report_deadline_day, today),
+        projection=report_queries.guided_projection_to_year_end(con, commune, quarter),
+        texts=report_queries.report_texts(con, commune, quarter),
+    )
+
+
+def _villages_with_domains(con: duckdb.DuckDBPyConnection, commune: str, quarter: str) -> pd.DataFrame:
+    """The pages' village coverage of the headline indicator, with each digital domain's coverage alongside."""
+    villages = queries.coverage_by_village(con, commune, quarter)
+    domains = queries.domain_coverage_by_village(con, commune, quarter)
+    by_domain = domains.pivot(index="village_code", columns="domain", values="coverage")
+    by_domain = by_domain.reindex(columns=list(DIGITAL_DOMAINS))
+    return villages.merge(by_domain, left_on="village_code", right_index=True, how="left")
