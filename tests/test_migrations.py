@@ -4,7 +4,8 @@ import pytest
 from warehouse import writer
 from warehouse.connection import shared_connection
 
-OLDER_VERSIONS = range(1, writer.latest_version())
+# Every shipped version but the latest (numbers may have gaps while branches are merged).
+OLDER_VERSIONS = [number for number, _ in writer.migrations()][:-1]
 
 
 def test_new_warehouse_is_at_the_latest_version(warehouse_path):
