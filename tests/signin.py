@@ -2,13 +2,19 @@
 
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from warehouse import writer
+from warehouse import accounts, writer
 
 DASHBOARD = str(ROOT / "dashboard.py")
 PASSWORD = "mat-khau-thu-1"
+
+
+def use_cheap_hashing(monkeypatch) -> None:
+    """Argon2 with the smallest cost, so that tests do not spend seconds hashing (the program keeps the defaults)."""
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 def add_account(path: Path, username: str, role: str, communes: list[str] | None = None) -> None:

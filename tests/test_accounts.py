@@ -5,12 +5,17 @@ import pytest
 from etl import demo
 from settings import Settings, SettingsError, load_settings
 from tests import tiny_commune
-from tests.signin import PASSWORD, add_account
+from tests.signin import PASSWORD, add_account, use_cheap_hashing
 from ui import auth
 from warehouse import accounts, writer
 from warehouse.connection import shared_connection
 
 START = datetime(2025, 12, 1, 8, 0)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashing(monkeypatch):
+    use_cheap_hashing(monkeypatch)
 
 
 def audit_actions(path):

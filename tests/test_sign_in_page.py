@@ -6,12 +6,17 @@ from streamlit.testing.v1 import AppTest
 from etl import demo
 from tests import tiny_commune
 from tests.conftest import ROOT
-from tests.signin import PASSWORD, add_account, may_open, open_app, sign_in
+from tests.signin import PASSWORD, add_account, may_open, open_app, sign_in, use_cheap_hashing
 from ui import auth
 from warehouse import accounts, writer
 from warehouse.connection import shared_connection
 
 PAGES = ["pages/overview.py", "pages/audit.py", "pages/sign_in.py"]
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashing(monkeypatch):
+    use_cheap_hashing(monkeypatch)
 
 
 def audit_actions(path):

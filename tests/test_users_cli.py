@@ -7,8 +7,14 @@ import pytest
 from etl import demo
 from etl.cli import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, main
 from tests.conftest import ROOT
+from tests.signin import use_cheap_hashing
 from warehouse import accounts
 from warehouse.connection import shared_connection
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashing(monkeypatch):
+    use_cheap_hashing(monkeypatch)
 
 
 def users_cli(monkeypatch, capsys, path, *arguments, stdin=""):
@@ -114,6 +120,7 @@ def test_the_demo_command_creates_one_account_per_role_that_signs_in_with_the_do
     assert listed["is_demo"].all()
     for username, _, communes in demo.DEMO_ACCOUNTS:
         found = accounts.account(shared_connection(path), username)
-        assert accounts.password_matches(found.password_hash, demo.DEMO_PASSWORD)
+        assert found.password_hash.startswith("$argon2id$v=19$m=65536,t=3,")  # the library's recommended cost
         assert found.communes == (None if communes is None else set(communes))
+    assert accounts.password_matches(found.password_hash, demo.DEMO_PASSWORD)
     assert demo.DEMO_PASSWORD in (ROOT / "README.md").read_text(encoding="utf-8")
