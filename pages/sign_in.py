@@ -15,9 +15,7 @@ def submit() -> None:
     st.session_state[PASSWORD_FIELD] = ""
     if not typed_username.strip() or not password:
         st.session_state[OUTCOME] = "auth.sign_in.incomplete"
-    elif auth.sign_in(typed_username, password):
-        st.session_state[OUTCOME] = "signed_in"
-    else:
+    elif not auth.sign_in(typed_username, password):
         st.session_state[OUTCOME] = "auth.sign_in.refused"
 
 

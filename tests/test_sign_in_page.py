@@ -165,3 +165,24 @@ def test_public_view_can_be_switched_off_for_the_demo(warehouse_path, monkeypatc
     app = open_app(warehouse_path, monkeypatch, CDS_PUBLIC_VIEW="0")
     assert app.title[0].value == "Đăng nhập"
     assert not may_open(app, "pages/overview.py")
+
+
+@pytest.mark.parametrize(("role", "may_upload"), [
+    (None, False), ("viewer", False), ("reviewer", False), ("staff", True), ("admin", True),
+])
+def test_the_upload_guard_refuses_everyone_but_staff_and_admins(role, may_upload):
+    def upload_page():
+        import streamlit as st
+
+        from ui import auth
+
+        auth.require_role(*auth.UPLOADERS)
+        st.file_uploader("upload")
+
+    page = AppTest.from_function(upload_page)
+    if role is not None:
+        page.session_state["role"] = role
+    page.run()
+    assert not page.exception
+    assert bool(page.get("file_uploader")) is may_upload
+    assert bool(page.error) is not may_upload

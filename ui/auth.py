@@ -32,6 +32,8 @@ PUBLIC = "public"
 VIEWING = (PUBLIC, *accounts.ROLES)
 # Pages open even to a visitor who may do nothing but sign in.
 ANYONE = (None, *VIEWING)
+# Who may upload and undo uploads: the upload page's navigation entry and its `require_role(*UPLOADERS)`.
+UPLOADERS = ("staff", "admin")
 MAX_DELAY_SECONDS = 30
 # Failures older than this no longer slow a user name down.
 FAILURE_WINDOW = timedelta(hours=1)
