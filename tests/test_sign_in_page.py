@@ -186,3 +186,44 @@ def test_the_upload_guard_refuses_everyone_but_staff_and_admins(role, may_upload
     assert not page.exception
     assert bool(page.get("file_uploader")) is may_upload
     assert bool(page.error) is not may_upload
+
+
+def test_an_admin_adds_and_removes_an_account_on_the_audit_page(real_warehouse, monkeypatch):
+    app = sign_in(open_app(real_warehouse, monkeypatch), "admin").switch_page("pages/audit.py").run()
+    app.text_input(key="new_username").input("Lan.VHXH")
+    app.selectbox(key="new_role").set_value("staff")
+    app.multiselect(key="new_communes").set_value([tiny_commune.CODE])
+    app.text_input(key="new_password").input("mat-khau-lan-1")
+    app.text_input(key="new_password_again").input("mat-khau-lan-1")
+    app.form_submit_button[0].click().run()
+    assert not app.exception
+    assert app.success[0].value == "Đã tạo tài khoản lan.vhxh (Cán bộ Phòng Văn hóa – Xã hội)."
+    assert "lan.vhxh" in app.dataframe[1].value["Tên đăng nhập"].tolist()
+    assert accounts.user_communes(shared_connection(real_warehouse), "lan.vhxh") == {tiny_commune.CODE}
+
+    app.selectbox(key="doomed_username").set_value("lan.vhxh")
+    app.form_submit_button[1].click().run()
+    assert app.success[0].value == "Đã xóa tài khoản lan.vhxh."
+    assert "lan.vhxh" not in app.dataframe[1].value["Tên đăng nhập"].tolist()
+    assert app.selectbox(key="doomed_username").options == ["reviewer", "staff", "viewer"], "never oneself"
+    assert audit_actions(real_warehouse)[-2:] == [("admin", "user_added"), ("admin", "user_removed")]
+
+
+def test_a_staff_account_without_a_commune_is_refused_on_the_audit_page(real_warehouse, monkeypatch):
+    app = sign_in(open_app(real_warehouse, monkeypatch), "admin").switch_page("pages/audit.py").run()
+    app.text_input(key="new_username").input("lan")
+    app.selectbox(key="new_role").set_value("staff")
+    app.text_input(key="new_password").input("mat-khau-lan-1")
+    app.text_input(key="new_password_again").input("mat-khau-lan-1")
+    app.form_submit_button[0].click().run()
+    assert "cần ít nhất một xã" in app.error[0].value
+    assert accounts.account(shared_connection(real_warehouse), "lan") is None
+
+
+def test_a_demoted_admin_cannot_use_a_form_left_open(real_warehouse, monkeypatch):
+    app = sign_in(open_app(real_warehouse, monkeypatch), "admin").switch_page("pages/audit.py").run()
+    writer.add_user(real_warehouse, "admin", "viewer", [tiny_commune.CODE], PASSWORD, replace=True)
+    app.selectbox(key="doomed_username").set_value("staff")
+    app.form_submit_button[1].click().run()
+    assert not app.exception
+    assert accounts.account(shared_connection(real_warehouse), "staff") is not None

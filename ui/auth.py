@@ -114,6 +114,9 @@ def access(con: duckdb.DuckDBPyConnection) -> Access:
             st.session_state[NOTICE_KEY] = "auth.notice.idle"
         elif found is None:
             sign_out("account_removed")
+        elif found.is_demo and not accounts.every_commune_is_demo(con):
+            # Real data has arrived: a published demo password must not keep a session open on it.
+            sign_out("demo_account_withdrawn")
         else:
             _remember(found, now)
             return Access(found.role, username, found.communes)
@@ -147,6 +150,46 @@ def sign_out(action: str = "sign_out") -> None:
         writer.record_audit(settings().warehouse_path, username, action, at=clock())
     for key in (ROLE_KEY, USERNAME_KEY, COMMUNES_KEY, LAST_ACTIVE_KEY):
         st.session_state.pop(key, None)
+
+
+def _still_admin(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the session is an admin's right now: form callbacks run before the page's own role check."""
+    username, last_active = signed_in_user(), st.session_state.get(LAST_ACTIVE_KEY)
+    found = None if username is None else accounts.account(con, username)
+    return (found is not None and found.role == "admin" and last_active is not None
+            and clock() - last_active <= timedelta(minutes=settings().idle_minutes))
+
+
+def add_account(typed_username: str, role: str, communes: list[str], password: str, again: str) -> tuple[bool, str]:
+    """Add an account from the admin page: whether it was added, and the sentence saying so or why not."""
+    username = accounts.normalise_username(typed_username)
+    con = shared_connection(settings().warehouse_path)
+    if not _still_admin(con):
+        return False, tr("auth.refused", roles=role_name("admin"))
+    if not accounts.USERNAME.match(username):
+        return False, tr("auth.cli.bad_username", user=typed_username)
+    if role in accounts.SCOPED_ROLES and not communes:
+        return False, tr("auth.users.scope_required", role=role_name(role))
+    if accounts.account(con, username) is not None:
+        return False, tr("auth.users.exists", user=username)
+    if len(password) < accounts.MIN_PASSWORD_LENGTH:
+        return False, tr("auth.cli.password_short", length=accounts.MIN_PASSWORD_LENGTH)
+    if password != again:
+        return False, tr("auth.cli.password_mismatch")
+    writer.add_user(settings().warehouse_path, username, role, communes or None, password, at=clock())
+    writer.record_audit(settings().warehouse_path, signed_in_user(), "user_added", username, at=clock())
+    return True, tr("auth.users.added", user=username, role=role_name(role))
+
+
+def remove_account(username: str) -> tuple[bool, str]:
+    """Remove an account from the admin page, never one's own: whether it was removed, and the sentence saying so."""
+    if not _still_admin(shared_connection(settings().warehouse_path)):
+        return False, tr("auth.refused", roles=role_name("admin"))
+    if username == signed_in_user():
+        return False, tr("auth.users.not_yourself")
+    writer.remove_user(settings().warehouse_path, username)
+    writer.record_audit(settings().warehouse_path, signed_in_user(), "user_removed", username, at=clock())
+    return True, tr("auth.cli.removed", user=username)
 
 
 def role_name(role: str) -> str:
