@@ -158,6 +158,11 @@ def test_the_demo_warehouse_is_public_and_its_demo_accounts_sign_in(warehouse_pa
     assert [page for page in PAGES if may_open(visitor, page)] == ["pages/overview.py", "pages/sign_in.py"]
     admin = sign_in(visitor, "demo-admin", demo.DEMO_PASSWORD)
     assert admin.session_state["role"] == "admin"
+    # Once a real commune is loaded, the published demo password no longer keeps the session open.
+    writer.replace_communes(warehouse_path, tiny_commune.tables())
+    admin.run()
+    assert "role" not in admin.session_state
+    assert audit_actions(warehouse_path)[-1] == ("demo-admin", "demo_account_withdrawn")
 
 
 def test_public_view_can_be_switched_off_for_the_demo(warehouse_path, monkeypatch):
