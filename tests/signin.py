@@ -24,7 +24,8 @@ def add_account(path: Path, username: str, role: str, communes: list[str] | None
 def open_app(warehouse: Path, monkeypatch, **env: str) -> AppTest:
     """The dashboard on `warehouse`, with extra CDS_* settings, after its first run."""
     monkeypatch.setenv("CDS_WAREHOUSE", str(warehouse))
-    for name, value in env.items():
+    # Public view is decided from the warehouse unless a test says otherwise (even if the environment has a value).
+    for name, value in {"CDS_PUBLIC_VIEW": "", **env}.items():
         monkeypatch.setenv(name, value)
     return AppTest.from_file(DASHBOARD, default_timeout=60).run()
 
