@@ -5,6 +5,7 @@ import logging
 import streamlit as st
 
 from settings import SettingsError
+from ui import auth
 from ui.context import choose_filters, choose_language, connection, tr
 from warehouse.connection import WarehouseUnavailable
 from warehouse.writer import CatalogueError, WarehouseNewerThanProgram
@@ -15,7 +16,10 @@ st.sidebar.title(tr("app.title"))
 st.sidebar.caption(tr("app.subtitle"))
 
 try:
-    chosen = choose_filters(connection())
+    con = connection()
+    user = auth.access(con)
+    # A visitor who may only sign in sees no commune, not even in the sidebar.
+    chosen = choose_filters(con, user.communes) if user.may_view else None
 except SettingsError as error:
     st.error(tr("error.settings", reason=error))
     st.stop()
@@ -26,15 +30,21 @@ except (CatalogueError, WarehouseNewerThanProgram) as error:
     st.error(tr("error.warehouse_unusable", reason=error))
     st.stop()
 
+auth.account_sidebar(user)
 if chosen is not None and chosen.is_demo:
     st.warning(tr("demo.banner", commune=chosen.commune_name), icon=":material/science:")
 
-navigation = st.navigation([
-    st.Page("pages/overview.py", title=tr("nav.overview"), icon=":material/dashboard:", url_path="tong-quan",
-            default=True),
-    st.Page("pages/map.py", title=tr("maps.nav"), icon=":material/map:", url_path="ban-do"),
-    st.Page("pages/export_report.py", title=tr("report.nav"), icon=":material/description:", url_path="xuat-bao-cao"),
-])
+# Each page with the roles that may open it; a page left out cannot be opened at all, even by its URL.
+navigation = st.navigation(user.pages([
+    (st.Page("pages/overview.py", title=tr("nav.overview"), icon=":material/dashboard:", url_path="tong-quan",
+             default=True), auth.VIEWING),
+    (st.Page("pages/map.py", title=tr("maps.nav"), icon=":material/map:", url_path="ban-do"), auth.VIEWING),
+    (st.Page("pages/export_report.py", title=tr("report.nav"), icon=":material/description:",
+             url_path="xuat-bao-cao"), auth.REPORTERS),
+    (st.Page("pages/audit.py", title=tr("nav.audit"), icon=":material/history:", url_path="nhat-ky"), ["admin"]),
+    (st.Page("pages/sign_in.py", title=tr("nav.account" if user.username else "nav.sign_in"),
+             icon=":material/login:", url_path="dang-nhap"), auth.ANYONE),
+]))
 try:
     navigation.run()
 except Exception:

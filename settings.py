@@ -10,6 +10,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
 DEFAULT_CATALOGUE = PROJECT_ROOT / "data" / "indicators.csv"
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
 
 
 class SettingsError(ValueError):
@@ -24,6 +26,13 @@ class Settings:
     report_deadline_day: int = 15
     # Every team should have this many members.
     full_team_size: int = 5
+    # Whether pages may be viewed without signing in; None decides from the warehouse (on when every commune is demo).
+    public_view: bool | None = None
+    # A signed-in session ends after this many minutes without any action.
+    idle_minutes: int = 30
+    # Failed sign-ins for one user name allowed without delay; each further one doubles the wait from the base delay.
+    sign_in_free_attempts: int = 3
+    sign_in_delay_seconds: int = 1
 
 
 def _whole_number(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -39,6 +48,18 @@ def _whole_number(env: Mapping[str, str], name: str, default: int, low: int, hig
     return value
 
 
+def _switch(env: Mapping[str, str], name: str) -> bool | None:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    value = raw.strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0 (true/false, on/off), not {raw!r}.")
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read settings from the environment (CDS_*), falling back to the defaults."""
     env = os.environ if env is None else env
@@ -47,4 +68,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         warehouse_path=Path(warehouse) if warehouse else DEFAULT_WAREHOUSE,
         report_deadline_day=_whole_number(env, "CDS_REPORT_DEADLINE_DAY", 15, 1, 28),
         full_team_size=_whole_number(env, "CDS_FULL_TEAM_SIZE", 5, 1, 20),
+        public_view=_switch(env, "CDS_PUBLIC_VIEW"),
+        idle_minutes=_whole_number(env, "CDS_IDLE_MINUTES", 30, 1, 1440),
+        sign_in_free_attempts=_whole_number(env, "CDS_SIGNIN_FREE_ATTEMPTS", 3, 1, 20),
+        sign_in_delay_seconds=_whole_number(env, "CDS_SIGNIN_DELAY_SECONDS", 1, 0, 60),
     )

@@ -22,6 +22,15 @@ HOUSEHOLDS = 13_000
 MONTHS = ["2025-09", "2025-10", "2025-11", "2025-12"]
 QUARTER_LAST_MONTHS = {"2025-09", "2025-12"}
 DEFAULT_SEED = 2025
+# One demo account per role; the password is published in the README, so sign-in refuses these accounts as soon as
+# the warehouse holds a real commune.
+DEMO_ACCOUNTS = [
+    ("demo-viewer", "viewer", [COMMUNE_CODE]),
+    ("demo-staff", "staff", [COMMUNE_CODE]),
+    ("demo-reviewer", "reviewer", None),
+    ("demo-admin", "admin", None),
+]
+DEMO_PASSWORD = "minhhoa2025"
 
 VILLAGE_NAMES = [
     "An Thái", "Bình Minh", "Cẩm Lý", "Đông Hòa", "Đức Phong", "Hạ Lãng", "Hòa Bình", "Hưng Long",

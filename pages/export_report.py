@@ -6,10 +6,13 @@ import streamlit as st
 
 import i18n
 from quarterly_report import ReportRefused, build_quarterly_report, render_docx, render_xlsx
+from ui import auth
 from ui.context import connection, filters, language, settings, tr, url_selectbox
 from warehouse import queries, writer
 from warehouse.periods import is_month, quarter_of, quarters_of
 from warehouse.report_queries import ReportTexts, report_texts
+
+auth.require_role(*auth.REPORTERS)
 
 FILES_KEY = "report_files"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -9,6 +9,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
+def _public_view(monkeypatch):
+    """Pages are open to visitors unless a test says otherwise (the sign-in tests do)."""
+    monkeypatch.setenv("CDS_PUBLIC_VIEW", "1")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_connections():
     """Each test opens its own warehouse files; close them afterwards so none leaks into the next test."""
     yield

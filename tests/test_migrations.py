@@ -49,3 +49,16 @@ def test_a_failing_load_changes_nothing(tiny_warehouse):
         writer.replace_communes(tiny_warehouse, broken)
     count = shared_connection(tiny_warehouse).cursor().execute("SELECT count(*) FROM report_values").fetchone()[0]
     assert count == len(tiny_commune.tables()["report_values"])
+
+
+def test_a_migration_numbered_below_the_highest_applied_one_is_still_applied(tmp_path):
+    path = tmp_path / "gap.duckdb"
+    first, *middle, last = [number for number, _ in writer.migrations()]
+    assert middle, "needs at least three migrations"
+    writer.upgrade(path, up_to=first)
+    with writer.transaction(path) as cursor:  # as if a branch had shipped only the last migration
+        cursor.execute(writer.migrations()[-1][1].read_text(encoding="utf-8"))
+        cursor.execute("INSERT INTO schema_migrations (version, name) VALUES (?, 'later')", [last])
+    writer.upgrade(path)
+    applied = shared_connection(path).cursor().execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+    assert [number for (number,) in applied] == [number for number, _ in writer.migrations()]

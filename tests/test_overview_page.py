@@ -12,6 +12,8 @@ DASHBOARD = str(ROOT / "dashboard.py")
 
 def open_dashboard(warehouse: Path, monkeypatch, **query) -> AppTest:
     monkeypatch.setenv("CDS_WAREHOUSE", str(warehouse))
+    # The tiny commune is real (not demo) data, which needs a sign-in unless viewing is public.
+    monkeypatch.setenv("CDS_PUBLIC_VIEW", "1")
     app = AppTest.from_file(DASHBOARD, default_timeout=60)
     for key, value in query.items():
         app.query_params[key] = value

@@ -14,7 +14,7 @@ from etl.cli import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, main
 from quarterly_report import ReportRefused, build_quarterly_report, render_docx, render_xlsx
 from quarterly_report.word import decree_date
 from settings import Settings
-from tests import tiny_commune
+from tests import signin, tiny_commune
 from tests.conftest import ROOT
 from tests.test_overview_page import open_dashboard
 from warehouse import queries, writer
@@ -365,7 +365,11 @@ def test_every_translation_key_of_the_report_exists():
 
 
 def open_report_page(warehouse: Path, monkeypatch, **query):
-    app = open_dashboard(warehouse, monkeypatch, **query)
+    """The report page as a signed-in staff member of the warehouse's communes."""
+    signin.use_cheap_hashing(monkeypatch)
+    communes = queries.communes(shared_connection(warehouse))["code"].tolist()
+    signin.add_account(warehouse, "can-bo", "staff", communes)
+    app = signin.sign_in(open_dashboard(warehouse, monkeypatch, **query), "can-bo")
     return app.switch_page("pages/export_report.py").run()
 
 

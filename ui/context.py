@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import duckdb
@@ -92,9 +92,12 @@ def period_options(months: list[str]) -> list[str]:
     return options
 
 
-def choose_filters(con: duckdb.DuckDBPyConnection) -> Filters | None:
-    """The commune (when there are several) and period selectors; None when the warehouse has no commune."""
+def choose_filters(con: duckdb.DuckDBPyConnection, allowed: Collection[str] | None = None) -> Filters | None:
+    """The commune (when there are several) and period selectors, offering only `allowed` communes (None: all);
+    None when there is no commune to offer."""
     communes = queries.communes(con)
+    if allowed is not None:
+        communes = communes[communes["code"].isin(list(allowed))]
     if communes.empty:
         st.session_state[FILTERS_KEY] = None
         return None

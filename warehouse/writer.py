@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from settings import DEFAULT_CATALOGUE
+from warehouse import accounts
 from warehouse.connection import shared_connection
 from warehouse.periods import is_quarter
 from warehouse.report_queries import ReportTexts
@@ -93,14 +95,15 @@ def upgrade(path: Path | str, up_to: int | None = None) -> int:
             " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
             " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
         )
+    # Every missing number is applied, not only those above the highest: a warehouse may predate a lower one.
+    applied = set(shared_connection(path).cursor().execute("SELECT version FROM schema_migrations").fetchall())
     for number, migration in migrations():
-        if number <= version or (up_to is not None and number > up_to):
+        if (number,) in applied or (up_to is not None and number > up_to):
             continue
         with transaction(path) as cursor:
             cursor.execute(migration.read_text(encoding="utf-8"))
             cursor.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, migration.stem])
-        version = number
-    return version
+    return schema_version(path)
 
 
 def read_catalogue(catalogue_path: Path | str = DEFAULT_CATALOGUE) -> pd.DataFrame:
@@ -272,3 +275,73 @@ def save_report_texts(path: Path | str, commune: str, quarter: str, texts: Repor
             """,
             {"commune": commune, "quarter": quarter, **values},
         )
+# ---------------------------------------------------------------------------------------------------------------------
+# Accounts, sign-ins and the audit log (issue 6: sign-in and roles). Passwords are stored as argon2 hashes only.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def add_user(
+    path: Path | str, username: str, role: str, communes: Collection[str] | None, password: str,
+    *, is_demo: bool = False, replace: bool = False, at: datetime | None = None,
+) -> None:
+    """Store an account with its commune scope (None: every commune); `replace` overwrites one of the same name."""
+    at = at or datetime.now()
+    with transaction(path) as cursor:
+        if replace:
+            _delete_user(cursor, username)
+        cursor.execute(
+            "INSERT INTO users (username, role, password_hash, is_demo, created_at, password_changed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [username, role, accounts.hash_password(password), is_demo, at, at],
+        )
+        for code in sorted(set(communes or ())):
+            cursor.execute("INSERT INTO user_communes VALUES (?, ?)", [username, code])
+
+
+def set_password(path: Path | str, username: str, password: str, at: datetime | None = None) -> bool:
+    """Replace the user's password (and forget their failed sign-ins); False when there is no such user."""
+    with transaction(path) as cursor:
+        found = cursor.execute(
+            "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE username = ? RETURNING username",
+            [accounts.hash_password(password), at or datetime.now(), username],
+        ).fetchall()
+        cursor.execute("DELETE FROM sign_in_failures WHERE username = ?", [username])
+    return bool(found)
+
+
+def remove_user(path: Path | str, username: str) -> bool:
+    """Delete the account and its scope; False when there is no such user."""
+    with transaction(path) as cursor:
+        return _delete_user(cursor, username)
+
+
+def _delete_user(cursor: duckdb.DuckDBPyConnection, username: str) -> bool:
+    cursor.execute("DELETE FROM user_communes WHERE username = ?", [username])
+    return bool(cursor.execute("DELETE FROM users WHERE username = ? RETURNING username", [username]).fetchall())
+
+
+def record_audit(
+    path: Path | str, user: str | None, action: str, detail: str | None = None, at: datetime | None = None
+) -> None:
+    """Append one row to the audit log (action: sign_in, sign_out, sign_in_failed, session_expired, upload, …)."""
+    with transaction(path) as cursor:
+        _audit(cursor, user, action, detail, at or datetime.now())
+
+
+def _audit(cursor: duckdb.DuckDBPyConnection, user: str | None, action: str, detail: str | None, at: datetime) -> None:
+    cursor.execute("INSERT INTO audit_log (happened_at, username, action, detail) VALUES (?, ?, ?, ?)",
+                   [at, user, action, detail])
+
+
+def record_failed_sign_in(path: Path | str, username: str, at: datetime, detail: str | None = None) -> None:
+    """Count a failed sign-in for the slow-down and write it to the audit log, in one transaction."""
+    with transaction(path) as cursor:
+        cursor.execute("INSERT INTO sign_in_failures VALUES (?, ?)", [username, at])
+        _audit(cursor, username, "sign_in_failed", detail, at)
+
+
+def record_sign_in(path: Path | str, username: str, at: datetime) -> None:
+    """Forget the user's failed sign-ins and write the sign-in to the audit log, in one transaction."""
+    with transaction(path) as cursor:
+        cursor.execute("DELETE FROM sign_in_failures WHERE username = ?", [username])
+        _audit(cursor, username, "sign_in", None, at)

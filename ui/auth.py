@@ -1,0 +1,216 @@
+"""Who uses the session and what they may open: sign-in with a slow-down, idle sign-out, and the role check pages run.
+
+The navigation lists only the pages a role may open, and each restricted page also calls `require_role` first,
+so that the check happens on the server whenever the page runs, however it was reached.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from settings import Settings
+from ui.context import settings, tr
+from warehouse import accounts, writer
+from warehouse.connection import shared_connection
+
+ROLE_KEY = "role"  # read by ui.context.can_see_personal_data
+USERNAME_KEY = "username"
+COMMUNES_KEY = "user_communes"  # sorted commune codes, or None for every commune
+LAST_ACTIVE_KEY = "auth_last_active"
+NOTICE_KEY = "auth_notice"
+# The pseudo-role of a visitor who has not signed in, where viewing is public.
+PUBLIC = "public"
+VIEWING = (PUBLIC, *accounts.ROLES)
+# Pages open even to a visitor who may do nothing but sign in.
+ANYONE = (None, *VIEWING)
+# Who may upload and undo uploads: the upload page's navigation entry and its `require_role(*UPLOADERS)`.
+UPLOADERS = ("staff", "admin")
+# Who may write the quarterly report: the office that sends it and the Department that receives it.
+REPORTERS = ("staff", "reviewer", "admin")
+MAX_DELAY_SECONDS = 30
+# Failures older than this no longer slow a user name down.
+FAILURE_WINDOW = timedelta(hours=1)
+
+# Replaced by tests, so that the slow-down and the idle timeout are checked without waiting.
+sleep: Callable[[float], None] = time.sleep
+clock: Callable[[], datetime] = datetime.now
+
+
+@dataclass(frozen=True)
+class Access:
+    role: str | None  # the signed-in role, PUBLIC, or None (may only sign in)
+    username: str | None
+    communes: frozenset[str] | None  # None: every commune
+
+    @property
+    def may_view(self) -> bool:
+        return self.role is not None
+
+    def pages(self, pages: list[tuple[StreamlitPage, Collection[str | None]]]) -> list[StreamlitPage]:
+        """The pages whose roles include this session's."""
+        return [page for page, roles in pages if self.role in roles]
+
+
+def sign_in_delay(failures: int, policy: Settings) -> float:
+    """Seconds to wait before checking a password after `failures` recent failures: doubling past the free ones."""
+    beyond = failures - policy.sign_in_free_attempts
+    if beyond < 0:
+        return 0.0
+    return float(min(MAX_DELAY_SECONDS, policy.sign_in_delay_seconds * 2 ** min(beyond, 16)))
+
+
+@cache
+def _unused_hash() -> str:
+    return accounts.hash_password("no account has this password")
+
+
+def authenticate(
+    path: Path | str, typed_username: str, password: str, policy: Settings,
+    *, sleep: Callable[[float], None], now: Callable[[], datetime],
+) -> accounts.Account | None:
+    """The account when the password is right, after the slow-down; every failure is counted and audited."""
+    username = accounts.normalise_username(typed_username)
+    con = shared_connection(path)
+    at = now()
+    sleep(sign_in_delay(accounts.failed_sign_ins_since(con, username, at - FAILURE_WINDOW), policy))
+    found = accounts.account(con, username)
+    if found is None:
+        accounts.password_matches(_unused_hash(), password)  # same work as for a real name: no timing hint
+        reason = "unknown_user"
+    elif not accounts.password_matches(found.password_hash, password):
+        reason = "wrong_password"
+    elif found.is_demo and not accounts.every_commune_is_demo(con):
+        # Demo passwords are published: they must not open a warehouse holding real communes.
+        reason = "demo_account_in_real_warehouse"
+    else:
+        writer.record_sign_in(path, username, at)
+        return found
+    writer.record_failed_sign_in(path, username, at, reason)
+    return None
+
+
+def public_view(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether pages may be viewed without signing in: the setting, or else whether every commune is demo."""
+    configured = settings().public_view
+    return accounts.every_commune_is_demo(con) if configured is None else configured
+
+
+def access(con: duckdb.DuckDBPyConnection) -> Access:
+    """Who uses this session, after ending it when idle or when its account is gone; role and scope read afresh."""
+    username = st.session_state.get(USERNAME_KEY)
+    if username is not None:
+        now = clock()
+        idle = now - st.session_state.get(LAST_ACTIVE_KEY, now)
+        found = accounts.account(con, username)
+        if idle > timedelta(minutes=settings().idle_minutes):
+            sign_out("session_expired")
+            st.session_state[NOTICE_KEY] = "auth.notice.idle"
+        elif found is None:
+            sign_out("account_removed")
+        elif found.is_demo and not accounts.every_commune_is_demo(con):
+            # Real data has arrived: a published demo password must not keep a session open on it.
+            sign_out("demo_account_withdrawn")
+        else:
+            _remember(found, now)
+            return Access(found.role, username, found.communes)
+    return Access(PUBLIC if public_view(con) else None, None, None)
+
+
+def _remember(found: accounts.Account, now: datetime) -> None:
+    st.session_state[ROLE_KEY] = found.role
+    st.session_state[USERNAME_KEY] = found.username
+    st.session_state[COMMUNES_KEY] = None if found.communes is None else sorted(found.communes)
+    st.session_state[LAST_ACTIVE_KEY] = now
+
+
+def signed_in_user() -> str | None:
+    return st.session_state.get(USERNAME_KEY)
+
+
+def sign_in(typed_username: str, password: str) -> bool:
+    """Sign the session in when the password is right (slowed down after repeated failures)."""
+    found = authenticate(settings().warehouse_path, typed_username, password, settings(), sleep=sleep, now=clock)
+    if found is None:
+        return False
+    _remember(found, clock())
+    return True
+
+
+def sign_out(action: str = "sign_out") -> None:
+    """End the session's sign-in and write `action` to the audit log."""
+    username = st.session_state.get(USERNAME_KEY)
+    if username is not None:
+        writer.record_audit(settings().warehouse_path, username, action, at=clock())
+    for key in (ROLE_KEY, USERNAME_KEY, COMMUNES_KEY, LAST_ACTIVE_KEY):
+        st.session_state.pop(key, None)
+
+
+def _still_admin(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the session is an admin's right now: form callbacks run before the page's own role check."""
+    username, last_active = signed_in_user(), st.session_state.get(LAST_ACTIVE_KEY)
+    found = None if username is None else accounts.account(con, username)
+    return (found is not None and found.role == "admin" and last_active is not None
+            and clock() - last_active <= timedelta(minutes=settings().idle_minutes))
+
+
+def add_account(typed_username: str, role: str, communes: list[str], password: str, again: str) -> tuple[bool, str]:
+    """Add an account from the admin page: whether it was added, and the sentence saying so or why not."""
+    username = accounts.normalise_username(typed_username)
+    con = shared_connection(settings().warehouse_path)
+    if not _still_admin(con):
+        return False, tr("auth.refused", roles=role_name("admin"))
+    if not accounts.USERNAME.match(username):
+        return False, tr("auth.cli.bad_username", user=typed_username)
+    if role in accounts.SCOPED_ROLES and not communes:
+        return False, tr("auth.users.scope_required", role=role_name(role))
+    if accounts.account(con, username) is not None:
+        return False, tr("auth.users.exists", user=username)
+    if len(password) < accounts.MIN_PASSWORD_LENGTH:
+        return False, tr("auth.cli.password_short", length=accounts.MIN_PASSWORD_LENGTH)
+    if password != again:
+        return False, tr("auth.cli.password_mismatch")
+    writer.add_user(settings().warehouse_path, username, role, communes or None, password, at=clock())
+    writer.record_audit(settings().warehouse_path, signed_in_user(), "user_added", username, at=clock())
+    return True, tr("auth.users.added", user=username, role=role_name(role))
+
+
+def remove_account(username: str) -> tuple[bool, str]:
+    """Remove an account from the admin page, never one's own: whether it was removed, and the sentence saying so."""
+    if not _still_admin(shared_connection(settings().warehouse_path)):
+        return False, tr("auth.refused", roles=role_name("admin"))
+    if username == signed_in_user():
+        return False, tr("auth.users.not_yourself")
+    writer.remove_user(settings().warehouse_path, username)
+    writer.record_audit(settings().warehouse_path, signed_in_user(), "user_removed", username, at=clock())
+    return True, tr("auth.cli.removed", user=username)
+
+
+def role_name(role: str) -> str:
+    return tr(f"auth.role.{role}")
+
+
+def require_role(*roles: str) -> None:
+    """Stop the page with a translated refusal unless the signed-in role is one of `roles` (a server-side check)."""
+    if st.session_state.get(ROLE_KEY) not in roles:
+        st.error(tr("auth.refused", roles=", ".join(role_name(role) for role in roles)), icon=":material/lock:")
+        st.stop()
+
+
+def account_sidebar(current: Access) -> None:
+    """The signed-in user and a sign-out button in the sidebar; the notice of a session ended for idleness."""
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice is not None:
+        st.info(tr(notice, minutes=settings().idle_minutes))
+    if current.username is None:
+        return
+    st.sidebar.caption(tr("auth.signed_in_as", user=current.username, role=role_name(current.role)))
+    st.sidebar.button(tr("auth.sign_out"), on_click=sign_out, icon=":material/logout:")
