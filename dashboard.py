@@ -31,6 +31,12 @@ if chosen.is_demo:
 navigation = st.navigation([
     st.Page("pages/overview.py", title=tr("nav.overview"), icon=":material/dashboard:", url_path="tong-quan",
             default=True),
+    st.Page("pages/domains.py", title=tr("analysis.nav.domains"), icon=":material/grid_view:", url_path="linh-vuc"),
+    st.Page("pages/village.py", title=tr("analysis.nav.village"), icon=":material/home_pin:", url_path="thon"),
+    st.Page("pages/training.py", title=tr("analysis.nav.training"), icon=":material/school:", url_path="tap-huan"),
+    st.Page("pages/reporting.py", title=tr("analysis.nav.reporting"), icon=":material/event_available:",
+            url_path="tien-do-bao-cao"),
+    st.Page("pages/trends.py", title=tr("analysis.nav.trends"), icon=":material/trending_up:", url_path="xu-huong"),
 ])
 try:
     navigation.run()
