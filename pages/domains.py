@@ -18,7 +18,7 @@ if chosen.period is None:
     st.stop()
 
 domain = url_selectbox(tr("analysis.domains.domain"), list(DIGITAL_DOMAINS), key="domain",
-                       format_func=lambda code: tr(f"domain.{code}"))
+                       format_func=lambda code: i18n.t(f"domain.{code}", lang))
 period_name = i18n.period_label(chosen.period, lang)
 indicators = analysis.household_indicators(con, domain)
 cells = analysis.indicator_coverage_by_village(con, chosen.commune, chosen.period, domain)

@@ -31,7 +31,7 @@ left, right = st.columns(2)
 indicator = url_selectbox(tr("analysis.indicator"), list(short_name), key="indicator", default=HEADLINE_INDICATOR,
                           format_func=short_name.get, container=left)
 granularity = url_selectbox(tr("analysis.trends.granularity"), GRANULARITIES, key="step",
-                            format_func=lambda step: tr(f"analysis.trends.{step}"), container=right)
+                            format_func=lambda step: i18n.t(f"analysis.trends.{step}", lang), container=right)
 quarterly = granularity == "quarter"
 
 villages = analysis.coverage_over_time(con, chosen.commune, indicator, quarterly)

@@ -51,7 +51,7 @@ else:
     shown = members.assign(
         role=[tr(f"analysis.role.{role}") for role in members["role"]],
         affiliation=[tr(f"analysis.affiliation.{affiliation}") for affiliation in members["affiliation"]],
-        phone=members["phone"] if personal else members["phone"].map(mask_phone),
+        phone=(members["phone"] if personal else members["phone"].map(mask_phone)).fillna(i18n.MISSING_VALUE),
     )
     columns = {"team_code": tr("analysis.team"), "full_name": tr("analysis.member.name"),
                "role": tr("analysis.member.role"), "affiliation": tr("analysis.member.affiliation"),

@@ -108,9 +108,11 @@ def choose_filters(con: duckdb.DuckDBPyConnection) -> Filters | None:
     periods = period_options(queries.reported_months(con, st.session_state["commune"]))
     period = None
     if periods:
+        # The language is fixed when the widget is made: its labels must not depend on when they are read.
+        chosen_language = language()
         period = url_selectbox(
             tr("sidebar.period"), periods, "period", default=next(option for option in periods if is_month(option)),
-            format_func=lambda option: i18n.period_label(option, language()), container=st.sidebar,
+            format_func=lambda option: i18n.period_label(option, chosen_language), container=st.sidebar,
         )
     filters = Filters(st.session_state["commune"], commune["name"], bool(commune["is_demo"]), period)
     st.session_state[FILTERS_KEY] = filters

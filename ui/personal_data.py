@@ -15,6 +15,9 @@ def mask_phone(phone: str | None) -> str | None:
     if phone is None or pd.isna(phone):
         return None
     digits = re.sub(r"\D", "", str(phone))
+    if str(phone).strip().startswith("+84"):
+        # The international form of a Vietnamese number: show it as dialled at home.
+        digits = "0" + digits[2:]
     if len(digits) <= VISIBLE_START + VISIBLE_END:
         return "*" * len(digits)
     return f"{digits[:VISIBLE_START]} *** *{digits[-VISIBLE_END:]}"
