@@ -279,3 +279,13 @@ def test_a_commune_without_reports_gets_an_explanation_not_an_error(warehouse_pa
     writer.replace_communes(warehouse_path, tables)
     app = open_page(warehouse_path, monkeypatch, page)
     assert app.info, "an empty state says what to do"
+
+
+def test_a_link_to_another_village_opens_it_even_after_one_was_chosen(analysis_warehouse, monkeypatch):
+    app = open_page(analysis_warehouse, monkeypatch, "pages/village.py", village=fixture.TAY)
+    app.selectbox(key="village").set_value(fixture.NAM).run()
+    # The map (or a chart) links here with another village in the URL.
+    app.query_params["village"] = fixture.BAC
+    app.run()
+    assert app.selectbox(key="village").value == fixture.BAC
+    assert app.title[0].value == "Thôn Bắc – Xã Phân Tích"

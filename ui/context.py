@@ -48,16 +48,26 @@ def can_see_personal_data() -> bool:
     return st.session_state.get("role") in ("staff", "admin")
 
 
+def _written_to_url(key: str) -> str:
+    return f"_url_value_{key}"
+
+
 def _url_backed(key: str, options: list[str], default: str) -> None:
-    """Start the widget `key` from the URL's value, if valid; the URL then follows the widget."""
-    if key not in st.session_state or st.session_state[key] not in options:
-        wanted = st.query_params.get(key)
+    """Start the widget `key` from the URL's value, if valid; the URL then follows the widget.
+
+    A URL value other than the one this session last wrote comes from a link (e.g. the map opening a village):
+    it wins over the value remembered from earlier in the session.
+    """
+    wanted = st.query_params.get(key)
+    if wanted in options and wanted != st.session_state.get(_written_to_url(key)):
+        st.session_state[key] = wanted
+    elif key not in st.session_state or st.session_state[key] not in options:
         st.session_state[key] = wanted if wanted in options else default
 
 
 def _remember_in_url(key: str) -> None:
     """Keep the chosen value in the URL, so that a copied link reopens the same view."""
-    st.query_params[key] = st.session_state[key]
+    st.query_params[key] = st.session_state[_written_to_url(key)] = st.session_state[key]
 
 
 def url_selectbox(

@@ -346,11 +346,14 @@ def projected_coverage(
     monthly = coverage_over_time(con, commune, indicator)
     villages = villages_of_commune(con, commune)
     target = queries.indicator_catalogue(con).set_index("code").loc[indicator, "target_share"]
+    reported = monthly[monthly["value"].notna() & (monthly["period"] <= to_month)]
+    series_by_village = {
+        code: list(zip(rows["period"], rows["value"].astype(float), strict=True))
+        for code, rows in reported.groupby("village_code")
+    }
     rows = []
     for village in villages.itertuples():
-        reported = monthly[(monthly["village_code"] == village.village_code) & monthly["value"].notna()]
-        reported = reported[reported["period"] <= to_month]
-        series = list(zip(reported["period"], reported["value"].astype(float), strict=True))
+        series = series_by_village.get(village.village_code, [])
         projected = project_value(series, village.households, to_month)
         rows.append({
             "village_code": village.village_code, "village_name": village.village_name,
