@@ -10,6 +10,7 @@ from ui.analysis_charts import coverage_lines
 from ui.charts import coverage_bar_chart
 from ui.context import connection, filters, language, tr, url_selectbox
 from ui.tables import show_table
+from ui.village_links import open_clicked_village
 from warehouse import analysis
 from warehouse.codes import HEADLINE_INDICATOR
 
@@ -79,9 +80,11 @@ st.subheader(tr("analysis.trends.projection", day=i18n.day(CAMPAIGN_END, lang)))
 projection = analysis.projected_coverage(con, chosen.commune)
 st.markdown(tr("analysis.trends.method", months=analysis.PROJECTION_MONTHS, day=i18n.day(CAMPAIGN_END, lang)))
 target = projection.attrs["target_share"]
-st.plotly_chart(coverage_bar_chart(
+clicked = st.plotly_chart(coverage_bar_chart(
     projection, target, tr("analysis.trends.projection_chart", day=i18n.day(CAMPAIGN_END, lang)), lang,
-), width="stretch")
+), width="stretch", on_select="rerun", selection_mode="points", key="projection-chart")
+st.caption(tr("analysis.click_to_open_village"))
+open_clicked_village(clicked, dict(zip(projection["village_name"], projection["village_code"], strict=True)))
 at_risk = projection[projection["at_risk"]].sort_values("coverage")
 if at_risk.empty:
     st.success(tr("analysis.trends.none_at_risk", target=i18n.percent(target, lang, 0)))

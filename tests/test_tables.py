@@ -60,3 +60,4 @@ def test_excel_export_keeps_vietnamese_text_and_writes_no_formula():
 )
 def test_phone_numbers_are_masked_to_their_first_four_and_last_two_digits(phone, masked):
     assert mask_phone(phone) == masked
+
