@@ -343,10 +343,13 @@ def projected_coverage(
 
     A village without a report projects 0 (the commune counts it as 0 until it reports); at risk = below target.
     """
-    monthly = coverage_over_time(con, commune, indicator)
+    sql = """
+    SELECT rv.village_code, rv.period, rv.value FROM report_values rv JOIN villages v ON v.code = rv.village_code
+    WHERE v.commune_code = $commune AND rv.indicator_code = $indicator AND rv.period <= $to_month
+    """
+    reported = _read(con, sql, {"commune": commune, "indicator": indicator, "to_month": to_month})
     villages = villages_of_commune(con, commune)
     target = queries.indicator_catalogue(con).set_index("code").loc[indicator, "target_share"]
-    reported = monthly[monthly["value"].notna() & (monthly["period"] <= to_month)]
     series_by_village = {
         code: list(zip(rows["period"], rows["value"].astype(float), strict=True))
         for code, rows in reported.groupby("village_code")
