@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 import i18n
+from ui.analysis_charts import reporting_status_chart
 from ui.context import connection, filters, language, settings, tr
 from ui.tables import show_table
 from warehouse import analysis
@@ -25,6 +26,12 @@ months = analysis.reporting_months(con, chosen.commune)
 month_labels = {month: i18n.period_label(month, lang) for month in months}
 
 st.subheader(tr("analysis.reporting.matrix"))
+villages = matrix.drop_duplicates("village_code")["village_name"].tolist()
+st.plotly_chart(reporting_status_chart(
+    matrix.assign(row=matrix["village_name"], column=matrix["period"].map(month_labels)), villages,
+    list(month_labels.values()), tr("analysis.reporting.chart_title", commune=chosen.commune_name), lang,
+    tr("analysis.period"), tr("village.label"),
+), width="stretch")
 statuses = matrix.assign(
     label=[tr(f"analysis.status.{status}") for status in matrix["status"]],
     column=matrix["period"].map(month_labels),

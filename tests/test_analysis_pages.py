@@ -289,3 +289,13 @@ def test_a_link_to_another_village_opens_it_even_after_one_was_chosen(analysis_w
     app.run()
     assert app.selectbox(key="village").value == fixture.BAC
     assert app.title[0].value == "Thôn Bắc – Xã Phân Tích"
+
+
+def test_reporting_chart_colours_each_village_and_month_by_status(analysis_warehouse, monkeypatch):
+    app = open_page(analysis_warehouse, monkeypatch, "pages/reporting.py")
+    squares = figure(app).data[0]
+    assert list(squares.x) == ["Tháng 9/2025", "Tháng 10/2025", "Tháng 11/2025"]
+    by_village = dict(zip(squares.y, squares.text, strict=True))
+    assert list(by_village["Thôn Nam"]) == ["Muộn", "Thiếu", "Đã nhận"]
+    assert list(by_village["Thôn Tây"]) == ["Đúng hạn", "Đã nhận", "Đã nhận"]
+    assert "Chưa đến hạn" in squares.colorbar.ticktext

@@ -7,6 +7,8 @@ import plotly.graph_objects as go
 
 import i18n
 from ui.charts import COVERAGE_CLASSES, separators
+from warehouse.analysis import RECEIVED
+from warehouse.codes import LATE, MISSING, NOT_DUE, ON_TIME
 
 # Cells above 100% are drawn as 100% (the top class); their text still says the real share.
 COLOUR_CEILING = 1.0
@@ -91,5 +93,41 @@ def coverage_lines(
         xaxis={"title": x_title, "type": "category", "categoryorder": "array",
                "categoryarray": [labels[period] for period in periods]},
         yaxis={"title": i18n.t("coverage.axis", language), "tickformat": ".0%", "rangemode": "tozero"},
+    )
+    return figure
+
+
+# Report statuses from best to worst, with colours in the coverage classes' red → green family.
+STATUS_COLOURS = {ON_TIME: "#00441b", RECEIVED: "#5aae61", NOT_DUE: "#d9d9d9", LATE: "#fdb863", MISSING: "#b2182b"}
+
+
+def reporting_status_chart(
+    matrix: pd.DataFrame, rows: list[str], columns: list[str], title: str, language: str, x_title: str,
+    y_title: str,
+) -> go.Figure:
+    """Village × month squares coloured by report status (columns row, column, status), named in the legend."""
+    statuses = list(STATUS_COLOURS)
+    grid = matrix.pivot_table(index="row", columns="column", values="status", aggfunc="first")
+    grid = grid.reindex(index=rows, columns=columns)
+    positions = [[statuses.index(status) if isinstance(status, str) else None for status in row]
+                 for row in grid.to_numpy()]
+    names = [[i18n.t(f"analysis.status.{status}", language) if isinstance(status, str) else ""
+              for status in row] for row in grid.to_numpy()]
+    last = len(statuses) - 1
+    # One flat band of the 0..1 colour scale per status.
+    scale = [item for position, status in enumerate(statuses)
+             for item in ((position / (last + 1), STATUS_COLOURS[status]),
+                          ((position + 1) / (last + 1), STATUS_COLOURS[status]))]
+    figure = go.Figure(go.Heatmap(
+        z=positions, x=columns, y=rows, text=names, zmin=-0.5, zmax=last + 0.5, colorscale=scale, xgap=2, ygap=2,
+        hovertemplate="<b>%{y}</b><br>%{x}: %{text}<extra></extra>",
+        colorbar={"tickvals": list(range(len(statuses))),
+                  "ticktext": [i18n.t(f"analysis.status.{status}", language) for status in statuses]},
+    ))
+    figure.update_layout(
+        title=title, separators=separators(language), height=max(320, 24 * len(rows) + 160),
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        xaxis={"title": x_title, "side": "top", "type": "category"},
+        yaxis={"title": y_title, "autorange": "reversed", "type": "category"},
     )
     return figure
