@@ -35,6 +35,8 @@ st.plotly_chart(reporting_status_chart(
 statuses = matrix.assign(
     label=[tr(f"analysis.status.{status}") for status in matrix["status"]],
     column=matrix["period"].map(month_labels),
+    # A village without a team keeps its row.
+    team_code=matrix["team_code"].fillna(i18n.MISSING_VALUE),
 )
 wide = statuses.pivot_table(index=["village_name", "team_code"], columns="column", values="label", aggfunc="first",
                             sort=False)

@@ -1,7 +1,5 @@
 """Xu hướng: coverage month by month and quarter by quarter, and where each village will be on 31/12/2025."""
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +13,6 @@ from warehouse import analysis
 from warehouse.codes import HEADLINE_INDICATOR
 
 GRANULARITIES = ["month", "quarter"]
-CAMPAIGN_END = date(2025, 12, 31)
 
 chosen = filters()
 lang = language()
@@ -76,12 +73,12 @@ else:
     })
     show_table(shown, f"thay-doi-theo-quy-{indicator}", tr("analysis.trends.change"))
 
-st.subheader(tr("analysis.trends.projection", day=i18n.day(CAMPAIGN_END, lang)))
+st.subheader(tr("analysis.trends.projection", day=i18n.day(analysis.CAMPAIGN_END, lang)))
 projection = analysis.projected_coverage(con, chosen.commune)
-st.markdown(tr("analysis.trends.method", months=analysis.PROJECTION_MONTHS, day=i18n.day(CAMPAIGN_END, lang)))
+st.markdown(tr("analysis.trends.method", months=analysis.PROJECTION_MONTHS, day=i18n.day(analysis.CAMPAIGN_END, lang)))
 target = projection.attrs["target_share"]
 clicked = st.plotly_chart(coverage_bar_chart(
-    projection, target, tr("analysis.trends.projection_chart", day=i18n.day(CAMPAIGN_END, lang)), lang,
+    projection, target, tr("analysis.trends.projection_chart", day=i18n.day(analysis.CAMPAIGN_END, lang)), lang,
 ), width="stretch", on_select="rerun", selection_mode="points", key="projection-chart")
 st.caption(tr("analysis.click_to_open_village"))
 open_clicked_village(clicked, dict(zip(projection["village_name"], projection["village_code"], strict=True)))

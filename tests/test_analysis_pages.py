@@ -299,3 +299,11 @@ def test_reporting_chart_colours_each_village_and_month_by_status(analysis_wareh
     assert list(by_village["Thôn Nam"]) == ["Muộn", "Thiếu", "Đã nhận"]
     assert list(by_village["Thôn Tây"]) == ["Đúng hạn", "Đã nhận", "Đã nhận"]
     assert "Chưa đến hạn" in squares.colorbar.ticktext
+
+
+def test_a_village_without_a_team_keeps_its_row_in_the_reporting_matrix(warehouse_path, monkeypatch):
+    tables = fixture.tables()
+    tables["teams"] = tables["teams"][tables["teams"]["village_code"] != fixture.BAC]
+    writer.replace_communes(warehouse_path, tables)
+    app = open_page(warehouse_path, monkeypatch, "pages/reporting.py")
+    assert rows_by(app, 0, "Thôn")["Thôn Bắc"]["Tổ"] == "—"

@@ -18,8 +18,9 @@ from warehouse.periods import last_month, quarter_of, quarters_of
 
 # Status of a month that does not close a quarter: its report has arrived or not (no deadline applies).
 RECEIVED = "received"
-# The day the campaign ends: projections are made to the end of this month.
-CAMPAIGN_END_MONTH = "2025-12"
+# The day the campaign ends (the plan: 31/12/2025): projections are made to the end of its month.
+CAMPAIGN_END = date(2025, 12, 31)
+CAMPAIGN_END_MONTH = CAMPAIGN_END.strftime("%Y-%m")
 # How many of a village's latest reported months the projection's straight line is fitted to.
 PROJECTION_MONTHS = 3
 
