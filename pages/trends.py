@@ -71,7 +71,12 @@ else:
             for points in change["change"]
         ],
     })
-    show_table(shown, f"thay-doi-theo-quy-{indicator}", tr("analysis.trends.change"))
+    # "+40,0" would read as a formula in a spreadsheet: the download carries the points as numbers.
+    exported = shown.assign(**{
+        previous: change["previous"].round(4), latest: change["latest"].round(4),
+        tr("analysis.trends.change_points"): (change["change"] * 100).round(1),
+    })
+    show_table(shown, f"thay-doi-theo-quy-{indicator}", tr("analysis.trends.change"), export=exported)
 
 st.subheader(tr("analysis.trends.projection", day=i18n.day(analysis.CAMPAIGN_END, lang)))
 projection = analysis.projected_coverage(con, chosen.commune)

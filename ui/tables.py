@@ -54,10 +54,15 @@ def excel_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
     return buffer.getvalue()
 
 
-def show_table(frame: pd.DataFrame, file_stem: str, title: str | None = None) -> None:
-    """The table on the page, followed by its CSV and Excel downloads (file names start with `file_stem`)."""
+def show_table(
+    frame: pd.DataFrame, file_stem: str, title: str | None = None, export: pd.DataFrame | None = None
+) -> None:
+    """The table on the page, followed by its CSV and Excel downloads (file names start with `file_stem`).
+
+    The downloads hold the table as shown, or `export` when given (e.g. the same columns as plain numbers).
+    """
     st.dataframe(frame, hide_index=True, width="stretch")
-    download_buttons(frame, file_stem, title or file_stem)
+    download_buttons(frame if export is None else export, file_stem, title or file_stem)
 
 
 def download_buttons(frame: pd.DataFrame, file_stem: str, sheet: str) -> None:
