@@ -48,16 +48,26 @@ def can_see_personal_data() -> bool:
     return st.session_state.get("role") in ("staff", "admin")
 
 
+def _written_to_url(key: str) -> str:
+    return f"_url_value_{key}"
+
+
 def _url_backed(key: str, options: list[str], default: str) -> None:
-    """Start the widget `key` from the URL's value, if valid; the URL then follows the widget."""
-    if key not in st.session_state or st.session_state[key] not in options:
-        wanted = st.query_params.get(key)
+    """Start the widget `key` from the URL's value, if valid; the URL then follows the widget.
+
+    A URL value other than the one this session last wrote comes from a link (e.g. the map opening a village):
+    it wins over the value remembered from earlier in the session.
+    """
+    wanted = st.query_params.get(key)
+    if wanted in options and wanted != st.session_state.get(_written_to_url(key)):
+        st.session_state[key] = wanted
+    elif key not in st.session_state or st.session_state[key] not in options:
         st.session_state[key] = wanted if wanted in options else default
 
 
 def _remember_in_url(key: str) -> None:
     """Keep the chosen value in the URL, so that a copied link reopens the same view."""
-    st.query_params[key] = st.session_state[key]
+    st.query_params[key] = st.session_state[_written_to_url(key)] = st.session_state[key]
 
 
 def url_selectbox(
@@ -112,9 +122,11 @@ def choose_filters(con: duckdb.DuckDBPyConnection, allowed: Collection[str] | No
     periods = period_options(queries.reported_months(con, st.session_state["commune"]))
     period = None
     if periods:
+        # The language is fixed when the widget is made: its labels must not depend on when they are read.
+        chosen_language = language()
         period = url_selectbox(
             tr("sidebar.period"), periods, "period", default=next(option for option in periods if is_month(option)),
-            format_func=lambda option: i18n.period_label(option, language()), container=st.sidebar,
+            format_func=lambda option: i18n.period_label(option, chosen_language), container=st.sidebar,
         )
     filters = Filters(st.session_state["commune"], commune["name"], bool(commune["is_demo"]), period)
     st.session_state[FILTERS_KEY] = filters

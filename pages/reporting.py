@@ -1,0 +1,64 @@
+"""Tiến độ báo cáo: which village reported each month, and whether each quarterly report arrived by the deadline."""
+
+from datetime import date
+
+import streamlit as st
+
+import i18n
+from ui.analysis_charts import reporting_status_chart
+from ui.context import connection, filters, language, settings, tr
+from ui.tables import show_table
+from warehouse import analysis
+
+chosen = filters()
+lang = language()
+con = connection()
+deadline_day = settings().report_deadline_day
+st.title(tr("analysis.reporting.title"))
+st.caption(tr("analysis.reporting.rule", day=deadline_day))
+if chosen.period is None:
+    st.info(tr("empty.no_reports", commune=chosen.commune_name))
+    st.stop()
+
+today = date.today()
+matrix = analysis.reporting_matrix(con, chosen.commune, deadline_day, today)
+months = analysis.reporting_months(con, chosen.commune)
+month_labels = {month: i18n.period_label(month, lang) for month in months}
+
+st.subheader(tr("analysis.reporting.matrix"))
+villages = matrix.drop_duplicates("village_code")["village_name"].tolist()
+st.plotly_chart(reporting_status_chart(
+    matrix.assign(row=matrix["village_name"], column=matrix["period"].map(month_labels)), villages,
+    list(month_labels.values()), tr("analysis.reporting.chart_title", commune=chosen.commune_name), lang,
+    tr("analysis.period"), tr("village.label"),
+), width="stretch")
+statuses = matrix.assign(
+    label=[tr(f"analysis.status.{status}") for status in matrix["status"]],
+    column=matrix["period"].map(month_labels),
+    # A village without a team keeps its row.
+    team_code=matrix["team_code"].fillna(i18n.MISSING_VALUE),
+)
+wide = statuses.pivot_table(index=["village_name", "team_code"], columns="column", values="label", aggfunc="first",
+                            sort=False)
+wide = wide.reindex(columns=list(month_labels.values())).rename_axis(columns=None).reset_index()
+wide = wide.rename(columns={"village_name": tr("village.label"), "team_code": tr("analysis.team")})
+show_table(wide, "tien-do-bao-cao", tr("analysis.reporting.matrix"))
+st.caption(tr("analysis.reporting.matrix_caption"))
+
+st.subheader(tr("analysis.reporting.rates"))
+rates = analysis.reporting_rates(con, chosen.commune, deadline_day, today)
+rates_shown = rates.assign(
+    period=rates["period"].map(month_labels),
+    closes_quarter=[tr("analysis.yes") if closes else tr("analysis.no") for closes in rates["closes_quarter"]],
+    completeness=[i18n.percent(share, lang) for share in rates["completeness"]],
+    timeliness=[i18n.percent(share, lang) for share in rates["timeliness"]],
+    on_time=[i18n.number(count, lang) if closes else i18n.MISSING_VALUE
+             for count, closes in zip(rates["on_time"], rates["closes_quarter"], strict=True)],
+).rename(columns={
+    "period": tr("analysis.period"), "closes_quarter": tr("analysis.reporting.closes_quarter"),
+    "expected": tr("analysis.reporting.expected"), "received": tr("analysis.reporting.received"),
+    "on_time": tr("analysis.reporting.on_time"), "completeness": tr("analysis.reporting.completeness"),
+    "timeliness": tr("analysis.reporting.timeliness"),
+})
+show_table(rates_shown, "ty-le-bao-cao", tr("analysis.reporting.rates"))
+st.caption(tr("analysis.reporting.rates_caption", day=deadline_day))

@@ -1,0 +1,110 @@
+"""Xu hướng: coverage month by month and quarter by quarter, and where each village will be on 31/12/2025."""
+
+import pandas as pd
+import streamlit as st
+
+import i18n
+from ui.analysis_charts import coverage_lines
+from ui.charts import coverage_bar_chart
+from ui.context import connection, filters, language, tr, url_selectbox
+from ui.tables import show_table
+from ui.village_links import open_clicked_village
+from warehouse import analysis
+from warehouse.codes import HEADLINE_INDICATOR
+
+GRANULARITIES = ["month", "quarter"]
+
+chosen = filters()
+lang = language()
+con = connection()
+st.title(tr("analysis.trends.title"))
+if chosen.period is None:
+    st.info(tr("empty.no_reports", commune=chosen.commune_name))
+    st.stop()
+
+indicators = analysis.household_indicators(con)
+short_name = dict(zip(indicators["code"], indicators[f"short_{lang}"], strict=True))
+target_share = dict(zip(indicators["code"], indicators["target_share"], strict=True))
+left, right = st.columns(2)
+indicator = url_selectbox(tr("analysis.indicator"), list(short_name), key="indicator", default=HEADLINE_INDICATOR,
+                          format_func=short_name.get, container=left)
+granularity = url_selectbox(tr("analysis.trends.granularity"), GRANULARITIES, key="step",
+                            format_func=lambda step: i18n.t(f"analysis.trends.{step}", lang), container=right)
+quarterly = granularity == "quarter"
+
+villages = analysis.coverage_over_time(con, chosen.commune, indicator, quarterly)
+commune = analysis.commune_coverage_over_time(con, chosen.commune, indicator, quarterly)
+commune_label = tr("analysis.trends.commune", commune=chosen.commune_name)
+lines = pd.concat([
+    commune.assign(series=commune_label)[["series", "period", "coverage"]],
+    villages.assign(series=villages["village_name"])[["series", "period", "coverage"]],
+], ignore_index=True)
+# A village with no report at all would be an empty line: it stays in the table only.
+st.plotly_chart(coverage_lines(
+    lines[lines.groupby("series")["coverage"].transform("count") > 0], float(target_share[indicator]),
+    tr("analysis.trends.chart_title", indicator=short_name[indicator]), lang, tr("analysis.period"),
+    highlight=commune_label,
+), width="stretch")
+st.caption(tr("analysis.trends.commune_help"))
+
+table = lines.assign(
+    column=lines["period"].map(lambda period: i18n.period_label(period, lang)),
+    cell=[i18n.percent(share, lang) for share in lines["coverage"]],
+).pivot_table(index="series", columns="column", values="cell", aggfunc="first", sort=False)
+periods = [i18n.period_label(period, lang) for period in sorted(lines["period"].unique())]
+table = table.reindex(columns=periods).rename_axis(index=tr("village.label"), columns=None).reset_index()
+show_table(table.fillna(i18n.MISSING_VALUE), f"xu-huong-{indicator}-{granularity}", short_name[indicator])
+
+st.subheader(tr("analysis.trends.change"))
+change = analysis.quarter_over_quarter_change(con, chosen.commune, indicator)
+if change.empty:
+    st.info(tr("analysis.trends.one_quarter"))
+else:
+    previous = i18n.period_label(change.attrs["previous"], lang)
+    latest = i18n.period_label(change.attrs["latest"], lang)
+    shown = pd.DataFrame({
+        tr("village.label"): change["village_name"],
+        previous: [i18n.percent(share, lang) for share in change["previous"]],
+        latest: [i18n.percent(share, lang) for share in change["latest"]],
+        tr("analysis.trends.change_points"): [
+            i18n.MISSING_VALUE if pd.isna(points) else ("+" if points > 0 else "") + i18n.number(points * 100, lang, 1)
+            for points in change["change"]
+        ],
+    })
+    # "+40,0" would read as a formula in a spreadsheet: the download carries the points as numbers.
+    exported = shown.assign(**{
+        previous: change["previous"].round(4), latest: change["latest"].round(4),
+        tr("analysis.trends.change_points"): (change["change"] * 100).round(1),
+    })
+    show_table(shown, f"thay-doi-theo-quy-{indicator}", tr("analysis.trends.change"), export=exported)
+
+st.subheader(tr("analysis.trends.projection", day=i18n.day(analysis.CAMPAIGN_END, lang)))
+projection = analysis.projected_coverage(con, chosen.commune)
+st.markdown(tr("analysis.trends.method", months=analysis.PROJECTION_MONTHS, day=i18n.day(analysis.CAMPAIGN_END, lang)))
+target = projection.attrs["target_share"]
+clicked = st.plotly_chart(coverage_bar_chart(
+    projection, target, tr("analysis.trends.projection_chart", day=i18n.day(analysis.CAMPAIGN_END, lang)), lang,
+), width="stretch", on_select="rerun", selection_mode="points", key="projection-chart")
+st.caption(tr("analysis.click_to_open_village"))
+open_clicked_village(clicked, dict(zip(projection["village_name"], projection["village_code"], strict=True)))
+at_risk = projection[projection["at_risk"]].sort_values("coverage")
+if at_risk.empty:
+    st.success(tr("analysis.trends.none_at_risk", target=i18n.percent(target, lang, 0)))
+else:
+    st.warning(tr("analysis.trends.at_risk", count=len(at_risk), target=i18n.percent(target, lang, 0)) + " "
+               + ", ".join(f"{row.village_name} ({i18n.percent(row.coverage, lang)})" for row in at_risk.itertuples()))
+shown = projection.sort_values(["coverage", "village_name"])
+shown = pd.DataFrame({
+    tr("village.label"): shown["village_name"],
+    tr("coverage.households"): [i18n.number(value, lang) for value in shown["households"]],
+    tr("analysis.trends.last_month"): [
+        i18n.period_label(period, lang) if isinstance(period, str) else i18n.MISSING_VALUE
+        for period in shown["last_period"]
+    ],
+    tr("analysis.trends.last_value"): [i18n.number(value, lang) for value in shown["last_value"]],
+    tr("analysis.trends.projected_value"): [i18n.number(value, lang) for value in shown["value"]],
+    tr("analysis.trends.projected_share"): [i18n.percent(share, lang) for share in shown["coverage"]],
+    tr("analysis.trends.at_risk_column"): [tr("analysis.yes") if risk else tr("analysis.no")
+                                          for risk in shown["at_risk"]],
+})
+show_table(shown, "du-bao-31-12-2025", tr("analysis.trends.projection_table"))

@@ -1,0 +1,114 @@
+"""Thôn: one village in detail — its team, each indicator over time, training, report history and notes."""
+
+from datetime import date
+
+import streamlit as st
+
+import i18n
+from ui.analysis_charts import coverage_lines
+from ui.context import can_see_personal_data, connection, filters, language, settings, tr, url_selectbox
+from ui.personal_data import mask_phone
+from ui.tables import show_table
+from warehouse import analysis, queries
+from warehouse.codes import HEADLINE_INDICATOR
+
+chosen = filters()
+lang = language()
+con = connection()
+villages = analysis.villages_of_commune(con, chosen.commune)
+if villages.empty:
+    st.title(tr("analysis.nav.village"))
+    st.info(tr("analysis.village.no_villages", commune=chosen.commune_name))
+    st.stop()
+
+names = dict(zip(villages["village_code"], villages["village_name"], strict=True))
+code = url_selectbox(tr("village.label"), list(names), key="village", format_func=names.get)
+village = villages.set_index("village_code").loc[code]
+st.title(tr("analysis.village.title", village=village["village_name"], commune=chosen.commune_name))
+
+catalogue = queries.indicator_catalogue(con).set_index("code")
+short_name = catalogue[f"short_{lang}"]
+series = analysis.village_series(con, code)
+guided = series[series["indicator_code"] == HEADLINE_INDICATOR]
+cards = st.columns(4)
+cards[0].metric(tr("coverage.households"), i18n.number(village["households"], lang), border=True)
+cards[1].metric(tr("analysis.village.population"), i18n.number(village["population"], lang), border=True)
+cards[2].metric(
+    tr("analysis.village.guided"),
+    i18n.percent(guided["coverage"].iloc[-1], lang) if not guided.empty else i18n.MISSING_VALUE, border=True,
+    delta=(tr("analysis.village.as_of", period=i18n.period_label(guided["period"].iloc[-1], lang))
+           if not guided.empty else None), delta_color="off", delta_arrow="off",
+)
+cards[3].metric(tr("analysis.team"), village["team_code"] if village["team_code"] else i18n.MISSING_VALUE,
+                border=True)
+
+st.subheader(tr("analysis.village.members"))
+members = analysis.village_members(con, code)
+if members.empty:
+    st.info(tr("analysis.village.no_members"))
+else:
+    personal = can_see_personal_data()
+    shown = members.assign(
+        role=[tr(f"analysis.role.{role}") for role in members["role"]],
+        affiliation=[tr(f"analysis.affiliation.{affiliation}") for affiliation in members["affiliation"]],
+        phone=(members["phone"] if personal else members["phone"].map(mask_phone)).fillna(i18n.MISSING_VALUE),
+    )
+    columns = {"team_code": tr("analysis.team"), "full_name": tr("analysis.member.name"),
+               "role": tr("analysis.member.role"), "affiliation": tr("analysis.member.affiliation"),
+               "phone": tr("analysis.member.phone")}
+    if not personal:
+        del columns["full_name"]
+        st.caption(tr("analysis.personal_data_hidden"))
+    show_table(shown[list(columns)].rename(columns=columns), f"thanh-vien-{code}", tr("analysis.village.members"))
+
+st.subheader(tr("analysis.village.over_time"))
+if series.empty:
+    st.info(tr("analysis.village.no_reports"))
+else:
+    lines = series.assign(series=series["indicator_code"].map(short_name))
+    target = float(catalogue.loc[HEADLINE_INDICATOR, "target_share"])
+    st.plotly_chart(coverage_lines(
+        lines, target, tr("analysis.village.chart_title", village=village["village_name"]), lang,
+        tr("analysis.period"), highlight=short_name[HEADLINE_INDICATOR],
+    ), width="stretch")
+    table = series.assign(
+        indicator=series["indicator_code"].map(short_name),
+        column=series["period"].map(lambda period: i18n.period_label(period, lang)),
+        cell=[f"{i18n.number(value, lang)} ({i18n.percent(share, lang)})"
+              for value, share in zip(series["value"], series["coverage"], strict=True)],
+    ).pivot_table(index="indicator", columns="column", values="cell", aggfunc="first", sort=False)
+    months = [i18n.period_label(period, lang) for period in sorted(series["period"].unique())]
+    table = table.reindex(columns=months).rename_axis(columns=None).reset_index()
+    show_table(table.rename(columns={"indicator": tr("analysis.indicator")}).fillna(i18n.MISSING_VALUE),
+               f"chi-tieu-{code}", tr("analysis.village.over_time"))
+
+st.subheader(tr("analysis.village.training"))
+training = analysis.village_training_attendance(con, code)
+if training.empty or int(training["sessions_held"].max()) == 0:
+    st.info(tr("analysis.training.no_sessions"))
+else:
+    people = (training["full_name"] if can_see_personal_data()
+              else [tr(f"analysis.role.{role}") for role in training["role"]])
+    shown = training.assign(member=people, attended=[
+        f"{i18n.number(done, lang)}/{i18n.number(held, lang)}"
+        for done, held in zip(training["sessions_attended"], training["sessions_held"], strict=True)
+    ])[["member", "attended"]]
+    show_table(shown.rename(columns={"member": tr("analysis.member.name") if can_see_personal_data()
+                                     else tr("analysis.member.role"),
+                                     "attended": tr("analysis.village.sessions_attended")}),
+               f"tap-huan-{code}", tr("analysis.village.training"))
+
+st.subheader(tr("analysis.village.reports"))
+history = analysis.village_report_history(con, code, settings().report_deadline_day, date.today())
+if history.empty:
+    st.info(tr("analysis.village.no_reports"))
+else:
+    shown = history.assign(
+        period=history["period"].map(lambda period: i18n.period_label(period, lang)),
+        reported_on=[i18n.day(day, lang) for day in history["reported_on"]],
+        status=[tr(f"analysis.status.{status}") for status in history["status"]],
+        note=history["note"].fillna(""),
+    ).rename(columns={"period": tr("analysis.period"), "reported_on": tr("analysis.village.reported_on"),
+                      "status": tr("analysis.village.status"), "note": tr("analysis.village.note")})
+    show_table(shown, f"bao-cao-{code}", tr("analysis.village.reports"))
+    st.caption(tr("analysis.reporting.rule", day=settings().report_deadline_day))

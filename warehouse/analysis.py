@@ -1,0 +1,373 @@
+"""Read queries of the analysis pages (domains, village, training, reporting, trends), one per table or chart.
+
+They build on warehouse/queries.py: coverage per village and period, the quarterly report's timeliness rule
+(the report for the quarter's last month, due by the deadline day of that month) and the team registry.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from warehouse import queries
+from warehouse.codes import HEADLINE_INDICATOR, MISSING, NOT_DUE
+from warehouse.periods import last_month, quarter_of, quarters_of
+
+# Status of a month that does not close a quarter: its report has arrived or not (no deadline applies).
+RECEIVED = "received"
+# The day the campaign ends (the plan: 31/12/2025): projections are made to the end of its month.
+CAMPAIGN_END = date(2025, 12, 31)
+CAMPAIGN_END_MONTH = CAMPAIGN_END.strftime("%Y-%m")
+# How many of a village's latest reported months the projection's straight line is fitted to.
+PROJECTION_MONTHS = 3
+
+
+def _read(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
+    return con.cursor().execute(sql, parameters or {}).df()
+
+
+def household_indicators(con: duckdb.DuckDBPyConnection, domain: str | None = None) -> pd.DataFrame:
+    """The cumulative (household) indicators of the catalogue, of one domain when given, in catalogue order."""
+    catalogue = queries.indicator_catalogue(con)
+    chosen = catalogue[catalogue["kind"] == "cumulative"]
+    if domain is not None:
+        chosen = chosen[chosen["domain"] == domain]
+    return chosen.reset_index(drop=True)
+
+
+def indicator_coverage_by_village(
+    con: duckdb.DuckDBPyConnection, commune: str, period: str, domain: str
+) -> pd.DataFrame:
+    """Each village's coverage of every household indicator of the domain for the period (long form).
+
+    Columns: indicator_code, village_code, village_name, households, value, coverage, reported.
+    """
+    parts = [
+        queries.coverage_by_village(con, commune, period, indicator).assign(indicator_code=indicator)
+        for indicator in household_indicators(con, domain)["code"]
+    ]
+    if not parts:
+        return pd.DataFrame(columns=["indicator_code", "village_code", "village_name", "households", "value",
+                                     "coverage", "reported"])
+    frame = pd.concat(parts, ignore_index=True)
+    return frame[["indicator_code", "village_code", "village_name", "households", "value", "coverage", "reported"]]
+
+
+def villages_of_commune(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+    """The commune's villages by name, with households, population and team code."""
+    sql = """
+    SELECT v.code AS village_code, v.name AS village_name, v.households, v.population,
+           min(t.code) AS team_code
+    FROM villages v LEFT JOIN teams t ON t.village_code = v.code
+    WHERE v.commune_code = $commune
+    GROUP BY ALL ORDER BY v.name, v.code
+    """
+    return _read(con, sql, {"commune": commune})
+
+
+def village_members(con: duckdb.DuckDBPyConnection, village: str) -> pd.DataFrame:
+    """The members of the village's team(s): team, name, role, affiliation and phone."""
+    sql = """
+    SELECT m.code AS member_code, t.code AS team_code, m.full_name, m.role, m.affiliation, m.phone
+    FROM teams t JOIN members m ON m.team_code = t.code
+    WHERE t.village_code = $village
+    ORDER BY t.code, CASE m.role WHEN 'to_truong' THEN 0 WHEN 'to_pho' THEN 1 ELSE 2 END, m.code
+    """
+    return _read(con, sql, {"village": village})
+
+
+def village_series(con: duckdb.DuckDBPyConnection, village: str) -> pd.DataFrame:
+    """Every household indicator of the village month by month: period, indicator_code, value, coverage."""
+    sql = """
+    SELECT rv.period, rv.indicator_code, rv.value, rv.value / v.households AS coverage
+    FROM report_values rv
+    JOIN villages v ON v.code = rv.village_code
+    JOIN indicators i ON i.code = rv.indicator_code
+    WHERE rv.village_code = $village AND i.kind = 'cumulative'
+    ORDER BY i.sort_order, rv.period
+    """
+    return _read(con, sql, {"village": village})
+
+
+def village_training_attendance(con: duckdb.DuckDBPyConnection, village: str) -> pd.DataFrame:
+    """Each member of the village's team with the commune's training sessions attended and held."""
+    sql = """
+    WITH sessions AS (
+        SELECT s.code FROM training_sessions s
+        JOIN villages v ON v.commune_code = s.commune_code WHERE v.code = $village
+    )
+    SELECT m.code AS member_code, m.full_name, m.role,
+           count(a.session_code) FILTER (WHERE a.attended) AS sessions_attended,
+           (SELECT count(*) FROM sessions) AS sessions_held
+    FROM teams t JOIN members m ON m.team_code = t.code
+    LEFT JOIN training_attendance a ON a.member_code = m.code AND a.session_code IN (SELECT code FROM sessions)
+    WHERE t.village_code = $village
+    GROUP BY ALL ORDER BY m.code
+    """
+    return _read(con, sql, {"village": village})
+
+
+def village_report_history(
+    con: duckdb.DuckDBPyConnection, village: str, deadline_day: int, today: date
+) -> pd.DataFrame:
+    """The village's row of the reporting matrix as a list: period, reported_on, status, note, newest first."""
+    commune = _read(con, "SELECT commune_code FROM villages WHERE code = $village", {"village": village})
+    if commune.empty:
+        return pd.DataFrame(columns=["period", "reported_on", "status", "note"])
+    matrix = reporting_matrix(con, commune["commune_code"].iloc[0], deadline_day, today)
+    history = matrix[matrix["village_code"] == village]
+    notes = _read(con, "SELECT period, note FROM reports WHERE village_code = $village", {"village": village})
+    history = history.merge(notes, on="period", how="left")
+    return history[["period", "reported_on", "status", "note"]].sort_values("period", ascending=False).reset_index(
+        drop=True
+    )
+
+
+def training_attendance_by_session(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+    """Each training session of the commune with its attendance: members present / all members of the commune."""
+    sql = """
+    WITH commune_members AS (
+        SELECT m.code FROM members m JOIN teams t ON t.code = m.team_code
+        JOIN villages v ON v.code = t.village_code WHERE v.commune_code = $commune
+    )
+    SELECT s.code AS session_code, s.held_on, s.topic, s.organiser, s.place,
+           count(a.member_code) FILTER (WHERE a.attended) AS attended,
+           (SELECT count(*) FROM commune_members) AS members
+    FROM training_sessions s
+    LEFT JOIN training_attendance a ON a.session_code = s.code AND a.member_code IN (SELECT code FROM commune_members)
+    WHERE s.commune_code = $commune
+    GROUP BY ALL ORDER BY s.held_on, s.code
+    """
+    frame = _read(con, sql, {"commune": commune})
+    frame["rate"] = frame["attended"] / frame["members"].where(frame["members"] > 0)
+    return frame
+
+
+def training_attendance_by_team(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+    """Each team's attendance: attendances of its members / (members × sessions held in the commune)."""
+    sql = """
+    WITH sessions AS (SELECT code FROM training_sessions WHERE commune_code = $commune)
+    SELECT v.code AS village_code, v.name AS village_name, t.code AS team_code,
+           count(DISTINCT m.code) AS members,
+           (SELECT count(*) FROM sessions) AS sessions_held,
+           count(a.session_code) FILTER (WHERE a.attended) AS attendances
+    FROM villages v
+    JOIN teams t ON t.village_code = v.code
+    LEFT JOIN members m ON m.team_code = t.code
+    LEFT JOIN training_attendance a ON a.member_code = m.code AND a.session_code IN (SELECT code FROM sessions)
+    WHERE v.commune_code = $commune
+    GROUP BY ALL ORDER BY v.name, t.code
+    """
+    frame = _read(con, sql, {"commune": commune})
+    possible = frame["members"] * frame["sessions_held"]
+    frame["rate"] = frame["attendances"] / possible.where(possible > 0)
+    return frame
+
+
+def members_never_trained(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+    """Members of the commune's teams who attended no training session."""
+    sql = """
+    SELECT v.name AS village_name, t.code AS team_code, m.code AS member_code, m.full_name, m.role, m.affiliation
+    FROM members m
+    JOIN teams t ON t.code = m.team_code
+    JOIN villages v ON v.code = t.village_code
+    WHERE v.commune_code = $commune
+      AND NOT EXISTS (SELECT 1 FROM training_attendance a JOIN training_sessions s ON s.code = a.session_code
+                      WHERE a.member_code = m.code AND a.attended AND s.commune_code = $commune)
+    ORDER BY v.name, m.code
+    """
+    return _read(con, sql, {"commune": commune})
+
+
+def affiliation_mix_by_team(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+    """Members of each team per affiliation (one column per affiliation), with `has_core_member` from the registry."""
+    sql = """
+    SELECT t.code AS team_code, m.affiliation, count(*) AS members
+    FROM members m JOIN teams t ON t.code = m.team_code JOIN villages v ON v.code = t.village_code
+    WHERE v.commune_code = $commune GROUP BY ALL
+    """
+    counts = _read(con, sql, {"commune": commune})
+    teams = queries.team_sizes(con, commune)
+    teams = teams[teams["team_code"].notna()]
+    mix = counts.pivot_table(index="team_code", columns="affiliation", values="members", fill_value=0)
+    mix.columns = [str(column) for column in mix.columns]
+    return teams.merge(mix.reset_index(), on="team_code", how="left").fillna(
+        {column: 0 for column in mix.columns}
+    ).astype({column: "int64" for column in mix.columns})
+
+
+def reporting_months(con: duckdb.DuckDBPyConnection, commune: str) -> list[str]:
+    """The months the reporting matrix shows: from the first to the last month any village reported."""
+    reported = queries.reported_months(con, commune)
+    if not reported:
+        return []
+    months, month = [], reported[0]
+    while month <= reported[-1]:
+        months.append(month)
+        year, number = int(month[:4]), int(month[5:])
+        month = f"{year + number // 12}-{number % 12 + 1:02d}"
+    return months
+
+
+def reporting_matrix(con: duckdb.DuckDBPyConnection, commune: str, deadline_day: int, today: date) -> pd.DataFrame:
+    """Every village × month: received or missing, and for a quarter's last month on time / late / missing / not due.
+
+    Long form: village_code, village_name, team_code, period, reported_on, closes_quarter, status.
+    """
+    months = reporting_months(con, commune)
+    villages = villages_of_commune(con, commune)[["village_code", "village_name", "team_code"]]
+    if not months:
+        return pd.DataFrame(columns=[*villages.columns, "period", "reported_on", "closes_quarter", "status"])
+    sql = """
+    SELECT r.village_code, r.period, r.reported_on FROM reports r JOIN villages v ON v.code = r.village_code
+    WHERE v.commune_code = $commune AND r.period IN (SELECT unnest($months))
+    """
+    reports = _read(con, sql, {"commune": commune, "months": months})
+    grid = villages.merge(pd.DataFrame({"period": months}), how="cross")
+    grid = grid.merge(reports, on=["village_code", "period"], how="left")
+    grid["closes_quarter"] = grid["period"].map(lambda month: last_month(quarter_of(month)) == month)
+    quarterly = {
+        (row.village_code, last_month(quarter)): row.status
+        for quarter in quarters_of(months) if last_month(quarter) in months
+        for row in queries.report_timeliness(con, commune, quarter, deadline_day, today).itertuples()
+    }
+    grid["status"] = [
+        quarterly[(row.village_code, row.period)] if row.closes_quarter
+        else RECEIVED if pd.notna(row.reported_on) else _missing_or_not_due(row.period, today)
+        for row in grid.itertuples()
+    ]
+    return grid
+
+
+def _missing_or_not_due(month: str, today: date) -> str:
+    # A month without a deadline of its own counts as missing once it is over.
+    return MISSING if today.strftime("%Y-%m") > month else NOT_DUE
+
+
+def reporting_rates(con: duckdb.DuckDBPyConnection, commune: str, deadline_day: int, today: date) -> pd.DataFrame:
+    """Per month, DHIS2-style: expected reports, received (completeness) and, for a quarter's last month, on time.
+
+    A report is expected once it is due; completeness = received / expected; timeliness = on time / expected.
+    """
+    matrix = reporting_matrix(con, commune, deadline_day, today)
+    columns = ["period", "closes_quarter", "expected", "received", "on_time", "completeness", "timeliness"]
+    if matrix.empty:
+        return pd.DataFrame(columns=columns)
+    due = matrix.assign(
+        expected=matrix["status"] != NOT_DUE,
+        received=matrix["reported_on"].notna() & (matrix["status"] != NOT_DUE),
+        on_time=matrix["status"] == "on_time",
+    )
+    rates = due.groupby(["period", "closes_quarter"], as_index=False)[["expected", "received", "on_time"]].sum()
+    expected = rates["expected"].where(rates["expected"] > 0)
+    rates["completeness"] = rates["received"] / expected
+    rates["timeliness"] = (rates["on_time"] / expected).where(rates["closes_quarter"])
+    return rates[columns]
+
+
+def coverage_over_time(
+    con: duckdb.DuckDBPyConnection, commune: str, indicator: str = HEADLINE_INDICATOR, quarterly: bool = False
+) -> pd.DataFrame:
+    """Each village's coverage of the indicator per month (or quarter), oldest first; unreported has no value."""
+    months = queries.reported_months(con, commune)
+    periods = quarters_of(months) if quarterly else months
+    parts = [queries.coverage_by_village(con, commune, period, indicator).assign(period=period) for period in periods]
+    if not parts:
+        return pd.DataFrame(columns=["period", "village_code", "village_name", "households", "value", "coverage"])
+    frame = pd.concat(parts, ignore_index=True)
+    return frame[["period", "village_code", "village_name", "households", "value", "coverage"]]
+
+
+def commune_coverage_over_time(
+    con: duckdb.DuckDBPyConnection, commune: str, indicator: str = HEADLINE_INDICATOR, quarterly: bool = False
+) -> pd.DataFrame:
+    """The commune's coverage per period: the villages' values summed over all households (unreported = 0)."""
+    villages = coverage_over_time(con, commune, indicator, quarterly)
+    totals = villages.groupby("period", as_index=False).agg(
+        value=("value", lambda values: values.fillna(0).sum()), households=("households", "sum")
+    )
+    totals["coverage"] = totals["value"] / totals["households"]
+    return totals
+
+
+def quarter_over_quarter_change(
+    con: duckdb.DuckDBPyConnection, commune: str, indicator: str = HEADLINE_INDICATOR
+) -> pd.DataFrame:
+    """Each village's coverage in the last two quarters with data and the change between them (in points)."""
+    quarterly = coverage_over_time(con, commune, indicator, quarterly=True)
+    quarters = sorted(quarterly["period"].unique())
+    if len(quarters) < 2:
+        return pd.DataFrame(columns=["village_code", "village_name", "previous", "latest", "change"])
+    previous, latest = quarters[-2], quarters[-1]
+    columns = ["village_code", "village_name", "coverage"]
+    frame = quarterly.loc[quarterly["period"] == previous, columns].rename(columns={"coverage": "previous"}).merge(
+        quarterly.loc[quarterly["period"] == latest, columns].rename(columns={"coverage": "latest"}),
+        on=["village_code", "village_name"], how="outer",
+    )
+    frame["change"] = frame["latest"] - frame["previous"]
+    frame.attrs.update(previous=previous, latest=latest)
+    return frame.sort_values("village_name").reset_index(drop=True)
+
+
+def _month_number(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:]) - 1
+
+
+def project_value(series: list[tuple[str, float]], households: int, to_month: str = CAMPAIGN_END_MONTH) -> float:
+    """The value a cumulative series reaches at the end of `to_month`.
+
+    Method: a least-squares straight line through the last PROJECTION_MONTHS reported months (by calendar month),
+    extended to `to_month`; never below the last value, never above the village's households. A single month, or a
+    series already at `to_month`, projects its last value.
+    """
+    if not series:
+        return 0.0
+    recent = sorted(series)[-PROJECTION_MONTHS:]
+    last_period, last_value = recent[-1]
+    if len(recent) < 2 or _month_number(last_period) >= _month_number(to_month):
+        return float(min(last_value, households))
+    x = np.array([_month_number(period) for period, _ in recent], dtype=float)
+    y = np.array([value for _, value in recent], dtype=float)
+    slope, intercept = np.polyfit(x, y, 1)
+    projected = slope * _month_number(to_month) + intercept
+    return float(min(max(projected, last_value), households))
+
+
+def projected_coverage(
+    con: duckdb.DuckDBPyConnection, commune: str, to_month: str = CAMPAIGN_END_MONTH,
+    indicator: str = HEADLINE_INDICATOR,
+) -> pd.DataFrame:
+    """Each village's coverage projected to the end of `to_month` (see `project_value`) and whether it is at risk.
+
+    A village without a report projects 0 (the commune counts it as 0 until it reports); at risk = below target.
+    """
+    sql = """
+    SELECT rv.village_code, rv.period, rv.value FROM report_values rv JOIN villages v ON v.code = rv.village_code
+    WHERE v.commune_code = $commune AND rv.indicator_code = $indicator AND rv.period <= $to_month
+    """
+    reported = _read(con, sql, {"commune": commune, "indicator": indicator, "to_month": to_month})
+    villages = villages_of_commune(con, commune)
+    target = queries.indicator_catalogue(con).set_index("code").loc[indicator, "target_share"]
+    series_by_village = {
+        code: list(zip(rows["period"], rows["value"].astype(float), strict=True))
+        for code, rows in reported.groupby("village_code")
+    }
+    rows = []
+    for village in villages.itertuples():
+        series = series_by_village.get(village.village_code, [])
+        projected = project_value(series, village.households, to_month)
+        rows.append({
+            "village_code": village.village_code, "village_name": village.village_name,
+            "households": village.households,
+            "last_period": series[-1][0] if series else None, "last_value": series[-1][1] if series else None,
+            "value": projected, "coverage": projected / village.households,
+        })
+    frame = pd.DataFrame(rows, columns=["village_code", "village_name", "households", "last_period", "last_value",
+                                        "value", "coverage"])
+    frame["at_risk"] = frame["coverage"] < target
+    frame.attrs["target_share"] = float(target)
+    return frame
+
