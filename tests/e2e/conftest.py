@@ -73,10 +73,14 @@ def page(browser: Browser, dashboard_url: str, request: pytest.FixtureRequest) -
     """A new browser context per test, so each walk starts a fresh Streamlit session (signed out, Vietnamese)."""
     context = browser.new_context(viewport=VIEWPORT, base_url=dashboard_url)
     tab = context.new_page()
+    # A chart or map that fails to draw often shows nothing but an error in the page's JavaScript.
+    script_errors: list[str] = []
+    tab.on("pageerror", lambda error: script_errors.append(str(error)))
     try:
         yield tab
         if request.node.stash.get(WALK_FAILED, False):
             screenshot(tab, f"failed-{request.node.name}")
     finally:
         context.close()
+    assert not script_errors, f"JavaScript errors in the page: {script_errors}"
 
