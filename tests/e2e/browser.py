@@ -1,0 +1,197 @@
+"""The browser harness: find Chromium, run the dashboard with `streamlit run`, and the helpers walks share."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+import i18n
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+# Names Debian and Ubuntu give the browser; CDS_CHROMIUM names any other Chromium-based executable.
+CHROMIUM_NAMES = ("chromium", "chromium-browser")
+# The machine may have no network but localhost: nothing in the browser should try to reach the internet.
+LAUNCH_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+STARTUP_SECONDS = 60
+RERUN_TIMEOUT_MS = 30_000
+# What dashboard.py shows instead of a traceback when a page fails, in every language.
+NAV_LINKS = '[data-testid="stSidebarNav"] a[data-testid="stSidebarNavLink"]'
+UNEXPECTED_ERROR_TEXTS = [i18n.t("error.unexpected", language) for language in i18n.LANGUAGES]
+
+
+def find_chromium(env: Mapping[str, str] | None = None) -> str | None:
+    """The Chromium executable to drive: $CDS_CHROMIUM, else the first of CHROMIUM_NAMES on the PATH."""
+    env = os.environ if env is None else env
+    chosen = env.get("CDS_CHROMIUM")
+    if chosen:
+        return chosen if Path(chosen).is_file() else None
+    return next((path for name in CHROMIUM_NAMES if (path := shutil.which(name, path=env.get("PATH")))), None)
+
+
+def in_ci(env: Mapping[str, str] | None = None) -> bool:
+    """Whether we run in CI (the CI variable is set to anything but empty, 0 or false)."""
+    env = os.environ if env is None else env
+    return env.get("CI", "").strip().lower() not in ("", "0", "false")
+
+
+def require_chromium(env: Mapping[str, str] | None = None) -> str:
+    """The Chromium executable; without one the browser tests are skipped, but fail in CI, which must run them."""
+    executable = find_chromium(env)
+    if executable:
+        return executable
+    reason = ("no Chromium found (looked for $CDS_CHROMIUM, then " + ", ".join(CHROMIUM_NAMES) + " on the PATH); "
+              "install Debian's `chromium` package to run the browser tests")
+    if in_ci(env):
+        pytest.fail(f"CI must run the browser tests, but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    """A TCP port on localhost that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class RunningDashboard:
+    url: str
+    log: Path
+
+
+@contextmanager
+def running_dashboard(warehouse: Path, log: Path) -> Iterator[RunningDashboard]:
+    """`streamlit run dashboard.py` on a free localhost port against `warehouse`, stopped on leaving (also on error)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    with log.open("w") as output:
+        server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "CDS_WAREHOUSE": str(warehouse)},
+                                  stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the dashboard did not start ({' '.join(command)}):\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield RunningDashboard(url, log)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def wait_for_app_idle(page: Page) -> None:
+    """Wait until the script has finished running and every element of the previous run is replaced."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+                           '[data-test-script-state="notRunning"]', state="attached", timeout=RERUN_TIMEOUT_MS)
+    # Elements of the previous run stay on screen, marked stale, until the new run has drawn its own.
+    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=RERUN_TIMEOUT_MS)
+
+
+def open_page(page: Page, url: str) -> None:
+    """Load `url` in the browser and wait for the app's first run to finish."""
+    page.goto(url)
+    wait_for_app_idle(page)
+
+
+def rerun_after(page: Page, action: Callable[[], object]) -> None:
+    """Do `action` (a click, a choice) and wait for the rerun it starts to finish."""
+    # A fast rerun can start and end between two polls; an observer set before the action cannot miss it.
+    page.evaluate("""() => {
+        window.__cdsRerunStarted = false;
+        const app = document.querySelector('[data-testid="stApp"]');
+        new MutationObserver((_, observer) => {
+            if (app.dataset.testScriptState === 'running') { window.__cdsRerunStarted = true; observer.disconnect(); }
+        }).observe(app, {attributes: true});
+    }""")
+    action()
+    page.wait_for_function("() => window.__cdsRerunStarted", timeout=RERUN_TIMEOUT_MS)
+    wait_for_app_idle(page)
+
+
+def assert_no_exception(page: Page) -> None:
+    """No Streamlit exception box and no 'something went wrong' alert of ours on the page."""
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    main = page.locator('[data-testid="stMain"]')
+    for text in UNEXPECTED_ERROR_TEXTS:
+        expect(main).not_to_contain_text(text)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save the whole page as tests/artifacts/<name>.png for people to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    # The main area scrolls inside the window, so a "full page" shot would stop at the window's bottom:
+    # make the window as tall as the content for the shot.
+    viewport = page.viewport_size
+    content_height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], content_height)})
+    try:
+        page.screenshot(path=path)
+    finally:
+        page.set_viewport_size(viewport)
+    return path
+
+
+def page_title(page: Page) -> Locator:
+    """The title (st.title) of the page shown in the main area."""
+    return page.locator('[data-testid="stMain"] h1')
+
+
+def metric_value(page: Page, label: str) -> str:
+    """The value shown on the metric card whose label is exactly `label`."""
+    card = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]').get_by_text(label, exact=True))
+    expect(card).to_have_count(1)
+    return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def navigation_links(page: Page) -> list[tuple[str, str]]:
+    """(label, href) of every page the sidebar navigation offers; empty when the app has one page (no menu)."""
+    # Streamlit folds a long menu behind "View N more".
+    show_all = page.locator('[data-testid="stSidebarNavViewButton"]')
+    if show_all.count() and show_all.inner_text().strip().endswith("more"):
+        show_all.click()
+    links = page.locator(NAV_LINKS)
+    # A link's text starts with its icon's name (a ligature of the icon font): the label is its last line.
+    return [(link.inner_text().strip().splitlines()[-1], link.get_attribute("href")) for link in links.all()]
+
+
+def choose_in_sidebar(page: Page, option: str) -> None:
+    """Click the option labelled `option` of a sidebar segmented control and wait for the rerun."""
+    button = page.locator('[data-testid="stSidebar"]').get_by_role("radio", name=option, exact=True)
+    rerun_after(page, button.click)
+
+
+def selectbox(page: Page, label: str) -> Locator:
+    """The selectbox labelled `label`; `expect(...).to_have_value(...)` checks the option it shows."""
+    return page.get_by_role("combobox", name=label, exact=True)
