@@ -1,4 +1,4 @@
-"""Entry point: language, warehouse, shared filters, navigation; each page then lays itself out."""
+"""Entry point: warehouse, sign-in state, navigation, then language and filters; each page lays itself out."""
 
 import logging
 
@@ -6,11 +6,11 @@ import streamlit as st
 
 from settings import SettingsError
 from ui import auth
-from ui.context import choose_filters, choose_language, connection, tr
+from ui.context import choose_filters, choose_language, connection, start_language, tr
 from warehouse.connection import WarehouseUnavailable
 from warehouse.writer import CatalogueError, WarehouseNewerThanProgram
 
-choose_language()
+start_language()
 st.set_page_config(page_title=tr("app.title"), page_icon=":material/hub:", layout="wide")
 st.sidebar.title(tr("app.title"))
 st.sidebar.caption(tr("app.subtitle"))
@@ -18,8 +18,6 @@ st.sidebar.caption(tr("app.subtitle"))
 try:
     con = connection()
     user = auth.access(con)
-    # A visitor who may only sign in sees no commune, not even in the sidebar.
-    chosen = choose_filters(con, user.communes) if user.may_view else None
 except SettingsError as error:
     st.error(tr("error.settings", reason=error))
     st.stop()
@@ -29,10 +27,6 @@ except WarehouseUnavailable as error:
 except (CatalogueError, WarehouseNewerThanProgram) as error:
     st.error(tr("error.warehouse_unusable", reason=error))
     st.stop()
-
-auth.account_sidebar(user)
-if chosen is not None and chosen.is_demo:
-    st.warning(tr("demo.banner", commune=chosen.commune_name), icon=":material/science:")
 
 # Each page with the roles that may open it; a page left out cannot be opened at all, even by its URL.
 navigation = st.navigation(user.pages([
@@ -55,6 +49,16 @@ navigation = st.navigation(user.pages([
     (st.Page("pages/sign_in.py", title=tr("nav.account" if user.username else "nav.sign_in"),
              icon=":material/login:", url_path="dang-nhap"), auth.ANYONE),
 ]))
+
+# Widgets come after the navigation: before it, the first run of a new server's first session gives them other
+# ids than the runs after it, and that session's first click is lost.
+choose_language()
+# A visitor who may only sign in sees no commune, not even in the sidebar.
+chosen = choose_filters(con, user.communes) if user.may_view else None
+auth.account_sidebar(user)
+if chosen is not None and chosen.is_demo:
+    st.warning(tr("demo.banner", commune=chosen.commune_name), icon=":material/science:")
+
 try:
     navigation.run()
 except Exception:

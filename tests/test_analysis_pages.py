@@ -91,9 +91,9 @@ def test_every_table_offers_csv_and_excel_downloads(analysis_warehouse, monkeypa
 
 def test_village_is_read_from_the_url_and_the_choice_is_written_back(analysis_warehouse, monkeypatch):
     app = open_page(analysis_warehouse, monkeypatch, "pages/village.py", village=fixture.TAY)
-    assert app.selectbox(key="village").value == fixture.TAY
+    assert app.selectbox(key="village.vi").value == fixture.TAY
     assert app.title[0].value == "Thôn Tây – Xã Phân Tích"
-    app.selectbox(key="village").set_value(fixture.DONG).run()
+    app.selectbox(key="village.vi").set_value(fixture.DONG).run()
     assert app.query_params["village"] == fixture.DONG
     assert app.title[0].value == "Thôn Đông – Xã Phân Tích"
 
@@ -169,9 +169,9 @@ def test_domains_heatmap_marks_the_80_percent_target(analysis_warehouse, monkeyp
 
 def test_domain_is_read_from_the_url_and_written_back(analysis_warehouse, monkeypatch):
     app = open_page(analysis_warehouse, monkeypatch, "pages/domains.py", period="2025-11", domain="kinh_te_so")
-    assert app.selectbox(key="domain").value == "kinh_te_so"
+    assert app.selectbox(key="domain.vi").value == "kinh_te_so"
     assert rows_by(app, 0, "Thôn")["Thôn Tây"]["Gian hàng TMĐT"] == "10,0%"
-    app.selectbox(key="domain").set_value("chinh_quyen_so").run()
+    app.selectbox(key="domain.vi").set_value("chinh_quyen_so").run()
     assert app.query_params["domain"] == "chinh_quyen_so"
     assert app.query_params["period"] == "2025-11"
 
@@ -216,12 +216,12 @@ def test_projection_states_its_method_and_lists_villages_at_risk(analysis_wareho
 
 def test_trend_filters_are_read_from_the_url_and_written_back(analysis_warehouse, monkeypatch):
     app = open_page(analysis_warehouse, monkeypatch, "pages/trends.py", indicator="ho_vneid", step="quarter")
-    assert app.selectbox(key="indicator").value == "ho_vneid"
-    assert app.selectbox(key="step").value == "quarter"
+    assert app.selectbox(key="indicator.vi").value == "ho_vneid"
+    assert app.selectbox(key="step.vi").value == "quarter"
     series = rows_by(app, 0, "Thôn")
     assert series["Thôn Tây"]["Quý IV/2025"] == "50,0%"
     assert "Tháng 9/2025" not in series["Thôn Tây"]
-    app.selectbox(key="step").set_value("month").run()
+    app.selectbox(key="step.vi").set_value("month").run()
     assert app.query_params["step"] == "month"
     assert app.query_params["indicator"] == "ho_vneid"
 
@@ -283,11 +283,11 @@ def test_a_commune_without_reports_gets_an_explanation_not_an_error(warehouse_pa
 
 def test_a_link_to_another_village_opens_it_even_after_one_was_chosen(analysis_warehouse, monkeypatch):
     app = open_page(analysis_warehouse, monkeypatch, "pages/village.py", village=fixture.TAY)
-    app.selectbox(key="village").set_value(fixture.NAM).run()
+    app.selectbox(key="village.vi").set_value(fixture.NAM).run()
     # The map (or a chart) links here with another village in the URL.
     app.query_params["village"] = fixture.BAC
     app.run()
-    assert app.selectbox(key="village").value == fixture.BAC
+    assert app.selectbox(key="village.vi").value == fixture.BAC
     assert app.title[0].value == "Thôn Bắc – Xã Phân Tích"
 
 

@@ -377,7 +377,7 @@ def test_the_page_saves_the_staff_text_and_offers_both_downloads(tiny_warehouse,
     app = open_report_page(tiny_warehouse, monkeypatch)
     assert not app.exception
     assert app.title[0].value == "Xuất báo cáo quý"
-    assert app.selectbox(key="quarter").value == QUARTER
+    assert app.selectbox(key="quarter.vi").value == QUARTER
     assert len(app.get("download_button")) == 0
     app.text_area[0].input("Thiếu điện thoại thông minh.")
     app.text_input[1].input("Nguyễn Văn An")

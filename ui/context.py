@@ -76,9 +76,22 @@ def url_selectbox(
 ) -> str:
     """A selectbox whose choice lives in the URL under `key`, so that a copied link reopens the same view."""
     _url_backed(key, options, options[0] if default is None else default)
-    (container or st).selectbox(label, options, key=key, format_func=format_func)
+    # One widget per language: a selectbox keeps showing the option labels it was first drawn with.
+    widget = f"{key}.{language()}"
+    if st.session_state.get(widget) != st.session_state[key]:
+        st.session_state[widget] = st.session_state[key]
+
+    def keep_choice() -> None:
+        st.session_state[key] = st.session_state[widget]
+
+    (container or st).selectbox(label, options, key=widget, format_func=format_func, on_change=keep_choice)
     _remember_in_url(key)
     return st.session_state[key]
+
+
+def start_language() -> None:
+    """Take the language from the URL before any widget is drawn (page titles need it)."""
+    _url_backed("language", list(i18n.LANGUAGES), i18n.DEFAULT_LANGUAGE)
 
 
 def choose_language() -> str:

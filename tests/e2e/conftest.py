@@ -13,7 +13,6 @@ from tests.e2e.browser import (
     ARTIFACTS,
     LAUNCH_ARGS,
     ROOT,
-    open_page,
     require_chromium,
     running_dashboard,
     screenshot,
@@ -44,19 +43,7 @@ def dashboard_url(browser: Browser, tmp_path_factory: pytest.TempPathFactory) ->
         raise RuntimeError(f"the demo warehouse could not be created:\n{created.stdout}{created.stderr}")
     ARTIFACTS.mkdir(exist_ok=True)
     with running_dashboard(warehouse, ARTIFACTS / "streamlit.log") as dashboard:
-        _visit_once(browser, dashboard.url)
         yield dashboard.url
-
-
-def _visit_once(browser: Browser, url: str) -> None:
-    # Streamlit 1.67 gives the widgets of the very first session after a start other ids on its first run than on
-    # the next, so that session's first click is lost (the language becomes None). A throwaway first visit keeps
-    # the walks about the dashboard; the defect itself is reported to the lead.
-    context = browser.new_context(viewport=VIEWPORT)
-    try:
-        open_page(context.new_page(), url)
-    finally:
-        context.close()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -73,8 +73,6 @@ def test_the_overview_chart_draws_a_bar_per_village_and_the_80_percent_line(page
     assert sum(width > 0 for width in widths) > VILLAGES // 2, "most demo villages have reported: bars have length"
 
 
-@pytest.mark.xfail(strict=True, reason="known defect, reported to the lead: after a language switch the period "
-                                       "selector keeps showing the previous language's label (Tháng 12/2025)")
 def test_switching_to_english_translates_the_period_selector(page: Page):
     open_page(page, "/")
     expect(selectbox(page, "Kỳ báo cáo")).to_have_value(re.compile(r"^Tháng \d{1,2}/\d{4}$"))
