@@ -1,0 +1,160 @@
+"""Read an uploaded file (CSV in any of the encodings staff have, .xlsx, .xls) into a grid of text cells.
+
+Every cell becomes a string ("" when empty) and each grid row keeps the row number the user sees in the
+spreadsheet or text editor, so that messages can point at it. What cannot be read is refused with a reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import charset_normalizer
+import numpy as np
+import openpyxl
+import pandas as pd
+import xlrd
+
+XLSX_SIGNATURE = b"PK\x03\x04"
+XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SEPARATORS = [",", ";", "\t"]
+# charset-normalizer's "chaos" of the best reading above which the encoding is not trusted.
+MOST_CHAOS_TRUSTED = 0.1
+
+
+class ReadRefused(ValueError):
+    """The file cannot be read; `key` names the translated reason, `values` fill it."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The file's cells as text, one DataFrame column per position, and each row's number as the user sees it."""
+
+    cells: pd.DataFrame
+    row_numbers: np.ndarray
+    encoding: str | None
+
+
+def read_grid(data: bytes, file_name: str) -> Grid:
+    """The cells of the file's first sheet (or of the CSV text), or ReadRefused saying why not."""
+    if not data.strip():
+        raise ReadRefused("import.read.empty")
+    if data.startswith(XLSX_SIGNATURE):
+        return _read_xlsx(data)
+    if data.startswith(XLS_SIGNATURE):
+        return _read_xls(data)
+    if file_name.lower().endswith((".xlsx", ".xls", ".xlsm")):
+        raise ReadRefused("import.read.broken_excel")
+    text, encoding = decode(data)
+    return _read_csv_text(text, encoding)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and its encoding: BOMs and valid UTF-8 first, then charset-normalizer if it is sure."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decode_strictly(data, "utf-8-sig"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode_strictly(data, "utf-16"), "utf-16"
+    try:
+        return unicodedata.normalize("NFC", data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:
+        raise ReadRefused("import.read.not_text")
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None or best.chaos > MOST_CHAOS_TRUSTED:
+        raise ReadRefused("import.read.unknown_encoding")
+    # Windows-1258 writes tones as combining marks after the letter; compose them as UTF-8 files have them.
+    return unicodedata.normalize("NFC", str(best)), best.encoding
+
+
+def _decode_strictly(data: bytes, encoding: str) -> str:
+    try:
+        return unicodedata.normalize("NFC", data.decode(encoding))
+    except UnicodeDecodeError:
+        raise ReadRefused("import.read.unknown_encoding") from None
+
+
+def _read_csv_text(text: str, encoding: str) -> Grid:
+    if "\x00" in text:
+        raise ReadRefused("import.read.not_text")
+    lines = text.splitlines()
+    separator = _separator(lines[:30])
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    except csv.Error:
+        raise ReadRefused("import.read.not_table") from None
+    # csv.reader yields one list per record; a quoted cell spanning lines shifts later line numbers, which
+    # staff files do not have, so record numbers are line numbers.
+    return _grid(rows, np.arange(1, len(rows) + 1), encoding)
+
+
+def _separator(lines: list[str]) -> str:
+    """The separator that splits the first lines into the most cells, consistently (a title row may have none)."""
+    counts = {separator: [line.count(separator) for line in lines if line.strip()] for separator in SEPARATORS}
+    best = max(SEPARATORS, key=lambda separator: (max(counts[separator], default=0), -SEPARATORS.index(separator)))
+    return best
+
+
+def _grid(rows: list[list[str]], row_numbers: np.ndarray, encoding: str | None) -> Grid:
+    width = max((len(row) for row in rows), default=0)
+    if width == 0:
+        raise ReadRefused("import.read.empty")
+    padded = [row + [""] * (width - len(row)) for row in rows]
+    cells = pd.DataFrame(padded, dtype=object).fillna("")
+    cells = cells.apply(lambda column: column.astype(str).str.strip())
+    return Grid(cells, row_numbers, encoding)
+
+
+def _read_xlsx(data: bytes) -> Grid:
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception:  # openpyxl raises many types for damaged files; all mean the same to the user
+        raise ReadRefused("import.read.broken_excel") from None
+    # openpyxl's read-only rows start at row 1 and include empty rows, so positions are row numbers.
+    return _grid(rows, np.arange(1, len(rows) + 1), None)
+
+
+def _read_xls(data: bytes) -> Grid:
+    try:
+        book = xlrd.open_workbook(file_contents=data)
+        sheet = book.sheet_by_index(0)
+        rows = [
+            [_xls_cell_text(cell, book.datemode) for cell in sheet.row(number)] for number in range(sheet.nrows)
+        ]
+    except Exception:  # xlrd raises many types for damaged files; all mean the same to the user
+        raise ReadRefused("import.read.broken_excel") from None
+    return _grid(rows, np.arange(1, len(rows) + 1), None)
+
+
+def _xls_cell_text(cell: xlrd.sheet.Cell, datemode: int) -> str:
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        return _cell_text(xlrd.xldate_as_datetime(cell.value, datemode))
+    return _cell_text(cell.value)
+
+
+def _cell_text(value: object) -> str:
+    """A cell as text: whole numbers without `.0`, dates as dd/mm/yyyy, fractions with 4+ decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        # Never three decimals, which would read as thousands (`1.234`): a fraction stays a fraction.
+        text = repr(value)
+        return text if len(text.split(".")[-1]) > 4 else f"{value:.4f}"
+    return unicodedata.normalize("NFC", str(value))
