@@ -31,6 +31,7 @@ if chosen.is_demo:
 navigation = st.navigation([
     st.Page("pages/overview.py", title=tr("nav.overview"), icon=":material/dashboard:", url_path="tong-quan",
             default=True),
+    st.Page("pages/upload.py", title=tr("import.page.nav"), icon=":material/upload_file:", url_path="tai-du-lieu-len"),
 ])
 try:
     navigation.run()

@@ -178,7 +178,7 @@ class _Checker:
     def problems(self, mask: pd.Series, code: str, key: str, values: pd.DataFrame | None = None,
                  warning: bool = False, **fixed: object) -> None:
         """Add one problem per row where `mask` holds; `values` gives per-row placeholders."""
-        where = np.flatnonzero(mask.to_numpy())
+        where = np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool))
         if not len(where):
             return
         column = self.headers.get(code, self.kind.column(code).label if code else None)
