@@ -58,6 +58,8 @@ class Column:
     # Household indicators cannot exceed the village's households, and should not fall from one month to the next.
     household_indicator: bool = False
     indicator: bool = False
+    # A required column whose cells may be left empty (an empty attendance cell means absent).
+    blank_allowed: bool = False
     # Used in place of a required column the file lacks (a village given by name only).
     stands_in_for: str | None = None
 
@@ -137,7 +139,8 @@ def kinds() -> dict[str, Kind]:
         Column("dia_diem", "Địa điểm", TEXT, aliases=("place",)),
         Column("ma_thanh_vien", "Mã thành viên", MEMBER, required=True, aliases=("member", "member code")),
         Column("ho_ten", "Họ và tên", TEXT, aliases=("ho ten", "full name")),
-        Column("co_mat", "Có mặt", FLAG, required=True, aliases=("tham du", "attended", "diem danh")),
+        Column("co_mat", "Có mặt", FLAG, required=True, blank_allowed=True,
+               aliases=("tham du", "attended", "diem danh")),
     ), identity=("ma_buoi", "ma_thanh_vien"))
     roster = Kind("roster", (
         VILLAGE_COLUMN, VILLAGE_NAME_COLUMN,

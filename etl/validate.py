@@ -202,7 +202,7 @@ class _Checker:
     def parse(self, column: Column) -> None:
         text = self.text[column.code]
         empty = text.eq("")
-        if column.required:
+        if column.required and not column.blank_allowed:
             self.problems(empty, column.code, "import.error.empty_cell")
         parser = getattr(self, f"parse_{column.value_type}")
         self.parsed[column.code] = parser(column, text, empty)
