@@ -79,6 +79,11 @@ def import_file(
     today = today or date.today()
     shown = display_path or file_name
     con = writer.prepare(warehouse)
+    checksum = hashlib.sha256(data).hexdigest()
+    earlier = upload_queries.accepted_upload_with_checksum(con, checksum, kind)
+    # The same bytes were loaded and are still in force: nothing to check or write again.
+    if earlier is not None and (allowed_communes is None or earlier.commune_code in allowed_communes):
+        return FileOutcome(shown, earlier.kind, UNCHANGED, earlier.rows, earlier.id)
     try:
         grid = read_grid(data, file_name)
     except ReadRefused as refused:
@@ -89,11 +94,6 @@ def import_file(
     outcome = FileOutcome(shown, checked.kind, REFUSED, len(checked.rows), None, checked.errors, checked.warnings,
                           preview)
     if checked.errors:
-        return outcome
-    checksum = hashlib.sha256(data).hexdigest()
-    earlier = upload_queries.accepted_upload_with_checksum(con, checksum, checked.kind)
-    if earlier is not None:
-        outcome.status, outcome.upload_id = UNCHANGED, earlier
         return outcome
     outcome.status = ACCEPTED
     if dry_run:

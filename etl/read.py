@@ -6,7 +6,6 @@ spreadsheet or text editor, so that messages can point at it. What cannot be rea
 
 from __future__ import annotations
 
-import csv
 import io
 import unicodedata
 from dataclasses import dataclass
@@ -88,13 +87,15 @@ def _read_csv_text(text: str, encoding: str) -> Grid:
         raise ReadRefused("import.read.not_text")
     lines = text.splitlines()
     separator = _separator(lines[:30])
+    # Wide enough for the longest line (a separator inside quotes only adds an empty column).
+    width = max((line.count(separator) for line in lines), default=0) + 1
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
-    except csv.Error:
+        cells = pd.read_csv(io.StringIO(text), sep=separator, header=None, names=range(width), dtype=str,
+                            keep_default_na=False, skip_blank_lines=False, engine="c")
+    except (pd.errors.ParserError, ValueError):
         raise ReadRefused("import.read.not_table") from None
-    # csv.reader yields one list per record; a quoted cell spanning lines shifts later line numbers, which
-    # staff files do not have, so record numbers are line numbers.
-    return _grid(rows, np.arange(1, len(rows) + 1), encoding)
+    # Every line is a row (blank ones too), so positions are line numbers; staff files have no multi-line cells.
+    return _grid(cells, np.arange(1, len(cells) + 1), encoding)
 
 
 def _separator(lines: list[str]) -> str:
@@ -104,14 +105,17 @@ def _separator(lines: list[str]) -> str:
     return best
 
 
-def _grid(rows: list[list[str]], row_numbers: np.ndarray, encoding: str | None) -> Grid:
-    width = max((len(row) for row in rows), default=0)
-    if width == 0:
+def _grid(cells: pd.DataFrame, row_numbers: np.ndarray, encoding: str | None) -> Grid:
+    if cells.empty:
         raise ReadRefused("import.read.empty")
-    padded = [row + [""] * (width - len(row)) for row in rows]
-    cells = pd.DataFrame(padded, dtype=object).fillna("")
-    cells = cells.apply(lambda column: column.astype(str).str.strip())
+    cells = cells.fillna("").astype(str).apply(lambda column: column.str.strip())
+    cells.columns = range(len(cells.columns))
     return Grid(cells, row_numbers, encoding)
+
+
+def _frame(rows: list[list[str]]) -> pd.DataFrame:
+    width = max((len(row) for row in rows), default=0)
+    return pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
 
 
 def _read_xlsx(data: bytes) -> Grid:
@@ -122,7 +126,7 @@ def _read_xlsx(data: bytes) -> Grid:
     except Exception:  # openpyxl raises many types for damaged files; all mean the same to the user
         raise ReadRefused("import.read.broken_excel") from None
     # openpyxl's read-only rows start at row 1 and include empty rows, so positions are row numbers.
-    return _grid(rows, np.arange(1, len(rows) + 1), None)
+    return _grid(_frame(rows), np.arange(1, len(rows) + 1), None)
 
 
 def _read_xls(data: bytes) -> Grid:
@@ -134,7 +138,7 @@ def _read_xls(data: bytes) -> Grid:
         ]
     except Exception:  # xlrd raises many types for damaged files; all mean the same to the user
         raise ReadRefused("import.read.broken_excel") from None
-    return _grid(rows, np.arange(1, len(rows) + 1), None)
+    return _grid(_frame(rows), np.arange(1, len(rows) + 1), None)
 
 
 def _xls_cell_text(cell: xlrd.sheet.Cell, datemode: int) -> str:

@@ -8,6 +8,7 @@ errors refuse the file, warnings are shown with it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -92,7 +93,7 @@ def _validate(
     raw = pd.DataFrame({written[position]: body[position].to_numpy() for position in sorted(
         set(positions.values()) | set(extras))})
     raw.insert(0, "row", row_numbers)
-    text = pd.DataFrame({code: body[position].to_numpy() for code, position in positions.items()})
+    text = pd.DataFrame({code: body[position].reset_index(drop=True) for code, position in positions.items()})
     headers = {code: written[position] for code, position in positions.items()}
     checker = _Checker(kind, text, headers, np.asarray(row_numbers), con, today, deadline_day)
     checker.warnings += [Problem(header_row, written[position], "import.warning.extra_column",
@@ -156,11 +157,12 @@ def _map_headers(written: list[str], kind: Kind) -> tuple[dict[str, int], list[i
 
 def _data_rows(body: pd.DataFrame) -> pd.Series:
     """Rows holding data: not blank and not a totals row (`Tổng cộng`, `Cộng`)."""
-    filled = body.ne("")
-    blank = ~filled.any(axis=1)
-    first = body.where(filled).bfill(axis=1).iloc[:, 0].fillna("")
-    totals = fold_series(first).isin(schema.TOTALS_LABELS)
-    return ~(blank | totals)
+    cells = body.to_numpy(dtype=object)
+    filled = cells != ""
+    first = pd.Series(cells[np.arange(len(cells)), filled.argmax(axis=1)] if len(cells) else [], dtype=object)
+    totals = _on_distinct(first, lambda distinct: fold_series(distinct).isin(schema.TOTALS_LABELS).to_frame("totals"))
+    totals = totals["totals"].to_numpy(dtype=bool)
+    return pd.Series(filled.any(axis=1) & ~totals, index=body.index)
 
 
 class _Checker:
@@ -213,14 +215,8 @@ class _Checker:
     parse_code = parse_text
 
     def parse_count(self, column: Column, text: pd.Series, empty: pd.Series, least: int = 0) -> pd.Series:
-        compact = text.str.replace(r"[\s\u00a0]", "", regex=True)
-        plain = compact.str.fullmatch(r"\d+")
-        # Thousands separators: `1.234` or `1,234` (a whole count cannot have three decimals).
-        grouped = compact.str.fullmatch(r"\d{1,3}(?:\.\d{3})+") | compact.str.fullmatch(r"\d{1,3}(?:,\d{3})+")
-        digits = compact.where(plain | grouped, "").str.replace(r"[.,]", "", regex=True)
-        good = digits.ne("") & digits.str.len().le(MOST_DIGITS)
-        values = pd.to_numeric(digits.where(good), errors="coerce").astype("Int64")
-        negative = compact.str.fullmatch(r"-\d+(?:[.,]\d+)*")
+        parsed = _on_distinct(text, _counts)
+        values, good, negative = parsed["value"], parsed["good"], parsed["negative"]
         self.problems(~empty & negative, column.code, "import.error.negative", text.to_frame("value"))
         self.problems(~empty & ~negative & ~good, column.code, "import.error.count", text.to_frame("value"))
         if least:
@@ -232,34 +228,23 @@ class _Checker:
         return self.parse_count(column, text, empty, least=1)
 
     def parse_period(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
-        folded = fold_series(text)
-        month_first = folded.str.extract(r"^(?:thang\s*|t\s*)?(\d{1,2}) (?:nam )?(\d{4})$")
-        year_first = folded.str.extract(r"^(\d{4}) (\d{1,2})$")
-        first_day = folded.str.extract(r"^0?1 (\d{1,2}) (\d{4})$")  # an Excel date on the 1st of the month
-        month = month_first[0].fillna(year_first[1]).fillna(first_day[0])
-        year = month_first[1].fillna(year_first[0]).fillna(first_day[1])
-        month_number = pd.to_numeric(month, errors="coerce")
-        year_number = pd.to_numeric(year, errors="coerce")
-        shaped = month_number.between(1, 12)
+        parsed = _on_distinct(text, _periods)
+        shaped = parsed["month"].between(1, 12)
         self.problems(~empty & ~shaped, column.code, "import.error.period", text.to_frame("value"))
         last_year = self.today.year + 1
-        in_range = year_number.between(schema.FIRST_YEAR, last_year)
+        in_range = parsed["year"].between(schema.FIRST_YEAR, last_year)
         self.problems(shaped & ~in_range, column.code, "import.error.period_range", text.to_frame("value"),
                       first=schema.FIRST_YEAR, last=last_year)
-        good = shaped & in_range
-        period = year.str.zfill(4) + "-" + month.str.zfill(2)
-        return period.where(good, None)
+        return parsed["period"].where(shaped & in_range, None)
 
     def parse_date(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
-        unified = text.str.replace(r"[.\-]", "/", regex=True)
-        days = pd.to_datetime(unified.where(unified.str.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}"), None),
-                              format="%d/%m/%Y", errors="coerce")
+        days = _on_distinct(text, _dates)["day"]
         self.problems(~empty & days.isna(), column.code, "import.error.date", text.to_frame("value"))
         return days
 
     def parse_choice(self, column: Column, text: pd.Series, empty: pd.Series, known: dict[str, str],
                      choices: str) -> pd.Series:
-        codes = fold_series(text).map(known)
+        codes = _on_distinct(text, lambda distinct: fold_series(distinct).map(known).to_frame("code"))["code"]
         self.problems(~empty & codes.isna(), column.code, "import.error.choice", text.to_frame("value"),
                       choices=choices)
         return codes
@@ -273,7 +258,7 @@ class _Checker:
             "Đoàn Thanh niên, Giáo viên, Trưởng thôn, Hội Nông dân, Hội LHPN, Mặt trận Tổ quốc, Khác")
 
     def parse_flag(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
-        folded = fold_series(text)
+        folded = _on_distinct(text, lambda distinct: fold_series(distinct).to_frame("folded"))["folded"]
         yes, no = folded.isin(schema.YES_NAMES), folded.isin(schema.NO_NAMES)
         self.problems(~yes & ~no, column.code, "import.error.flag", text.to_frame("value"))
         return yes
@@ -416,3 +401,43 @@ class _Checker:
 
 def _strip_prefix(folded: str) -> str:
     return re.sub(VILLAGE_PREFIXES, "", folded)
+
+
+def _on_distinct(text: pd.Series, parse: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
+    """`parse` applied to each distinct value once, spread back over the rows (files repeat values a lot)."""
+    codes, distinct = pd.factorize(text, use_na_sentinel=False)
+    parsed = parse(pd.Series(distinct, dtype=object).astype(str))
+    return parsed.iloc[codes].set_axis(text.index)
+
+
+def _counts(text: pd.Series) -> pd.DataFrame:
+    """Whole numbers as written: `1234`, `1.234`, `1,234`, `1 234`; and whether each is good or negative."""
+    compact = text.str.replace(" ", "", regex=False).str.replace("\u00a0", "", regex=False)
+    plain = compact.str.fullmatch(r"\d+")
+    # Thousands separators: `1.234` or `1,234` (a whole count cannot have three decimals).
+    grouped = compact.str.fullmatch(r"\d{1,3}(?:\.\d{3})+") | compact.str.fullmatch(r"\d{1,3}(?:,\d{3})+")
+    digits = compact.where(plain | grouped, "").str.replace(".", "", regex=False).str.replace(",", "", regex=False)
+    good = digits.ne("") & digits.str.len().le(MOST_DIGITS)
+    return pd.DataFrame({
+        "value": pd.to_numeric(digits.where(good), errors="coerce").astype("Int64"),
+        "good": good, "negative": compact.str.fullmatch(r"-\d+(?:[.,]\d+)*"),
+    })
+
+
+def _periods(text: pd.Series) -> pd.DataFrame:
+    """Months as staff write them (`2025-09`, `09/2025`, `9/2025`, `Tháng 9/2025`, `T9/2025`) → `2025-09`."""
+    folded = fold_series(text)
+    month_first = folded.str.extract(r"^(?:thang\s*|t\s*)?(\d{1,2}) (?:nam )?(\d{4})$")
+    year_first = folded.str.extract(r"^(\d{4}) (\d{1,2})$")
+    first_day = folded.str.extract(r"^0?1 (\d{1,2}) (\d{4})$")  # an Excel date on the 1st of the month
+    month = month_first[0].fillna(year_first[1]).fillna(first_day[0])
+    year = month_first[1].fillna(year_first[0]).fillna(first_day[1])
+    return pd.DataFrame({"month": pd.to_numeric(month, errors="coerce"), "year": pd.to_numeric(year, errors="coerce"),
+                         "period": year.str.zfill(4) + "-" + month.str.zfill(2)})
+
+
+def _dates(text: pd.Series) -> pd.DataFrame:
+    """Days written dd/mm/yyyy (or with `-` or `.`)."""
+    unified = text.str.replace(r"[.\-]", "/", regex=True)
+    shaped = unified.where(unified.str.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}"), None)
+    return pd.to_datetime(shaped, format="%d/%m/%Y", errors="coerce").to_frame("day")

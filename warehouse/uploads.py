@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import pandas as pd
 
@@ -73,13 +75,24 @@ def earlier_values(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.Dat
     ).df()
 
 
-def accepted_upload_with_checksum(con: duckdb.DuckDBPyConnection, checksum: str, kind: str) -> int | None:
-    """The id of the upload, still in force, of a file with this checksum and kind (None if there is none)."""
+@dataclass(frozen=True)
+class EarlierUpload:
+    id: int
+    kind: str
+    commune_code: str | None
+    rows: int
+
+
+def accepted_upload_with_checksum(
+    con: duckdb.DuckDBPyConnection, checksum: str, kind: str | None = None
+) -> EarlierUpload | None:
+    """The latest upload still in force of a file with this checksum (and kind, if given), or None."""
     row = con.cursor().execute(
-        "SELECT max(id) FROM uploads WHERE checksum = $checksum AND kind = $kind AND status = 'accepted'",
+        "SELECT id, kind, commune_code, rows_accepted FROM uploads WHERE checksum = $checksum "
+        "AND ($kind IS NULL OR kind = $kind) AND status = 'accepted' ORDER BY id DESC LIMIT 1",
         {"checksum": checksum, "kind": kind},
     ).fetchone()
-    return row[0]
+    return None if row is None else EarlierUpload(*row)
 
 
 def upload_history(con: duckdb.DuckDBPyConnection, communes: list[str] | None = None) -> pd.DataFrame:
