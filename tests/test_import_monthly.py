@@ -234,3 +234,31 @@ def test_a_file_with_villages_outside_the_users_communes_is_refused_and_changes_
     assert contents(tiny_warehouse) == before
     allowed = upload(tiny_warehouse, csv_text([MONTHLY_HEADER, *GOOD_ROWS]), allowed_communes={"99999"})
     assert allowed.status == "accepted"
+
+
+def test_an_old_xls_workbook_with_a_merged_title_and_date_cells_is_read(tiny_warehouse):
+    from datetime import date
+
+    from tests.upload_files import xls
+
+    workbook = xls([
+        ["BÁO CÁO THÁNG 12/2025"],
+        ["Mã thôn", "Kỳ báo cáo", "Ngày báo cáo", "Số hộ đã được Tổ hướng dẫn", "ho_vneid"],
+        ["99999-01", "12/2025", date(2025, 12, 10), 92, 71.0],
+        ["Thôn C", "Tháng 12/2025", date(2025, 12, 11), "30", 12],
+        ["Cộng", None, None, 122, 83],
+    ], merge_title_over=5)
+    outcome = upload(tiny_warehouse, workbook, "bao_cao.xls")
+    assert outcome.status == "accepted", outcome.errors
+    assert values_of(tiny_warehouse, "99999-01", "2025-12") == {"ho_da_huong_dan": 92, "ho_vneid": 71}
+    assert values_of(tiny_warehouse, "99999-03", "2025-12") == {"ho_da_huong_dan": 30, "ho_vneid": 12}
+    reported = shared_connection(tiny_warehouse).cursor().execute(
+        "SELECT reported_on FROM reports WHERE village_code = '99999-03' AND period = '2025-12'").fetchone()[0]
+    assert reported.isoformat() == "2025-12-11"
+
+
+def test_a_damaged_xls_is_refused_with_the_reason(tiny_warehouse):
+    damaged = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100
+    outcome = upload(tiny_warehouse, damaged, "hong.xls")
+    assert [error.key for error in outcome.errors] == ["import.read.broken_excel"]
+    assert "Không mở được tệp Excel" in outcome.document()["errors"][0]["message"]

@@ -54,6 +54,27 @@ def xlsx(rows: list[list[object]], merge: str | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def xls(rows: list[list[object]], merge_title_over: int = 0) -> bytes:
+    """An old-style .xls workbook holding `rows` from A1, the first row merged over `merge_title_over` columns."""
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("Bao cao")
+    dates = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for row_number, row in enumerate(rows):
+        if row_number == 0 and merge_title_over:
+            sheet.write_merge(0, 0, 0, merge_title_over - 1, row[0])
+            continue
+        for column_number, value in enumerate(row):
+            if isinstance(value, date):
+                sheet.write(row_number, column_number, value, dates)
+            elif value is not None:
+                sheet.write(row_number, column_number, value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def upload(warehouse: Path, data: bytes | str, name: str = "bao_cao.csv", **options: object) -> FileOutcome:
     """Import bytes (or UTF-8 text) as if uploaded by a member of staff on TODAY."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
