@@ -23,6 +23,7 @@ from warehouse import uploads as upload_queries
 from warehouse import writer
 
 ACCEPTED, REFUSED, UNCHANGED = "accepted", "refused", "unchanged"
+KEPT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
 
 
 @dataclass
@@ -128,11 +129,10 @@ def _preview(checked: Checked) -> pd.DataFrame | None:
         return None
     preview = checked.raw.copy()
     for column, problems in (("errors", checked.errors), ("warnings", checked.warnings)):
-        by_row: dict[int, list[str]] = {}
-        for problem in problems:
-            if problem.row is not None:
-                by_row.setdefault(problem.row, []).append(f"{problem.column}: {message(problem)}")
-        preview[column] = preview["row"].map(lambda row, found=by_row: " · ".join(found.get(row, [])))
+        worded = pd.DataFrame([(problem.row, f"{problem.column}: {message(problem)}") for problem in problems
+                               if problem.row is not None], columns=["row", "text"])
+        by_row = pd.Series(worded.groupby("row")["text"].agg(" · ".join).to_dict(), dtype=object)
+        preview[column] = by_row.reindex(preview["row"]).fillna("").to_numpy()
     return preview
 
 
@@ -140,7 +140,8 @@ def _keep_raw_file(data: bytes, file_name: str, checksum: str, warehouse: Path) 
     """Keep the uploaded bytes under `uploads/` beside the warehouse, named by checksum."""
     folder = warehouse.resolve().parent / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
-    stored = folder / f"{checksum}{Path(file_name).suffix.lower()}"
+    suffix = Path(file_name).suffix.lower()
+    stored = folder / f"{checksum}{suffix if suffix in KEPT_SUFFIXES else ''}"
     if not stored.exists():
         stored.write_bytes(data)
     return stored

@@ -99,10 +99,13 @@ def _read_csv_text(text: str, encoding: str) -> Grid:
 
 
 def _separator(lines: list[str]) -> str:
-    """The separator that splits the first lines into the most cells, consistently (a title row may have none)."""
-    counts = {separator: [line.count(separator) for line in lines if line.strip()] for separator in SEPARATORS}
-    best = max(SEPARATORS, key=lambda separator: (max(counts[separator], default=0), -SEPARATORS.index(separator)))
-    return best
+    """The separator splitting the first lines most consistently: the highest median count per line
+    (title rows have none, and a comma inside a note does not outvote the semicolons of every row)."""
+    filled = [line for line in lines if line.strip()]
+    return max(SEPARATORS, key=lambda separator: (
+        float(np.median([line.count(separator) for line in filled])) if filled else 0.0,
+        -SEPARATORS.index(separator),
+    ))
 
 
 def _grid(cells: pd.DataFrame, row_numbers: np.ndarray, encoding: str | None) -> Grid:

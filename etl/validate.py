@@ -349,6 +349,12 @@ class _Checker:
     def check_allowed(self, allowed_communes: set[str] | None) -> None:
         if allowed_communes is None:
             return
+        if self.kind.name == "villages":
+            # A registry row may not move a village of another commune into the user's own.
+            villages = upload_queries.villages_for_matching(self.con).set_index("code")["commune_code"]
+            current = self.parsed["ma_thon"].map(villages)
+            moved = current.notna() & ~current.isin(allowed_communes)
+            self.problems(moved, "ma_thon", "import.error.outside_communes", current.to_frame("commune"))
         code = "ma_xa" if "ma_xa" in self.parsed else "commune_code"
         communes = self.parsed[code] if code in self.parsed else pd.Series(None, index=self.parsed.index)
         outside = communes.notna() & ~communes.isin(allowed_communes)
