@@ -262,3 +262,39 @@ def test_a_damaged_xls_is_refused_with_the_reason(tiny_warehouse):
     outcome = upload(tiny_warehouse, damaged, "hong.xls")
     assert [error.key for error in outcome.errors] == ["import.read.broken_excel"]
     assert "Không mở được tệp Excel" in outcome.document()["errors"][0]["message"]
+
+
+def test_a_csv_whose_encoding_cannot_be_recognised_is_refused_rather_than_guessed(tiny_warehouse):
+    undecidable = b"ma_thon,ky_bao_cao,ho_da_huong_dan\n" + bytes(range(128, 256)) * 3
+    outcome = upload(tiny_warehouse, undecidable)
+    assert [error.key for error in outcome.errors] == ["import.read.unknown_encoding"]
+    assert "UTF-8" in outcome.document()["errors"][0]["message"]
+
+
+def test_a_comma_inside_a_note_does_not_change_the_separator_of_a_semicolon_file(tiny_warehouse):
+    rows = [["ma_thon", "ky_bao_cao", "ho_da_huong_dan", "ghi_chu"],
+            ["99999-01", "12/2025", "91", "Đã đến nhà văn hóa, chợ, trường học, trạm y tế, chùa, đình"]]
+    outcome = upload(tiny_warehouse, csv_text(rows, ";"))
+    assert outcome.status == "accepted", outcome.errors
+    assert values_of(tiny_warehouse, "99999-01", "2025-12") == {"ho_da_huong_dan": 91}
+
+
+def test_a_village_name_shared_by_two_communes_asks_for_the_code(tiny_warehouse):
+    import pandas as pd
+
+    from warehouse import writer
+
+    writer.replace_communes(tiny_warehouse, {
+        "communes": pd.DataFrame([{"code": "88888", "name": "Xã Khác", "province": "P", "is_demo": False}]),
+        "villages": pd.DataFrame([{"code": "88888-01", "commune_code": "88888", "name": "Thôn A",
+                                   "households": 90, "population": 300}]),
+    })
+    outcome = upload(tiny_warehouse, csv_text([["Tên thôn", "Kỳ báo cáo", "ho_da_huong_dan"],
+                                               ["Thôn A", "12/2025", "50"]]))
+    assert [(error.row, error.column, error.key) for error in outcome.errors] == [
+        (2, "Tên thôn", "import.error.ambiguous_village")]
+    # Next to a coded village of one commune, the name is looked up in that commune.
+    outcome = upload(tiny_warehouse, csv_text([["Tên thôn", "Kỳ báo cáo", "ho_da_huong_dan"],
+                                               ["99999-02", "12/2025", "150"], ["Thôn A", "12/2025", "50"]]))
+    assert outcome.status == "accepted", outcome.errors
+    assert values_of(tiny_warehouse, "99999-01", "2025-12") == {"ho_da_huong_dan": 50}
