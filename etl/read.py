@@ -39,7 +39,6 @@ class Grid:
 
     cells: pd.DataFrame
     row_numbers: np.ndarray
-    encoding: str | None
 
 
 def read_grid(data: bytes, file_name: str) -> Grid:
@@ -52,18 +51,17 @@ def read_grid(data: bytes, file_name: str) -> Grid:
         return _read_xls(data)
     if file_name.lower().endswith((".xlsx", ".xls", ".xlsm")):
         raise ReadRefused("import.read.broken_excel")
-    text, encoding = decode(data)
-    return _read_csv_text(text, encoding)
+    return _read_csv_text(decode(data))
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and its encoding: BOMs and valid UTF-8 first, then charset-normalizer if it is sure."""
+def decode(data: bytes) -> str:
+    """The text of a CSV file: BOMs and valid UTF-8 first, then charset-normalizer's reading if it is sure."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return _decode_strictly(data, "utf-8-sig"), "utf-8-sig"
+        return _decode_strictly(data, "utf-8-sig")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode_strictly(data, "utf-16"), "utf-16"
+        return _decode_strictly(data, "utf-16")
     try:
-        return unicodedata.normalize("NFC", data.decode("utf-8")), "utf-8"
+        return unicodedata.normalize("NFC", data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
     if b"\x00" in data:
@@ -72,7 +70,7 @@ def decode(data: bytes) -> tuple[str, str]:
     if best is None or best.chaos > MOST_CHAOS_TRUSTED:
         raise ReadRefused("import.read.unknown_encoding")
     # Windows-1258 writes tones as combining marks after the letter; compose them as UTF-8 files have them.
-    return unicodedata.normalize("NFC", str(best)), best.encoding
+    return unicodedata.normalize("NFC", str(best))
 
 
 def _decode_strictly(data: bytes, encoding: str) -> str:
@@ -82,7 +80,7 @@ def _decode_strictly(data: bytes, encoding: str) -> str:
         raise ReadRefused("import.read.unknown_encoding") from None
 
 
-def _read_csv_text(text: str, encoding: str) -> Grid:
+def _read_csv_text(text: str) -> Grid:
     if "\x00" in text:
         raise ReadRefused("import.read.not_text")
     lines = text.splitlines()
@@ -95,7 +93,7 @@ def _read_csv_text(text: str, encoding: str) -> Grid:
     except (pd.errors.ParserError, ValueError):
         raise ReadRefused("import.read.not_table") from None
     # Every line is a row (blank ones too), so positions are line numbers; staff files have no multi-line cells.
-    return _grid(cells, np.arange(1, len(cells) + 1), encoding)
+    return _grid(cells, np.arange(1, len(cells) + 1))
 
 
 def _separator(lines: list[str]) -> str:
@@ -108,12 +106,12 @@ def _separator(lines: list[str]) -> str:
     ))
 
 
-def _grid(cells: pd.DataFrame, row_numbers: np.ndarray, encoding: str | None) -> Grid:
+def _grid(cells: pd.DataFrame, row_numbers: np.ndarray) -> Grid:
     if cells.empty:
         raise ReadRefused("import.read.empty")
     cells = cells.fillna("").astype(str).apply(lambda column: column.str.strip())
     cells.columns = range(len(cells.columns))
-    return Grid(cells, row_numbers, encoding)
+    return Grid(cells, row_numbers)
 
 
 def _frame(rows: list[list[str]]) -> pd.DataFrame:
@@ -129,7 +127,7 @@ def _read_xlsx(data: bytes) -> Grid:
     except Exception:  # openpyxl raises many types for damaged files; all mean the same to the user
         raise ReadRefused("import.read.broken_excel") from None
     # openpyxl's read-only rows start at row 1 and include empty rows, so positions are row numbers.
-    return _grid(_frame(rows), np.arange(1, len(rows) + 1), None)
+    return _grid(_frame(rows), np.arange(1, len(rows) + 1))
 
 
 def _read_xls(data: bytes) -> Grid:
@@ -141,7 +139,7 @@ def _read_xls(data: bytes) -> Grid:
         ]
     except Exception:  # xlrd raises many types for damaged files; all mean the same to the user
         raise ReadRefused("import.read.broken_excel") from None
-    return _grid(_frame(rows), np.arange(1, len(rows) + 1), None)
+    return _grid(_frame(rows), np.arange(1, len(rows) + 1))
 
 
 def _xls_cell_text(cell: xlrd.sheet.Cell, datemode: int) -> str:

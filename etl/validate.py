@@ -46,7 +46,6 @@ class Checked:
     rows: pd.DataFrame
     errors: list[Problem]
     warnings: list[Problem]
-    headers: dict[str, str] = field(default_factory=dict)
     raw: pd.DataFrame | None = None
 
 
@@ -99,8 +98,7 @@ def _validate(
     checker.warnings += [Problem(header_row, written[position], "import.warning.extra_column",
                                  {"column": written[position]}) for position in extras]
     checker.run(allowed_communes)
-    return Checked(kind.name, checker.parsed, _in_row_order(checker.errors), _in_row_order(checker.warnings),
-                   headers, raw)
+    return Checked(kind.name, checker.parsed, _in_row_order(checker.errors), _in_row_order(checker.warnings), raw)
 
 
 def _in_row_order(problems: list[Problem]) -> list[Problem]:
@@ -175,7 +173,6 @@ class _Checker:
         self.parsed = pd.DataFrame({"row": row_numbers})
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
-        self.villages: pd.DataFrame | None = None
 
     def problems(self, mask: pd.Series, code: str, key: str, values: pd.DataFrame | None = None,
                  warning: bool = False, **fixed: object) -> None:
@@ -285,10 +282,10 @@ class _Checker:
         unresolved = ~empty & codes.isna()
         if unresolved.any():
             codes = codes.fillna(self._villages_by_name(text, codes, unresolved, villages, column))
-        self.villages = villages.set_index("code")
+        by_village = villages.set_index("code")
         known = codes.notna()
-        self.parsed["commune_code"] = codes.map(self.villages["commune_code"]).where(known, None)
-        self.parsed["households"] = codes.map(self.villages["households"]).where(known, None)
+        self.parsed["commune_code"] = codes.map(by_village["commune_code"]).where(known, None)
+        self.parsed["households"] = codes.map(by_village["households"]).where(known, None)
         return codes.where(known, None)
 
     def _villages_by_name(self, text: pd.Series, codes: pd.Series, unresolved: pd.Series, villages: pd.DataFrame,
