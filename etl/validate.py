@@ -126,8 +126,9 @@ def _find_header(grid: Grid, kind_name: str | None) -> tuple[int, Kind]:
     return best, chosen
 
 
-def _expected(kinds: list[Kind]) -> str:
-    return "; ".join(f"{kind.name}: " + ", ".join(column.label for column in kind.required()) for kind in kinds)
+def _expected(kinds: list[Kind]) -> list[tuple[str, str]]:
+    """Each kind with its required columns (worded in the user's language by etl.load.message)."""
+    return [(kind.name, ", ".join(column.label for column in kind.required())) for kind in kinds]
 
 
 def _map_headers(written: list[str], kind: Kind) -> tuple[dict[str, int], list[int]]:

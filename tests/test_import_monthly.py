@@ -178,8 +178,9 @@ def test_files_that_are_empty_or_not_a_report_are_refused_with_the_reason(tiny_w
 def test_an_unrecognisable_header_lists_the_columns_each_kind_expects(tiny_warehouse):
     outcome = upload(tiny_warehouse, "Họ tên,Quê quán\nAn,Hà Nội\n")
     words = outcome.document()["errors"][0]["message"]
-    assert "monthly: Mã thôn, Kỳ báo cáo, Số hộ đã được Tổ hướng dẫn" in words
-    assert "villages: Mã xã, Mã thôn, Tên thôn, Số hộ" in words
+    assert "Báo cáo tháng: Mã thôn, Kỳ báo cáo, Số hộ đã được Tổ hướng dẫn" in words
+    assert "Danh mục thôn: Mã xã, Mã thôn, Tên thôn, Số hộ" in words
+    assert "Monthly report: Mã thôn" in outcome.document("en")["errors"][0]["message"]
 
 
 def test_warnings_are_shown_but_the_file_is_accepted(tiny_warehouse):
