@@ -54,6 +54,9 @@ def message(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) -> str:
     values = dict(problem.values)
     if values.get("previous_period"):
         values["previous_period"] = i18n.period_label(values["previous_period"], language)
+    for name in ("amount", "households", "previous", "median"):
+        if str(values.get(name, "")).isdigit():
+            values[name] = i18n.number(int(values[name]), language)
     if isinstance(values.get("expected"), list):
         values["expected"] = "; ".join(f"{i18n.t(f'import.kind.{kind}', language)}: {columns}"
                                        for kind, columns in values["expected"])

@@ -329,7 +329,7 @@ class _Checker:
             if column.household_indicator and column.code in self.parsed:
                 values = self.parsed[column.code]
                 above = (values > households).fillna(False).astype(bool)
-                detail = pd.DataFrame({"value": values, "households": households})
+                detail = pd.DataFrame({"amount": values.astype(str), "households": households.astype(str)})
                 self.problems(above, column.code, "import.error.above_households", detail)
 
     def check_duplicates(self) -> None:

@@ -299,3 +299,14 @@ def test_a_village_name_shared_by_two_communes_asks_for_the_code(tiny_warehouse)
                                                ["99999-02", "12/2025", "150"], ["Thôn A", "12/2025", "50"]]))
     assert outcome.status == "accepted", outcome.errors
     assert values_of(tiny_warehouse, "99999-01", "2025-12") == {"ho_da_huong_dan": 50}
+
+
+def test_numbers_in_messages_use_the_languages_thousands_separator(warehouse_path):
+    from warehouse import writer
+
+    writer.replace_communes(warehouse_path, _big_village())
+    outcome = upload(warehouse_path, csv_text([["ma_thon", "ky_bao_cao", "ho_da_huong_dan"],
+                                               ["88888-01", "2025-09", "6.000"]], ";"))
+    assert outcome.document()["errors"][0]["message"] == "Giá trị 6.000 lớn hơn số hộ của thôn (5.000 hộ)."
+    assert outcome.document("en")["errors"][0]["message"] == (
+        "Value 6,000 is larger than the village's households (5,000).")
