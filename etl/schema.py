@@ -75,6 +75,8 @@ class Kind:
     name: str
     columns: tuple[Column, ...]
     identity: tuple[str, ...]
+    # The column that says which commune a row belongs to (checked against the user's communes).
+    commune_column: str
     checks: tuple[str, ...] = field(default=())
 
     def column(self, code: str) -> Column:
@@ -130,7 +132,7 @@ def kinds() -> dict[str, Kind]:
         Column("ngay_bao_cao", "Ngày báo cáo", DATE, aliases=("ngay gui", "ngay gui bao cao", "report date")),
         *indicators,
         Column("ghi_chu", "Ghi chú", TEXT, aliases=("note", "notes")),
-    ), identity=("ma_thon", "ky_bao_cao"), checks=("decrease", "outlier", "late"))
+    ), identity=("ma_thon", "ky_bao_cao"), commune_column="ma_thon", checks=("decrease", "outlier", "late"))
     training = Kind("training", (
         Column("ma_buoi", "Mã buổi tập huấn", CODE, required=True, aliases=("ma buoi", "session", "session code")),
         Column("ngay_tap_huan", "Ngày tập huấn", DATE, required=True, aliases=("ngay", "ngay to chuc", "date")),
@@ -141,7 +143,7 @@ def kinds() -> dict[str, Kind]:
         Column("ho_ten", "Họ và tên", TEXT, aliases=("ho ten", "full name")),
         Column("co_mat", "Có mặt", FLAG, required=True, blank_allowed=True,
                aliases=("tham du", "attended", "diem danh")),
-    ), identity=("ma_buoi", "ma_thanh_vien"))
+    ), identity=("ma_buoi", "ma_thanh_vien"), commune_column="ma_thanh_vien")
     roster = Kind("roster", (
         VILLAGE_COLUMN, VILLAGE_NAME_COLUMN,
         Column("ho_ten", "Họ và tên", TEXT, required=True, aliases=("ho ten", "ten thanh vien", "full name")),
@@ -150,7 +152,7 @@ def kinds() -> dict[str, Kind]:
                aliases=("thanh phan", "don vi cong tac", "to chuc doan the", "affiliation")),
         Column("so_dien_thoai", "Số điện thoại", TEXT, aliases=("dien thoai", "sdt", "phone")),
         Column("ngay_thanh_lap", "Ngày thành lập tổ", DATE, aliases=("ngay thanh lap", "established on")),
-    ), identity=("ma_thon", "ho_ten", "so_dien_thoai"))
+    ), identity=("ma_thon", "ho_ten", "so_dien_thoai"), commune_column="ma_thon")
     villages = Kind("villages", (
         Column("ma_xa", "Mã xã", COMMUNE, required=True, aliases=("xa", "commune", "commune code")),
         Column("ten_xa", "Tên xã", TEXT, aliases=("commune name",)),
@@ -158,7 +160,7 @@ def kinds() -> dict[str, Kind]:
         Column("ten_thon", "Tên thôn", TEXT, required=True, aliases=("thon", "thon to dan pho", "village name")),
         Column("so_ho", "Số hộ", POSITIVE_COUNT, required=True, aliases=("ho", "tong so ho", "households")),
         Column("dan_so", "Dân số", COUNT, aliases=("so dan", "so nhan khau", "nhan khau", "population")),
-    ), identity=("ma_thon",))
+    ), identity=("ma_thon",), commune_column="ma_xa")
     return {kind.name: kind for kind in (monthly, training, roster, villages)}
 
 

@@ -353,10 +353,10 @@ class _Checker:
             current = self.parsed["ma_thon"].map(villages)
             moved = current.notna() & ~current.isin(allowed_communes)
             self.problems(moved, "ma_thon", "import.error.outside_communes", current.to_frame("commune"))
-        code = "ma_xa" if "ma_xa" in self.parsed else "commune_code"
-        communes = self.parsed[code] if code in self.parsed else pd.Series(None, index=self.parsed.index)
+        column = self.kind.commune_column
+        # Village and member columns leave their commune in `commune_code`; a registry names it itself.
+        communes = self.parsed["ma_xa" if column == "ma_xa" else "commune_code"]
         outside = communes.notna() & ~communes.isin(allowed_communes)
-        column = "ma_xa" if code == "ma_xa" else next(c.code for c in self.kind.columns if c.required)
         self.problems(outside, column, "import.error.outside_communes", communes.to_frame("commune"))
 
     def check_history(self) -> None:

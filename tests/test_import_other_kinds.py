@@ -106,3 +106,26 @@ def test_the_kind_can_be_forced_and_a_file_of_another_kind_is_then_refused(tiny_
     outcome = upload(tiny_warehouse, csv_text(REGISTRY), kind="monthly")
     assert outcome.status == "refused"
     assert {error.key for error in outcome.errors} == {"import.error.missing_column"}
+
+
+def test_roster_and_training_files_of_another_commune_are_refused_for_a_restricted_user(tiny_warehouse):
+    before = contents(tiny_warehouse)
+    roster = upload(tiny_warehouse, csv_text(ROSTER), allowed_communes={"10999"})
+    training = upload(tiny_warehouse, csv_text(TRAINING), allowed_communes={"10999"})
+    assert [(error.row, error.column) for error in roster.errors] == [(row, "Mã thôn") for row in range(2, 7)]
+    assert [(error.row, error.column) for error in training.errors] == [(row, "Mã thành viên") for row in (2, 3, 4)]
+    assert "xã 99999" in training.document()["errors"][0]["message"]
+    assert contents(tiny_warehouse) == before
+
+
+def test_the_registry_template_uploaded_as_downloaded_changes_no_figure(tiny_warehouse):
+    from etl import templates
+    from warehouse.connection import shared_connection as connect
+
+    con = connect(tiny_warehouse)
+    frame = templates.template_frame(con, "villages", "99999", None)
+    data = templates.template_bytes(frame, templates.template_title("villages", "Xã Thử Nghiệm", None), "xlsx")
+    before = rows(tiny_warehouse, "SELECT * FROM villages ORDER BY code")
+    outcome = upload(tiny_warehouse, data, "danh_muc.xlsx")
+    assert (outcome.status, outcome.kind, outcome.rows) == ("accepted", "villages", 3), outcome.errors
+    assert rows(tiny_warehouse, "SELECT * FROM villages ORDER BY code") == before
