@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 import i18n
 from etl import schema
-from etl.read import ReadRefused, read_grid
+from etl.read import ReadRefused, read_sheets
 from etl.validate import Checked, Problem, validate
 from warehouse import uploads as upload_queries
 from warehouse import writer
@@ -92,11 +93,10 @@ def import_file(
     if earlier is not None and (allowed_communes is None or earlier.commune_code in allowed_communes):
         return FileOutcome(shown, earlier.kind, UNCHANGED, earlier.rows, earlier.id)
     try:
-        grid = read_grid(data, file_name)
+        checked = _validate_first_report_sheet(data, file_name, con, kind=kind, allowed_communes=allowed_communes,
+                                               today=today, deadline_day=deadline_day)
     except ReadRefused as refused:
         return FileOutcome(shown, kind, REFUSED, errors=[Problem(None, None, refused.key, refused.values)])
-    checked = validate(grid, con, kind=kind, allowed_communes=allowed_communes, today=today,
-                       deadline_day=deadline_day)
     preview = _preview(checked)
     outcome = FileOutcome(shown, checked.kind, REFUSED, len(checked.rows), None, checked.errors, checked.warnings,
                           preview)
@@ -117,6 +117,21 @@ def import_file(
     }
     outcome.upload_id = writer.load_upload(warehouse, kind=checked.kind, upload=upload, scope=scope, rows=tables)
     return outcome
+
+
+def _validate_first_report_sheet(
+    data: bytes, file_name: str, con: duckdb.DuckDBPyConnection, **options: object
+) -> Checked:
+    """The validation of the first sheet with a recognisable header (a workbook may start with instructions)."""
+    first = None
+    for position, grid in enumerate(read_sheets(data, file_name)):
+        checked = validate(grid, con, **options)
+        if not any(error.key == "import.error.no_header" for error in checked.errors):
+            if position:
+                checked.warnings.insert(0, Problem(None, None, "import.warning.sheet", {"sheet": grid.sheet}))
+            return checked
+        first = first or checked
+    return first
 
 
 def undo(warehouse: Path | str, upload_id: int, undone_by: str, language: str = i18n.DEFAULT_LANGUAGE) -> str:
@@ -165,7 +180,7 @@ def _scope(part: str, keys: pd.Series, sub_keys: pd.Series | None = None) -> pd.
     return scope.drop_duplicates()
 
 
-def _monthly_tables(checked: Checked, con: object) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _monthly_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     rows = checked.rows
     indicators = [column.code for column in schema.kinds()["monthly"].columns
                   if column.indicator and column.code in rows]
@@ -183,7 +198,7 @@ def _monthly_tables(checked: Checked, con: object) -> tuple[dict[str, pd.DataFra
             _scope("village_period", rows["ma_thon"], rows["ky_bao_cao"]))
 
 
-def _roster_tables(checked: Checked, con: object) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _roster_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     rows = checked.rows
     villages = rows["ma_thon"].drop_duplicates()
     existing = upload_queries.teams_of_villages(con, villages.tolist()).set_index("village_code")
@@ -203,7 +218,7 @@ def _roster_tables(checked: Checked, con: object) -> tuple[dict[str, pd.DataFram
     return {"teams": teams, "members": members}, _scope("village", villages)
 
 
-def _training_tables(checked: Checked, con: object) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _training_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     rows = checked.rows
     first = rows.groupby("ma_buoi", sort=False).first()
     sessions = pd.DataFrame({
@@ -218,7 +233,7 @@ def _training_tables(checked: Checked, con: object) -> tuple[dict[str, pd.DataFr
             _scope("session", rows["ma_buoi"]))
 
 
-def _villages_tables(checked: Checked, con: object) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _villages_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     rows = checked.rows
     known = set(upload_queries.commune_codes(con))
     new = rows[~rows["ma_xa"].isin(known)].drop_duplicates("ma_xa")

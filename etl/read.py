@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -39,19 +40,35 @@ class Grid:
 
     cells: pd.DataFrame
     row_numbers: np.ndarray
+    sheet: str | None = None
 
 
-def read_grid(data: bytes, file_name: str) -> Grid:
-    """The cells of the file's first sheet (or of the CSV text), or ReadRefused saying why not."""
+def read_sheets(data: bytes, file_name: str) -> Iterator[Grid]:
+    """Each non-empty sheet of a workbook in order (the one table of a CSV file); ReadRefused says why not."""
     if not data.strip():
         raise ReadRefused("import.read.empty")
     if data.startswith(XLSX_SIGNATURE):
-        return _read_xlsx(data)
-    if data.startswith(XLS_SIGNATURE):
-        return _read_xls(data)
-    if file_name.lower().endswith((".xlsx", ".xls", ".xlsm")):
+        sheets = _xlsx_sheets(data)
+    elif data.startswith(XLS_SIGNATURE):
+        sheets = _xls_sheets(data)
+    elif file_name.lower().endswith((".xlsx", ".xls", ".xlsm")):
         raise ReadRefused("import.read.broken_excel")
-    return _read_csv_text(decode(data))
+    else:
+        yield _read_csv_text(decode(data))
+        return
+    found = False
+    for name, rows in sheets:
+        if any(any(row) for row in rows):
+            found = True
+            # Workbook rows start at row 1 and include empty rows, so positions are row numbers.
+            yield _grid(_frame(rows), np.arange(1, len(rows) + 1), name)
+    if not found:
+        raise ReadRefused("import.read.empty")
+
+
+def read_grid(data: bytes, file_name: str) -> Grid:
+    """The first non-empty sheet of the file (or its CSV table)."""
+    return next(read_sheets(data, file_name))
 
 
 def decode(data: bytes) -> str:
@@ -106,12 +123,12 @@ def _separator(lines: list[str]) -> str:
     ))
 
 
-def _grid(cells: pd.DataFrame, row_numbers: np.ndarray) -> Grid:
+def _grid(cells: pd.DataFrame, row_numbers: np.ndarray, sheet: str | None = None) -> Grid:
     if cells.empty:
         raise ReadRefused("import.read.empty")
     cells = cells.fillna("").astype(str).apply(lambda column: column.str.strip())
     cells.columns = range(len(cells.columns))
-    return Grid(cells, row_numbers)
+    return Grid(cells, row_numbers, sheet)
 
 
 def _frame(rows: list[list[str]]) -> pd.DataFrame:
@@ -119,27 +136,27 @@ def _frame(rows: list[list[str]]) -> pd.DataFrame:
     return pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
 
 
-def _read_xlsx(data: bytes) -> Grid:
+def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, list[list[str]]]]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        for sheet in workbook.worksheets:
+            yield sheet.title, [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    except ReadRefused:
+        raise
     except Exception:  # openpyxl raises many types for damaged files; all mean the same to the user
         raise ReadRefused("import.read.broken_excel") from None
-    # openpyxl's read-only rows start at row 1 and include empty rows, so positions are row numbers.
-    return _grid(_frame(rows), np.arange(1, len(rows) + 1))
 
 
-def _read_xls(data: bytes) -> Grid:
+def _xls_sheets(data: bytes) -> Iterator[tuple[str, list[list[str]]]]:
     try:
         book = xlrd.open_workbook(file_contents=data)
-        sheet = book.sheet_by_index(0)
-        rows = [
-            [_xls_cell_text(cell, book.datemode) for cell in sheet.row(number)] for number in range(sheet.nrows)
-        ]
+        for sheet in book.sheets():
+            yield sheet.name, [[_xls_cell_text(cell, book.datemode) for cell in sheet.row(number)]
+                               for number in range(sheet.nrows)]
+    except ReadRefused:
+        raise
     except Exception:  # xlrd raises many types for damaged files; all mean the same to the user
         raise ReadRefused("import.read.broken_excel") from None
-    return _grid(_frame(rows), np.arange(1, len(rows) + 1))
 
 
 def _xls_cell_text(cell: xlrd.sheet.Cell, datemode: int) -> str:

@@ -310,3 +310,23 @@ def test_numbers_in_messages_use_the_languages_thousands_separator(warehouse_pat
     assert outcome.document()["errors"][0]["message"] == "Giá trị 6.000 lớn hơn số hộ của thôn (5.000 hộ)."
     assert outcome.document("en")["errors"][0]["message"] == (
         "Value 6,000 is larger than the village's households (5,000).")
+
+
+def test_a_workbook_starting_with_an_instructions_sheet_is_read_from_its_report_sheet(tiny_warehouse):
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Hướng dẫn"
+    workbook.active.append(["Điền số liệu vào trang tính Báo cáo, mỗi thôn một dòng."])
+    workbook.create_sheet("Trống")
+    report = workbook.create_sheet("Báo cáo")
+    for row in [["Mã thôn", "Kỳ báo cáo", "Số hộ đã được Tổ hướng dẫn"], ["99999-03", "12/2025", 33]]:
+        report.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    outcome = upload(tiny_warehouse, buffer.getvalue(), "bao_cao.xlsx")
+    assert outcome.status == "accepted", outcome.errors
+    assert "đã đọc trang tính «Báo cáo»" in outcome.document()["warnings"][0]["message"]
+    assert values_of(tiny_warehouse, "99999-03", "2025-12") == {"ho_da_huong_dan": 33}
