@@ -58,6 +58,8 @@ def message(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) -> str:
     for name in ("amount", "households", "previous", "median"):
         if str(values.get(name, "")).isdigit():
             values[name] = i18n.number(int(values[name]), language)
+    if problem.key == "import.error.choice":
+        values["choices"] = i18n.t(values["choices"], language)
     if isinstance(values.get("expected"), list):
         values["expected"] = "; ".join(f"{i18n.t(f'import.kind.{kind}', language)}: {columns}"
                                        for kind, columns in values["expected"])

@@ -244,16 +244,14 @@ class _Checker:
                      choices: str) -> pd.Series:
         codes = _on_distinct(text, lambda distinct: fold_series(distinct).map(known).to_frame("code"))["code"]
         self.problems(~empty & codes.isna(), column.code, "import.error.choice", text.to_frame("value"),
-                      choices=choices)
+                      choices=choices)  # a translation key, worded by etl.load.message
         return codes
 
     def parse_role(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
-        return self.parse_choice(column, text, empty, schema.known_roles(), "Tổ trưởng, Tổ phó, Thành viên")
+        return self.parse_choice(column, text, empty, schema.known_roles(), "import.choices.roles")
 
     def parse_affiliation(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
-        return self.parse_choice(
-            column, text, empty, schema.known_affiliations(),
-            "Đoàn Thanh niên, Giáo viên, Trưởng thôn, Hội Nông dân, Hội LHPN, Mặt trận Tổ quốc, Khác")
+        return self.parse_choice(column, text, empty, schema.known_affiliations(), "import.choices.affiliations")
 
     def parse_flag(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
         folded = _on_distinct(text, lambda distinct: fold_series(distinct).to_frame("folded"))["folded"]

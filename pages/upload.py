@@ -36,6 +36,7 @@ def problems_table(outcome: FileOutcome, lang: str) -> pd.DataFrame:
 
 
 def check_file(data: bytes, name: str) -> FileOutcome:
+    """The file checked as the signed-in user would load it, writing nothing."""
     return import_file(data, name, settings().warehouse_path, uploaded_by=uploader_name(), dry_run=True,
                        allowed_communes=st.session_state.get("allowed_communes"),
                        deadline_day=settings().report_deadline_day)
