@@ -132,7 +132,7 @@ def kinds() -> dict[str, Kind]:
         Column("ngay_bao_cao", "Ngày báo cáo", DATE, aliases=("ngay gui", "ngay gui bao cao", "report date")),
         *indicators,
         Column("ghi_chu", "Ghi chú", TEXT, aliases=("note", "notes")),
-    ), identity=("ma_thon", "ky_bao_cao"), commune_column="ma_thon", checks=("decrease", "outlier", "late"))
+    ), identity=("ma_thon", "ky_bao_cao"), commune_column="ma_thon", checks=("history", "late"))
     training = Kind("training", (
         Column("ma_buoi", "Mã buổi tập huấn", CODE, required=True, aliases=("ma buoi", "session", "session code")),
         Column("ngay_tap_huan", "Ngày tập huấn", DATE, required=True, aliases=("ngay", "ngay to chuc", "date")),

@@ -194,7 +194,7 @@ class _Checker:
         self.check_households()
         self.check_duplicates()
         self.check_allowed(allowed_communes)
-        if "decrease" in self.kind.checks and not self.errors:
+        if "history" in self.kind.checks and not self.errors:
             self.check_history()
         if "late" in self.kind.checks:
             self.check_report_date()

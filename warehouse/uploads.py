@@ -23,7 +23,7 @@ def villages_for_matching(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def villages_of_commune(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
-    """The commune's villages with their team and members, in code order (to pre-fill templates)."""
+    """The commune's villages with their households and population, in code order (to pre-fill templates)."""
     return _read(
         con,
         "SELECT v.code, v.name, v.households, v.population FROM villages v WHERE v.commune_code = $commune "
