@@ -77,6 +77,7 @@ class Kind:
     identity: tuple[str, ...]
     # The column that says which commune a row belongs to (checked against the user's communes).
     commune_column: str
+    # Rules beyond single cells: "history" (warnings against the village's earlier months), "late" (report date).
     checks: tuple[str, ...] = field(default=())
 
     def column(self, code: str) -> Column:
