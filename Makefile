@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test demo lint
+.PHONY: run test demo lint bench-etl
 .DEFAULT_GOAL := run
 
 $(INSTALLED): requirements.txt
@@ -22,3 +22,6 @@ test: $(INSTALLED)
 
 demo: $(INSTALLED)
 	$(BIN)/python -m etl demo
+
+bench-etl: $(INSTALLED)
+	$(BIN)/python -m etl.bench

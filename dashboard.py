@@ -43,6 +43,8 @@ navigation = st.navigation(user.pages([
              url_path="tien-do-bao-cao"), auth.VIEWING),
     (st.Page("pages/trends.py", title=tr("analysis.nav.trends"), icon=":material/trending_up:",
              url_path="xu-huong"), auth.VIEWING),
+    (st.Page("pages/upload.py", title=tr("import.page.nav"), icon=":material/upload_file:",
+             url_path="tai-du-lieu-len"), auth.UPLOADERS),
     (st.Page("pages/export_report.py", title=tr("report.nav"), icon=":material/description:",
              url_path="xuat-bao-cao"), auth.REPORTERS),
     (st.Page("pages/audit.py", title=tr("nav.audit"), icon=":material/history:", url_path="nhat-ky"), ["admin"]),

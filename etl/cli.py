@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -12,12 +14,13 @@ from pathlib import Path
 import pandas as pd
 
 import i18n
-from etl import boundaries, demo
+from etl import boundaries, demo, schema, templates
+from etl.load import REFUSED, FileOutcome, import_path, message, undo
 from geo import demo as demo_geography
 from settings import SettingsError, load_settings
-from warehouse import accounts, queries, writer
+from warehouse import accounts, queries, uploads, writer
 from warehouse.connection import WarehouseUnavailable
-from warehouse.periods import is_quarter
+from warehouse.periods import is_month, is_quarter
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -179,6 +182,83 @@ def _users_list(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import(arguments: argparse.Namespace) -> int:
+    settings = load_settings()
+    outcomes = [
+        import_path(path, arguments.db, uploaded_by=arguments.user, kind=arguments.kind, dry_run=arguments.dry_run,
+                    deadline_day=settings.report_deadline_day)
+        for path in arguments.paths
+    ]
+    if arguments.json:
+        document = {"files": [outcome.document(arguments.lang) for outcome in outcomes]}
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        for outcome in outcomes:
+            _print_outcome(outcome, arguments.lang, arguments.dry_run)
+    return EXIT_REFUSED if any(outcome.status == REFUSED for outcome in outcomes) else EXIT_OK
+
+
+def _print_outcome(outcome: FileOutcome, lang: str, dry_run: bool) -> None:
+    kind = i18n.t(f"import.kind.{outcome.kind}", lang) if outcome.kind else "?"
+    print(i18n.t("import.cli.file", lang, path=outcome.path, status=i18n.t(f"import.status.{outcome.status}", lang),
+                 kind=kind, rows=i18n.number(outcome.rows, lang)))
+    if outcome.upload_id is not None:
+        print(i18n.t("import.cli.upload_id", lang, upload=outcome.upload_id))
+    elif dry_run and outcome.status != REFUSED:
+        print(i18n.t("import.cli.dry_run", lang))
+    for label, problems in (("import.cli.error", outcome.errors), ("import.cli.warning", outcome.warnings)):
+        for problem in problems:
+            where = (i18n.t("import.cli.where", lang, row=problem.row, column=problem.column) if problem.column
+                     else i18n.t("import.cli.where_row", lang, row=problem.row))
+            prefix = f"{i18n.t(label, lang)} ({where})" if problem.row is not None else i18n.t(label, lang)
+            print(f"{prefix}: {message(problem, lang)}")
+
+
+def _template(arguments: argparse.Namespace) -> int:
+    con = writer.prepare(arguments.db)
+    names = queries.communes(con).set_index("code")["name"]
+    if arguments.commune not in names:
+        print(i18n.t("import.cli.unknown_commune", arguments.lang, commune=arguments.commune), file=sys.stderr)
+        return EXIT_USAGE
+    if arguments.period is not None and not is_month(arguments.period):
+        print(i18n.t("import.cli.bad_period", arguments.lang), file=sys.stderr)
+        return EXIT_USAGE
+    file_format = arguments.format or ("xlsx" if arguments.out.lower().endswith(".xlsx") else "csv")
+    frame = templates.template_frame(con, arguments.kind, arguments.commune, arguments.period)
+    title = templates.template_title(arguments.kind, names[arguments.commune], arguments.period)
+    Path(arguments.out).write_bytes(templates.template_bytes(frame, title, file_format))
+    print(i18n.t("import.cli.template_written", arguments.lang, kind=i18n.t(f"import.kind.{arguments.kind}",
+                                                                            arguments.lang), path=arguments.out))
+    return EXIT_OK
+
+
+def _uploads(arguments: argparse.Namespace) -> int:
+    history = uploads.upload_history(writer.prepare(arguments.db))
+    if arguments.json:
+        records = json.loads(history.to_json(orient="records", date_format="iso", force_ascii=False))
+        print(json.dumps({"uploads": records}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if history.empty:
+        print(i18n.t("import.cli.no_uploads", arguments.lang))
+    for row in history.itertuples(index=False):
+        print(i18n.t(
+            "import.cli.upload_line", arguments.lang, id=row.id, uploaded_at=f"{row.uploaded_at:%d/%m/%Y %H:%M}",
+            kind=i18n.t(f"import.kind.{row.kind}", arguments.lang), file_name=row.file_name,
+            rows=i18n.number(row.rows_accepted, arguments.lang),
+            status=i18n.t(f"import.status.{row.status}", arguments.lang), uploaded_by=row.uploaded_by,
+        ))
+    return EXIT_OK
+
+
+def _undo(arguments: argparse.Namespace) -> int:
+    try:
+        print(undo(arguments.db, arguments.upload_id, arguments.user, arguments.lang))
+    except writer.UndoRefused as refused:
+        print(refused.reason, file=sys.stderr)
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
 def build_parser(default_db: Path) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description="Chuyển đổi số cộng đồng: nạp dữ liệu.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -222,6 +302,27 @@ def build_parser(default_db: Path) -> argparse.ArgumentParser:
         sub.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     action("remove", _users_remove, "remove an account").add_argument("--username", required=True)
     action("list", _users_list, "list the accounts (never their passwords)")
+
+    import_command = command("import", _import, "validate report files and load the accepted ones")
+    import_command.add_argument("paths", nargs="+", metavar="PATH", help="CSV, .xlsx or .xls files")
+    import_command.add_argument("--kind", choices=schema.KINDS, help="the kind of file (default: from the header)")
+    import_command.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    import_command.add_argument("--json", action="store_true", help="print one JSON document")
+    import_command.add_argument("--user", default=getpass.getuser(), help="who uploads (default: %(default)s)")
+
+    template_command = command("template", _template, "write a template pre-filled with a commune's villages")
+    template_command.add_argument("kind", choices=schema.KINDS)
+    template_command.add_argument("--commune", required=True, help="commune code, e.g. 10999")
+    template_command.add_argument("--period", help="month YYYY-MM (monthly template)")
+    template_command.add_argument("--format", choices=templates.FORMATS, help="default: from --out")
+    template_command.add_argument("--out", required=True, help="the file to write")
+
+    uploads_command = command("uploads", _uploads, "the upload history, newest first")
+    uploads_command.add_argument("--json", action="store_true", help="print one JSON document")
+
+    undo_command = command("undo", _undo, "restore what an upload replaced")
+    undo_command.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
+    undo_command.add_argument("--user", default=getpass.getuser(), help="who undoes (default: %(default)s)")
     return parser
 
 
@@ -240,4 +341,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_REFUSED
     except (writer.CatalogueError, writer.WarehouseNewerThanProgram) as error:
         print(i18n.t("error.warehouse_unusable", arguments.lang, reason=error), file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception:
+        # The user gets a sentence; the details go to a log file beside the warehouse, never to the screen.
+        log = Path(arguments.db).resolve().parent / "etl-errors.log"
+        with log.open("a", encoding="utf-8") as file:
+            traceback.print_exc(file=file)
+        print(i18n.t("import.cli.unexpected", arguments.lang, log=log), file=sys.stderr)
         return EXIT_REFUSED

@@ -345,3 +345,107 @@ def record_sign_in(path: Path | str, username: str, at: datetime) -> None:
     with transaction(path) as cursor:
         cursor.execute("DELETE FROM sign_in_failures WHERE username = ?", [username])
         _audit(cursor, username, "sign_in", None, at)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Uploads (issue 3): load one validated file in one transaction, keeping what it replaced; undo restores it.
+# ---------------------------------------------------------------------------------------------------------------
+
+# The rows of each table that an upload of a kind replaces, as a condition on its scope (table upload_scope,
+# parts named after what the key is). Tables are listed parents first; deletes run in the reverse order.
+_SCOPE = "SELECT key FROM upload_scope WHERE upload_id = $upload AND part = '{part}'"
+_MONTHS_SCOPE = "SELECT key, sub_key FROM upload_scope WHERE upload_id = $upload AND part = 'village_period'"
+UPLOAD_SCOPES: dict[str, list[tuple[str, str]]] = {
+    "monthly": [
+        ("reports", f"(village_code, period) IN ({_MONTHS_SCOPE})"),
+        ("report_values", f"(village_code, period) IN ({_MONTHS_SCOPE})"),
+    ],
+    "villages": [
+        ("communes", f"code IN ({_SCOPE.format(part='new_commune')})"),
+        ("villages", f"code IN ({_SCOPE.format(part='village')})"),
+    ],
+    "roster": [
+        ("teams", f"village_code IN ({_SCOPE.format(part='village')})"),
+        ("members", f"team_code IN (SELECT code FROM teams WHERE village_code IN ({_SCOPE.format(part='village')}))"),
+    ],
+    "training": [
+        ("training_sessions", f"code IN ({_SCOPE.format(part='session')})"),
+        ("training_attendance", f"session_code IN ({_SCOPE.format(part='session')})"),
+    ],
+}
+# Tables whose rows remember the upload that wrote them.
+_TABLES_WITH_UPLOAD_ID = {"reports", "training_sessions"}
+
+
+class UndoRefused(ValueError):
+    """The upload cannot be undone (unknown, already undone, or a later upload replaced its rows)."""
+
+    def __init__(self, reason: str, **details: object) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details
+
+
+def load_upload(
+    path: Path | str, *, kind: str, upload: Mapping[str, object], scope: pd.DataFrame,
+    rows: Mapping[str, pd.DataFrame],
+) -> int:
+    """Record an upload and replace the rows in its `scope` (part, key, sub_key) by `rows`, in one transaction."""
+    with transaction(path) as cursor:
+        upload_id = cursor.execute("SELECT nextval('upload_ids')").fetchone()[0]
+        record = pd.DataFrame([{**upload, "id": upload_id}])
+        _insert(cursor, "uploads", record)
+        scope_rows = scope.assign(upload_id=upload_id)[["upload_id", "part", "key", "sub_key"]]
+        _insert(cursor, "upload_scope", scope_rows)
+        tables = UPLOAD_SCOPES[kind]
+        for table, condition in tables:
+            cursor.execute(
+                f"INSERT INTO replaced_{table} BY NAME SELECT $upload AS replaced_by_upload, * FROM {table} "
+                f"WHERE {condition}", {"upload": upload_id},
+            )
+        for table, condition in reversed(tables):
+            cursor.execute(f"DELETE FROM {table} WHERE {condition}", {"upload": upload_id})
+        for table, _ in tables:
+            frame = rows.get(table)
+            if frame is not None and len(frame):
+                if table in _TABLES_WITH_UPLOAD_ID:
+                    frame = frame.assign(upload_id=upload_id)
+                _insert(cursor, table, frame)
+        _audit(cursor, str(upload["uploaded_by"]), "upload", f"#{upload_id} {upload['file_name']}", datetime.now())
+    return upload_id
+
+
+def undo_upload(path: Path | str, upload_id: int, undone_by: str) -> str:
+    """Put back exactly what upload `upload_id` replaced and mark it undone, in one transaction; return its kind."""
+    with transaction(path) as cursor:
+        found = cursor.execute(
+            "SELECT kind, status FROM uploads WHERE id = $upload", {"upload": upload_id}
+        ).fetchone()
+        if found is None:
+            raise UndoRefused("unknown", upload=upload_id)
+        kind, status = found
+        if status != "accepted":
+            raise UndoRefused("not_accepted", upload=upload_id)
+        later = cursor.execute(
+            "SELECT min(later.upload_id) FROM upload_scope later JOIN upload_scope mine "
+            "ON later.part = mine.part AND later.key = mine.key AND later.sub_key = mine.sub_key "
+            "JOIN uploads u ON u.id = later.upload_id "
+            "WHERE mine.upload_id = $upload AND later.upload_id > $upload AND u.status = 'accepted'",
+            {"upload": upload_id},
+        ).fetchone()[0]
+        if later is not None:
+            raise UndoRefused("replaced_later", upload=upload_id, later=later)
+        tables = UPLOAD_SCOPES[kind]
+        for table, condition in reversed(tables):
+            cursor.execute(f"DELETE FROM {table} WHERE {condition}", {"upload": upload_id})
+        for table, _ in tables:
+            cursor.execute(
+                f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (replaced_by_upload) FROM replaced_{table} "
+                "WHERE replaced_by_upload = $upload", {"upload": upload_id},
+            )
+        cursor.execute(
+            "UPDATE uploads SET status = 'undone', undone_at = current_timestamp, undone_by = $user WHERE id = $upload",
+            {"upload": upload_id, "user": undone_by},
+        )
+        _audit(cursor, undone_by, "undo", f"#{upload_id}", datetime.now())
+    return kind

@@ -1,0 +1,257 @@
+"""Import one uploaded file: read, validate, and load it in one transaction through the writer; undo an upload.
+
+`import_file` is the one entry point the command line and the upload page share. A refused file changes nothing;
+an accepted one replaces, for its villages and periods (or sessions), what the warehouse held, keeping what it
+replaced so that `undo` puts it back exactly. The raw file is kept under `uploads/` next to the warehouse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+import i18n
+from etl import schema
+from etl.read import ReadRefused, read_sheets
+from etl.validate import Checked, Problem, validate
+from warehouse import uploads as upload_queries
+from warehouse import writer
+
+ACCEPTED, REFUSED, UNCHANGED = "accepted", "refused", "unchanged"
+KEPT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file: its kind, status, rows, upload id, and every error and warning."""
+
+    path: str
+    kind: str | None
+    status: str
+    rows: int = 0
+    upload_id: int | None = None
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    preview: pd.DataFrame | None = None
+
+    def document(self, language: str = i18n.DEFAULT_LANGUAGE) -> dict:
+        """The outcome as the `--json` document describes a file."""
+        return {
+            "path": self.path, "kind": self.kind, "status": self.status, "rows": self.rows,
+            "upload_id": self.upload_id,
+            "errors": [problem_document(problem, language) for problem in self.errors],
+            "warnings": [problem_document(problem, language) for problem in self.warnings],
+        }
+
+
+def message(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """The problem as a sentence in `language`."""
+    values = dict(problem.values)
+    if values.get("previous_period"):
+        values["previous_period"] = i18n.period_label(values["previous_period"], language)
+    for name in ("amount", "households", "previous", "median"):
+        if str(values.get(name, "")).isdigit():
+            values[name] = i18n.number(int(values[name]), language)
+    if problem.key == "import.error.choice":
+        values["choices"] = i18n.t(values["choices"], language)
+    if isinstance(values.get("expected"), list):
+        values["expected"] = "; ".join(f"{i18n.t(f'import.kind.{kind}', language)}: {columns}"
+                                       for kind, columns in values["expected"])
+    return i18n.t(problem.key, language, **values)
+
+
+def problem_document(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) -> dict:
+    return {"row": problem.row, "column": problem.column, "message": message(problem, language)}
+
+
+def import_path(path: Path | str, warehouse: Path | str, **options: object) -> FileOutcome:
+    """`import_file` for a file on disk; a file that cannot be opened is refused with the reason."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        return FileOutcome(str(path), None, REFUSED,
+                           errors=[Problem(None, None, "import.read.cannot_open", {"reason": error.strerror})])
+    return import_file(data, Path(path).name, warehouse, display_path=str(path), **options)
+
+
+def import_file(
+    data: bytes, file_name: str, warehouse: Path | str, *, uploaded_by: str, kind: str | None = None,
+    dry_run: bool = False, allowed_communes: set[str] | None = None, today: date | None = None,
+    deadline_day: int = 15, display_path: str | None = None,
+) -> FileOutcome:
+    """Validate one file and, unless refused, a dry run or already loaded, load it in one transaction."""
+    today = today or date.today()
+    shown = display_path or file_name
+    con = writer.prepare(warehouse)
+    checksum = hashlib.sha256(data).hexdigest()
+    earlier = upload_queries.accepted_upload_with_checksum(con, checksum, kind)
+    # The same bytes were loaded and are still in force: nothing to check or write again.
+    if earlier is not None and (allowed_communes is None or earlier.commune_code in allowed_communes):
+        return FileOutcome(shown, earlier.kind, UNCHANGED, earlier.rows, earlier.id)
+    try:
+        checked = _validate_first_report_sheet(data, file_name, con, kind=kind, allowed_communes=allowed_communes,
+                                               today=today, deadline_day=deadline_day)
+    except ReadRefused as refused:
+        return FileOutcome(shown, kind, REFUSED, errors=[Problem(None, None, refused.key, refused.values)])
+    preview = _preview(checked)
+    outcome = FileOutcome(shown, checked.kind, REFUSED, len(checked.rows), None, checked.errors, checked.warnings,
+                          preview)
+    if checked.errors:
+        return outcome
+    outcome.status = ACCEPTED
+    if dry_run:
+        return outcome
+    stored = _keep_raw_file(data, file_name, checksum, Path(warehouse))
+    tables, scope = TABLE_BUILDERS[checked.kind](checked, con)
+    communes = sorted({str(code) for code in _communes_of(checked) if code})
+    upload = {
+        "file_name": file_name, "checksum": checksum, "kind": checked.kind,
+        "commune_code": communes[0] if len(communes) == 1 else None, "uploaded_by": uploaded_by,
+        "status": ACCEPTED, "rows_accepted": len(checked.rows), "rows_rejected": 0,
+        "messages": json.dumps([problem_document(problem) for problem in checked.warnings], ensure_ascii=False),
+        "stored_path": str(stored),
+    }
+    outcome.upload_id = writer.load_upload(warehouse, kind=checked.kind, upload=upload, scope=scope, rows=tables)
+    return outcome
+
+
+def _validate_first_report_sheet(
+    data: bytes, file_name: str, con: duckdb.DuckDBPyConnection, **options: object
+) -> Checked:
+    """The validation of the first sheet with a recognisable header (a workbook may start with instructions)."""
+    first = None
+    for position, grid in enumerate(read_sheets(data, file_name)):
+        checked = validate(grid, con, **options)
+        if not any(error.key == "import.error.no_header" for error in checked.errors):
+            if position:
+                checked.warnings.insert(0, Problem(None, None, "import.warning.sheet", {"sheet": grid.sheet}))
+            return checked
+        first = first or checked
+    return first
+
+
+def undo(warehouse: Path | str, upload_id: int, undone_by: str, language: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """Undo an upload; return the sentence to show. Raises writer.UndoRefused (with a translated reason)."""
+    writer.prepare(warehouse)
+    try:
+        kind = writer.undo_upload(warehouse, upload_id, undone_by)
+    except writer.UndoRefused as refused:
+        raise writer.UndoRefused(i18n.t(f"import.undo.{refused.reason}", language, **refused.details)) from None
+    return i18n.t("import.undo.done", language, upload=upload_id, kind=i18n.t(f"import.kind.{kind}", language))
+
+
+def _preview(checked: Checked) -> pd.DataFrame | None:
+    """The file's rows as written, with each row's errors and warnings in words, for the upload page."""
+    if checked.raw is None:
+        return None
+    preview = checked.raw.copy()
+    for column, problems in (("errors", checked.errors), ("warnings", checked.warnings)):
+        worded = pd.DataFrame([(problem.row, f"{problem.column}: {message(problem)}") for problem in problems
+                               if problem.row is not None], columns=["row", "text"])
+        by_row = pd.Series(worded.groupby("row")["text"].agg(" · ".join).to_dict(), dtype=object)
+        preview[column] = by_row.reindex(preview["row"]).fillna("").to_numpy()
+    return preview
+
+
+def _keep_raw_file(data: bytes, file_name: str, checksum: str, warehouse: Path) -> Path:
+    """Keep the uploaded bytes under `uploads/` beside the warehouse, named by checksum."""
+    folder = warehouse.resolve().parent / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = Path(file_name).suffix.lower()
+    stored = folder / f"{checksum}{suffix if suffix in KEPT_SUFFIXES else ''}"
+    if not stored.exists():
+        stored.write_bytes(data)
+    return stored
+
+
+def _communes_of(checked: Checked) -> set[str]:
+    rows = checked.rows
+    column = "ma_xa" if "ma_xa" in rows else "commune_code"
+    return set(rows[column].dropna()) if column in rows else set()
+
+
+def _scope(part: str, keys: pd.Series, sub_keys: pd.Series | None = None) -> pd.DataFrame:
+    scope = pd.DataFrame({"part": part, "key": keys.to_numpy(),
+                          "sub_key": "" if sub_keys is None else sub_keys.to_numpy()})
+    return scope.drop_duplicates()
+
+
+def _monthly_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    rows = checked.rows
+    indicators = [column.code for column in schema.kinds()["monthly"].columns
+                  if column.indicator and column.code in rows]
+    reports = pd.DataFrame({
+        "village_code": rows["ma_thon"], "period": rows["ky_bao_cao"],
+        "reported_on": pd.to_datetime(rows["ngay_bao_cao"]).dt.date,
+        "note": rows["ghi_chu"] if "ghi_chu" in rows else None,
+    })
+    values = rows[["ma_thon", "ky_bao_cao", *indicators]].melt(
+        id_vars=["ma_thon", "ky_bao_cao"], var_name="indicator_code", value_name="value",
+    ).dropna(subset=["value"])
+    values = values.rename(columns={"ma_thon": "village_code", "ky_bao_cao": "period"})
+    values["value"] = values["value"].astype("int64")
+    return ({"reports": reports, "report_values": values},
+            _scope("village_period", rows["ma_thon"], rows["ky_bao_cao"]))
+
+
+def _roster_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    rows = checked.rows
+    villages = rows["ma_thon"].drop_duplicates()
+    existing = upload_queries.teams_of_villages(con, villages.tolist()).set_index("village_code")
+    team_of = villages.map(existing["code"]).fillna("TO-" + villages)
+    established = existing["established_on"]
+    if "ngay_thanh_lap" in rows:
+        from_file = rows.groupby("ma_thon")["ngay_thanh_lap"].max().dt.date
+        established = from_file.combine_first(established) if len(established) else from_file
+    teams = pd.DataFrame({"code": team_of.to_numpy(), "village_code": villages.to_numpy(),
+                          "established_on": villages.map(established).to_numpy() if len(established) else None})
+    team_codes = rows["ma_thon"].map(dict(zip(villages, team_of, strict=True)))
+    members = pd.DataFrame({
+        "code": team_codes + "-" + (rows.groupby("ma_thon").cumcount() + 1).astype(str),
+        "team_code": team_codes, "full_name": rows["ho_ten"], "role": rows["vai_tro"],
+        "affiliation": rows["don_vi"], "phone": rows["so_dien_thoai"] if "so_dien_thoai" in rows else None,
+    })
+    return {"teams": teams, "members": members}, _scope("village", villages)
+
+
+def _training_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    rows = checked.rows
+    first = rows.groupby("ma_buoi", sort=False).first()
+    sessions = pd.DataFrame({
+        "code": first.index, "commune_code": first["commune_code"].to_numpy(),
+        "held_on": pd.to_datetime(first["ngay_tap_huan"]).dt.date.to_numpy(), "topic": first["chu_de"].to_numpy(),
+        "organiser": first["don_vi_to_chuc"].to_numpy() if "don_vi_to_chuc" in first else None,
+        "place": first["dia_diem"].to_numpy() if "dia_diem" in first else None,
+    })
+    attendance = pd.DataFrame({"session_code": rows["ma_buoi"], "member_code": rows["ma_thanh_vien"],
+                               "attended": rows["co_mat"].astype(bool)})
+    return ({"training_sessions": sessions, "training_attendance": attendance},
+            _scope("session", rows["ma_buoi"]))
+
+
+def _villages_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    rows = checked.rows
+    known = set(upload_queries.commune_codes(con))
+    new = rows[~rows["ma_xa"].isin(known)].drop_duplicates("ma_xa")
+    names = new["ten_xa"] if "ten_xa" in new else pd.Series(None, index=new.index, dtype=object)
+    communes = pd.DataFrame({"code": new["ma_xa"], "name": names.fillna(new["ma_xa"]), "province": None,
+                             "is_demo": False})
+    villages = pd.DataFrame({
+        "code": rows["ma_thon"], "commune_code": rows["ma_xa"], "name": rows["ten_thon"],
+        "households": rows["so_ho"].astype("int64"),
+        "population": rows["dan_so"] if "dan_so" in rows else None,
+    })
+    scope = pd.concat([_scope("new_commune", new["ma_xa"]), _scope("village", rows["ma_thon"])])
+    return {"communes": communes, "villages": villages}, scope
+
+
+TABLE_BUILDERS = {
+    "monthly": _monthly_tables, "roster": _roster_tables, "training": _training_tables,
+    "villages": _villages_tables,
+}

@@ -1,0 +1,60 @@
+"""Templates staff fill in: one per kind, pre-filled with the commune's villages (or members) and the period."""
+
+from __future__ import annotations
+
+import io
+
+import duckdb
+import pandas as pd
+
+import i18n
+from etl import schema
+from warehouse import uploads as upload_queries
+from warehouse.periods import is_month
+
+FORMATS = ("csv", "xlsx")
+
+
+def template_frame(con: duckdb.DuckDBPyConnection, kind: str, commune: str, period: str | None) -> pd.DataFrame:
+    """The template's rows under its Vietnamese headers (required values pre-filled where the warehouse knows them)."""
+    columns = schema.kinds()[kind].columns
+    if kind == "monthly":
+        villages = upload_queries.villages_of_commune(con, commune)
+        filled = {"ma_thon": villages["code"], "ten_thon": villages["name"],
+                  "ky_bao_cao": f"{period[5:7]}/{period[:4]}" if period else ""}
+    elif kind == "roster":
+        villages = upload_queries.villages_of_commune(con, commune)
+        filled = {"ma_thon": villages["code"], "ten_thon": villages["name"]}
+    elif kind == "training":
+        members = upload_queries.members_of_commune(con, commune)
+        filled = {"ma_thanh_vien": members["code"], "ho_ten": members["full_name"]}
+    else:
+        villages = upload_queries.villages_of_commune(con, commune)
+        filled = {"ma_xa": commune, "ma_thon": villages["code"], "ten_thon": villages["name"],
+                  "so_ho": villages["households"], "dan_so": villages["population"]}
+    length = max((len(value) for value in filled.values() if isinstance(value, pd.Series)), default=0)
+    frame = pd.DataFrame(index=range(length))
+    for column in columns:
+        value = filled.get(column.code, "")
+        frame[column.label] = value.to_numpy() if isinstance(value, pd.Series) else value
+    return frame
+
+
+def template_title(kind: str, commune_name: str, period: str | None) -> str:
+    """The title row above the header: what the file is, for which commune and period."""
+    title = f"{i18n.t(f'import.kind.{kind}')} — {commune_name}"
+    return f"{title} — {i18n.period_label(period)}" if period and is_month(period) else title
+
+
+def template_bytes(frame: pd.DataFrame, title: str, file_format: str) -> bytes:
+    """The template as a CSV file (UTF-8 with BOM, so that Excel shows Vietnamese) or an Excel workbook."""
+    if file_format == "csv":
+        return frame.to_csv(index=False).encode("utf-8-sig")
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as excel:
+        frame.to_excel(excel, index=False, startrow=2, sheet_name="Mau")
+        sheet = excel.sheets["Mau"]
+        bold = excel.book.add_format({"bold": True, "font_size": 13})
+        sheet.merge_range(0, 0, 0, max(len(frame.columns) - 1, 1), title, bold)
+        sheet.set_column(0, len(frame.columns) - 1, 18)
+    return buffer.getvalue()

@@ -1,0 +1,445 @@
+"""One validator for every kind of file: finds the header, enforces etl/schema.py's declarations, lists problems.
+
+All checks work on whole columns at once (pandas), so a file of 100,000 villages is checked in about a second.
+A problem names the row as the user sees it, the column's header as written in the file, and a translation key;
+errors refuse the file, warnings are shown with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from etl import schema
+from etl.read import Grid
+from etl.schema import Column, Kind, fold, fold_series, header_keys
+from warehouse import uploads as upload_queries
+from warehouse.periods import quarter_deadline, quarter_of
+
+HEADER_SEARCH_ROWS = 30
+MOST_DIGITS = 12
+VILLAGE_PREFIXES = r"^(?:thon|to dan pho|tdp|to|xom|khu|ap|ban|lang)\s+"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error or warning: where (row as the user sees it, header as written) and what (a translation key)."""
+
+    row: int | None
+    column: str | None
+    key: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass
+class Checked:
+    """A validated file: its kind, its rows parsed (by column code, with `row`), the problems found."""
+
+    kind: str | None
+    rows: pd.DataFrame
+    errors: list[Problem]
+    warnings: list[Problem]
+    raw: pd.DataFrame | None = None
+
+
+class _Refused(Exception):
+    def __init__(self, problems: list[Problem], kind: str | None = None) -> None:
+        super().__init__(problems)
+        self.problems = problems
+        self.kind = kind
+
+
+def validate(
+    grid: Grid, con: duckdb.DuckDBPyConnection, *, kind: str | None = None,
+    allowed_communes: set[str] | None = None, today: date, deadline_day: int,
+) -> Checked:
+    """Check a read file against its kind's declaration (recognised from the header unless given)."""
+    try:
+        return _validate(grid, con, kind, allowed_communes, today, deadline_day)
+    except _Refused as refused:
+        return Checked(refused.kind, pd.DataFrame(), refused.problems, [])
+
+
+def _validate(
+    grid: Grid, con: duckdb.DuckDBPyConnection, kind_name: str | None, allowed_communes: set[str] | None,
+    today: date, deadline_day: int,
+) -> Checked:
+    header_position, kind = _find_header(grid, kind_name)
+    header_row = int(grid.row_numbers[header_position])
+    written = [str(value) for value in grid.cells.iloc[header_position]]
+    positions, extras = _map_headers(written, kind)
+    missing = [column for column in kind.required() if column.code not in positions]
+    if missing:
+        expected = ", ".join(column.label for column in kind.required())
+        raise _Refused([
+            Problem(header_row, column.label, "import.error.missing_column", {"column": column.label,
+                                                                               "expected": expected})
+            for column in missing
+        ], kind.name)
+    body = grid.cells.iloc[header_position + 1:]
+    row_numbers = grid.row_numbers[header_position + 1:]
+    keep = _data_rows(body)
+    body, row_numbers = body[keep.to_numpy()], row_numbers[keep.to_numpy()]
+    if body.empty:
+        raise _Refused([Problem(header_row, None, "import.error.no_rows")], kind.name)
+    raw = pd.DataFrame({written[position]: body[position].to_numpy() for position in sorted(
+        set(positions.values()) | set(extras))})
+    raw.insert(0, "row", row_numbers)
+    text = pd.DataFrame({code: body[position].reset_index(drop=True) for code, position in positions.items()})
+    headers = {code: written[position] for code, position in positions.items()}
+    checker = _Checker(kind, text, headers, np.asarray(row_numbers), con, today, deadline_day)
+    checker.warnings += [Problem(header_row, written[position], "import.warning.extra_column",
+                                 {"column": written[position]}) for position in extras]
+    checker.run(allowed_communes)
+    return Checked(kind.name, checker.parsed, _in_row_order(checker.errors), _in_row_order(checker.warnings), raw)
+
+
+def _in_row_order(problems: list[Problem]) -> list[Problem]:
+    """Problems about the whole file first, then by row."""
+    return sorted(problems, key=lambda problem: problem.row or 0)
+
+
+def _find_header(grid: Grid, kind_name: str | None) -> tuple[int, Kind]:
+    """The first row naming the most declared columns, and the kind whose required columns it names."""
+    candidates = [schema.kinds()[kind_name]] if kind_name else list(schema.kinds().values())
+    known = set().union(*(column.headers() for kind in candidates for column in kind.columns))
+    top = grid.cells.head(HEADER_SEARCH_ROWS)
+    matches = [sum(bool(header_keys(cell) & known) for cell in row) for row in top.itertuples(index=False)]
+    best = int(np.argmax(matches)) if matches else 0
+    if not matches or matches[best] < 2:
+        raise _Refused([Problem(None, None, "import.error.no_header", {"expected": _expected(candidates)})],
+                       kind_name)
+    folded = set().union(*(header_keys(cell) for cell in top.iloc[best]))
+
+    def named(kind: Kind) -> tuple[int, int]:
+        required = sum(bool(column.headers() & folded) for column in kind.required())
+        return required - len(kind.required()), sum(bool(column.headers() & folded) for column in kind.columns)
+
+    chosen = max(candidates, key=named)
+    return best, chosen
+
+
+def _expected(kinds: list[Kind]) -> list[tuple[str, str]]:
+    """Each kind with its required columns (worded in the user's language by etl.load.message)."""
+    return [(kind.name, ", ".join(column.label for column in kind.required())) for kind in kinds]
+
+
+def _map_headers(written: list[str], kind: Kind) -> tuple[dict[str, int], list[int]]:
+    """Column code → position of its header; positions of headers no column declares (ignored, with a warning)."""
+    positions: dict[str, int] = {}
+    extras = []
+    for position, header in enumerate(written):
+        if not header:
+            continue
+        folded = header_keys(header)
+        # Exact codes and labels first, so that "Tên thôn" next to "Mã thôn" goes to the name column.
+        column = next((column for column in kind.columns if column.code not in positions
+                       and folded & (header_keys(column.code) | header_keys(column.label))), None)
+        column = column or next((column for column in kind.columns if column.code not in positions
+                                 and folded & column.headers()), None)
+        if column is None:
+            extras.append(position)
+        else:
+            positions[column.code] = position
+    for column in kind.columns:
+        if column.stands_in_for and column.stands_in_for not in positions and column.code in positions:
+            positions[column.stands_in_for] = positions.pop(column.code)
+    return positions, extras
+
+
+def _data_rows(body: pd.DataFrame) -> pd.Series:
+    """Rows holding data: not blank and not a totals row (`Tổng cộng`, `Cộng`)."""
+    cells = body.to_numpy(dtype=object)
+    filled = cells != ""
+    first = pd.Series(cells[np.arange(len(cells)), filled.argmax(axis=1)] if len(cells) else [], dtype=object)
+    totals = _on_distinct(first, lambda distinct: fold_series(distinct).isin(schema.TOTALS_LABELS).to_frame("totals"))
+    totals = totals["totals"].to_numpy(dtype=bool)
+    return pd.Series(filled.any(axis=1) & ~totals, index=body.index)
+
+
+class _Checker:
+    """Parses each declared column by its type and applies the kind's rules, collecting problems."""
+
+    def __init__(self, kind: Kind, text: pd.DataFrame, headers: dict[str, str], row_numbers: np.ndarray,
+                 con: duckdb.DuckDBPyConnection, today: date, deadline_day: int) -> None:
+        self.kind, self.text, self.headers, self.row_numbers = kind, text, headers, row_numbers
+        self.con, self.today, self.deadline_day = con, today, deadline_day
+        self.parsed = pd.DataFrame({"row": row_numbers})
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def problems(self, mask: pd.Series, code: str, key: str, values: pd.DataFrame | None = None,
+                 warning: bool = False, **fixed: object) -> None:
+        """Add one problem per row where `mask` holds; `values` gives per-row placeholders."""
+        where = np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool))
+        if not len(where):
+            return
+        column = self.headers.get(code, self.kind.column(code).label if code else None)
+        records = values.iloc[where].to_dict("records") if values is not None else [{}] * len(where)
+        found = [Problem(int(self.row_numbers[position]), column, key, {**fixed, **record})
+                 for position, record in zip(where, records, strict=True)]
+        (self.warnings if warning else self.errors).extend(found)
+
+    def run(self, allowed_communes: set[str] | None) -> None:
+        for column in self.kind.columns:
+            if column.code in self.text:
+                self.parse(column)
+        self.check_households()
+        self.check_duplicates()
+        self.check_allowed(allowed_communes)
+        if "history" in self.kind.checks and not self.errors:
+            self.check_history()
+        if "late" in self.kind.checks:
+            self.check_report_date()
+
+    def parse(self, column: Column) -> None:
+        text = self.text[column.code]
+        empty = text.eq("")
+        if column.required and not column.blank_allowed:
+            self.problems(empty, column.code, "import.error.empty_cell")
+        parser = getattr(self, f"parse_{column.value_type}")
+        self.parsed[column.code] = parser(column, text, empty)
+
+    def parse_text(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
+        return text.where(~empty, None)
+
+    parse_code = parse_text
+
+    def parse_count(self, column: Column, text: pd.Series, empty: pd.Series, least: int = 0) -> pd.Series:
+        parsed = _on_distinct(text, _counts)
+        values, good, negative = parsed["value"], parsed["good"], parsed["negative"]
+        self.problems(~empty & negative, column.code, "import.error.negative", text.to_frame("value"))
+        self.problems(~empty & ~negative & ~good, column.code, "import.error.count", text.to_frame("value"))
+        if least:
+            self.problems(good & values.lt(least).fillna(False), column.code, "import.error.positive_count",
+                          text.to_frame("value"))
+        return values
+
+    def parse_positive_count(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
+        return self.parse_count(column, text, empty, least=1)
+
+    def parse_period(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
+        parsed = _on_distinct(text, _periods)
+        shaped = parsed["month"].between(1, 12)
+        self.problems(~empty & ~shaped, column.code, "import.error.period", text.to_frame("value"))
+        last_year = self.today.year + 1
+        in_range = parsed["year"].between(schema.FIRST_YEAR, last_year)
+        self.problems(shaped & ~in_range, column.code, "import.error.period_range", text.to_frame("value"),
+                      first=schema.FIRST_YEAR, last=last_year)
+        return parsed["period"].where(shaped & in_range, None)
+
+    def parse_date(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
+        days = _on_distinct(text, _dates)["day"]
+        self.problems(~empty & days.isna(), column.code, "import.error.date", text.to_frame("value"))
+        return days
+
+    def parse_choice(self, column: Column, text: pd.Series, empty: pd.Series, known: dict[str, str],
+                     choices: str) -> pd.Series:
+        codes = _on_distinct(text, lambda distinct: fold_series(distinct).map(known).to_frame("code"))["code"]
+        self.problems(~empty & codes.isna(), column.code, "import.error.choice", text.to_frame("value"),
+                      choices=choices)  # a translation key, worded by etl.load.message
+        return codes
+
+    def parse_role(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
+        return self.parse_choice(column, text, empty, schema.known_roles(), "import.choices.roles")
+
+    def parse_affiliation(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
+        return self.parse_choice(column, text, empty, schema.known_affiliations(), "import.choices.affiliations")
+
+    def parse_flag(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
+        folded = _on_distinct(text, lambda distinct: fold_series(distinct).to_frame("folded"))["folded"]
+        yes, no = folded.isin(schema.YES_NAMES), folded.isin(schema.NO_NAMES)
+        self.problems(~yes & ~no, column.code, "import.error.flag", text.to_frame("value"))
+        return yes
+
+    def parse_commune(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
+        known = set(upload_queries.commune_codes(self.con))
+        new = ~empty & ~text.isin(known)
+        for commune in sorted(text[new].unique()):
+            self.warnings.append(Problem(None, self.headers[column.code], "import.warning.new_commune",
+                                         {"commune": commune}))
+        return text.where(~empty, None)
+
+    def parse_member(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
+        members = upload_queries.members_with_commune(self.con, sorted(text[~empty].unique()))
+        communes = text.map(dict(zip(members["code"], members["commune_code"], strict=True)))
+        self.problems(~empty & communes.isna(), column.code, "import.error.unknown_member", text.to_frame("value"))
+        self.parsed["commune_code"] = communes
+        return text.where(~empty, None)
+
+    def parse_village(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
+        villages = upload_queries.villages_for_matching(self.con)
+        by_code = dict(zip(villages["code"].str.lower(), villages["code"], strict=True))
+        codes = text.str.lower().map(by_code)
+        unresolved = ~empty & codes.isna()
+        if unresolved.any():
+            codes = codes.fillna(self._villages_by_name(text, codes, unresolved, villages, column))
+        by_village = villages.set_index("code")
+        known = codes.notna()
+        self.parsed["commune_code"] = codes.map(by_village["commune_code"]).where(known, None)
+        self.parsed["households"] = codes.map(by_village["households"]).where(known, None)
+        return codes.where(known, None)
+
+    def _villages_by_name(self, text: pd.Series, codes: pd.Series, unresolved: pd.Series, villages: pd.DataFrame,
+                          column: Column) -> pd.Series:
+        """Codes of villages given by name (without diacritics and case); unknown names get a suggestion."""
+        # Names repeat across communes: look among the communes the file's coded villages belong to, if any.
+        context = set(villages.set_index("code").loc[codes.dropna().unique(), "commune_code"])
+        pool = villages[villages["commune_code"].isin(context)] if context else villages
+        folded_names = fold_series(pool["name"])
+        keys = pd.concat([
+            pd.DataFrame({"key": folded_names, "code": pool["code"], "name": pool["name"]}),
+            pd.DataFrame({"key": folded_names.str.replace(VILLAGE_PREFIXES, "", regex=True), "code": pool["code"],
+                          "name": pool["name"]}),
+        ]).drop_duplicates(["key", "code"])
+        matches = keys.groupby("key")["code"].agg(list)
+        found = pd.Series(None, index=text.index, dtype=object)
+        for value in text[unresolved].unique():
+            rows = unresolved & text.eq(value)
+            folded = fold(value)
+            candidates = matches.get(folded) or matches.get(_strip_prefix(folded)) or []
+            if len(candidates) == 1:
+                found[rows] = candidates[0]
+            elif len(candidates) > 1:
+                self.problems(rows, column.code, "import.error.ambiguous_village", value=value)
+            else:
+                best = process.extractOne(folded, keys["key"].tolist(), scorer=fuzz.WRatio, score_cutoff=80)
+                if best is None:
+                    self.problems(rows, column.code, "import.error.unknown_village", value=value)
+                else:
+                    suggestion = keys["name"].iloc[best[2]]
+                    self.problems(rows, column.code, "import.error.unknown_village_suggest", value=value,
+                                  suggestion=suggestion)
+        return found
+
+    def check_households(self) -> None:
+        if "households" not in self.parsed:
+            return
+        households = self.parsed["households"].astype("Int64")
+        for column in self.kind.columns:
+            if column.household_indicator and column.code in self.parsed:
+                values = self.parsed[column.code]
+                above = (values > households).fillna(False).astype(bool)
+                detail = pd.DataFrame({"amount": values.astype(str), "households": households.astype(str)})
+                self.problems(above, column.code, "import.error.above_households", detail)
+
+    def check_duplicates(self) -> None:
+        identity = [code for code in self.kind.identity if code in self.parsed]
+        keys = self.parsed[identity]
+        complete = keys.notna().all(axis=1)
+        repeated = keys.duplicated(keep=False) & complete
+        if not repeated.any():
+            return
+        first_rows = self.parsed[repeated].groupby(identity)["row"].transform("min")
+        detail = pd.DataFrame({"first": first_rows}).reindex(self.parsed.index)
+        later = repeated & self.parsed["row"].ne(detail["first"])
+        self.problems(later, identity[0], "import.error.duplicate", detail.astype("Int64").astype(str))
+
+    def check_allowed(self, allowed_communes: set[str] | None) -> None:
+        if allowed_communes is None:
+            return
+        if self.kind.name == "villages":
+            # A registry row may not move a village of another commune into the user's own.
+            villages = upload_queries.villages_for_matching(self.con).set_index("code")["commune_code"]
+            current = self.parsed["ma_thon"].map(villages)
+            moved = current.notna() & ~current.isin(allowed_communes)
+            self.problems(moved, "ma_thon", "import.error.outside_communes", current.to_frame("commune"))
+        column = self.kind.commune_column
+        # Village and member columns leave their commune in `commune_code`; a registry names it itself.
+        communes = self.parsed["ma_xa" if column == "ma_xa" else "commune_code"]
+        outside = communes.notna() & ~communes.isin(allowed_communes)
+        self.problems(outside, column, "import.error.outside_communes", communes.to_frame("commune"))
+
+    def check_history(self) -> None:
+        """Warnings against the village's own earlier months: a household count falling, an unusual value."""
+        keys = self.parsed[["ma_thon", "ky_bao_cao"]].rename(columns={"ma_thon": "village_code",
+                                                                      "ky_bao_cao": "period"})
+        history = upload_queries.earlier_values(self.con, keys)
+        if history.empty:
+            return
+        for column in self.kind.columns:
+            if not column.indicator or column.code not in self.parsed:
+                continue
+            earlier = keys.merge(history[history["indicator_code"] == column.code], how="left",
+                                 on=["village_code", "period"])
+            values = self.parsed[column.code].astype("Float64").to_numpy()
+            detail = pd.DataFrame({"value": self.parsed[column.code].astype(str),
+                                   "previous": earlier["previous_value"].astype("Int64").astype(str),
+                                   "previous_period": earlier["previous_period"],
+                                   "median": earlier["median_value"].round(0).astype("Int64").astype(str)})
+            if column.household_indicator:
+                fell = pd.Series(values < earlier["previous_value"].to_numpy()).fillna(False)
+                self.problems(fell, column.code, "import.warning.decrease", detail, warning=True)
+            unusual = pd.Series(
+                (earlier["months"].to_numpy() >= schema.OUTLIER_MINIMUM_HISTORY)
+                & (values > schema.OUTLIER_FACTOR * earlier["median_value"].to_numpy())
+            ).fillna(False)
+            self.problems(unusual, column.code, "import.warning.outlier", detail, warning=True)
+
+    def check_report_date(self) -> None:
+        today = pd.Timestamp(self.today)
+        if "ngay_bao_cao" not in self.parsed:
+            self.warnings.append(Problem(None, None, "import.warning.no_report_date",
+                                         {"date": today.strftime("%d/%m/%Y")}))
+            self.parsed["ngay_bao_cao"] = today
+            return
+        periods = self.parsed["ky_bao_cao"]
+        distinct = periods.dropna().unique()
+        deadlines = {period: pd.Timestamp(quarter_deadline(quarter_of(period), self.deadline_day))
+                     for period in distinct}
+        deadline = pd.to_datetime(periods.map(deadlines))
+        dated = self.parsed["ngay_bao_cao"]
+        detail = pd.DataFrame({"date": dated.dt.strftime("%d/%m/%Y"), "deadline": deadline.dt.strftime("%d/%m/%Y")})
+        self.problems((dated > deadline).fillna(False), "ngay_bao_cao", "import.warning.late", detail, warning=True)
+        self.parsed["ngay_bao_cao"] = dated.fillna(today)
+
+
+def _strip_prefix(folded: str) -> str:
+    return re.sub(VILLAGE_PREFIXES, "", folded)
+
+
+def _on_distinct(text: pd.Series, parse: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
+    """`parse` applied to each distinct value once, spread back over the rows (files repeat values a lot)."""
+    codes, distinct = pd.factorize(text, use_na_sentinel=False)
+    parsed = parse(pd.Series(distinct, dtype=object).astype(str))
+    return parsed.iloc[codes].set_axis(text.index)
+
+
+def _counts(text: pd.Series) -> pd.DataFrame:
+    """Whole numbers as written: `1234`, `1.234`, `1,234`, `1 234`; and whether each is good or negative."""
+    compact = text.str.replace(" ", "", regex=False).str.replace("\u00a0", "", regex=False)
+    plain = compact.str.fullmatch(r"\d+")
+    # Thousands separators: `1.234` or `1,234` (a whole count cannot have three decimals).
+    grouped = compact.str.fullmatch(r"\d{1,3}(?:\.\d{3})+") | compact.str.fullmatch(r"\d{1,3}(?:,\d{3})+")
+    digits = compact.where(plain | grouped, "").str.replace(".", "", regex=False).str.replace(",", "", regex=False)
+    good = digits.ne("") & digits.str.len().le(MOST_DIGITS)
+    return pd.DataFrame({
+        "value": pd.to_numeric(digits.where(good), errors="coerce").astype("Int64"),
+        "good": good, "negative": compact.str.fullmatch(r"-\d+(?:[.,]\d+)*"),
+    })
+
+
+def _periods(text: pd.Series) -> pd.DataFrame:
+    """Months as staff write them (`2025-09`, `09/2025`, `9/2025`, `Tháng 9/2025`, `T9/2025`) → `2025-09`."""
+    folded = fold_series(text)
+    month_first = folded.str.extract(r"^(?:thang\s*|t\s*)?(\d{1,2}) (?:nam )?(\d{4})$")
+    year_first = folded.str.extract(r"^(\d{4}) (\d{1,2})$")
+    first_day = folded.str.extract(r"^0?1 (\d{1,2}) (\d{4})$")  # an Excel date on the 1st of the month
+    month = month_first[0].fillna(year_first[1]).fillna(first_day[0])
+    year = month_first[1].fillna(year_first[0]).fillna(first_day[1])
+    return pd.DataFrame({"month": pd.to_numeric(month, errors="coerce"), "year": pd.to_numeric(year, errors="coerce"),
+                         "period": year.str.zfill(4) + "-" + month.str.zfill(2)})
+
+
+def _dates(text: pd.Series) -> pd.DataFrame:
+    """Days written dd/mm/yyyy (or with `-` or `.`)."""
+    unified = text.str.replace(r"[.\-]", "/", regex=True)
+    shaped = unified.where(unified.str.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}"), None)
+    return pd.to_datetime(shaped, format="%d/%m/%Y", errors="coerce").to_frame("day")

@@ -1,0 +1,127 @@
+"""Tải dữ liệu lên: templates, a checked preview of an uploaded file, confirmation, and the history with undo."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+import i18n
+from etl import schema, templates
+from etl.load import ACCEPTED, REFUSED, UNCHANGED, FileOutcome, import_file, message, undo
+from ui import auth
+from ui.context import connection, filters, language, settings, tr, url_selectbox
+from warehouse import accounts, uploads, writer
+from warehouse.periods import is_month
+
+
+def month_options(today: date) -> list[str]:
+    """The months a template can be made for: from next month back a year, newest first."""
+    months = pd.period_range(end=pd.Period(today, "M") + 1, periods=13, freq="M")
+    return [str(month) for month in reversed(months)]
+
+
+def problems_table(outcome: FileOutcome, lang: str) -> pd.DataFrame:
+    """Every error and warning of the file as rows the user can read: row, column, kind, what to fix."""
+    rows = [
+        {tr("import.page.row"): problem.row if problem.row is not None else "",
+         tr("import.page.column"): problem.column or "", tr("import.page.severity"): tr(f"import.page.{severity}"),
+         tr("import.page.message"): message(problem, lang)}
+        for severity, found in (("error", outcome.errors), ("warning", outcome.warnings)) for problem in found
+    ]
+    return pd.DataFrame(rows)
+
+
+def load_file(data: bytes, name: str, dry_run: bool) -> FileOutcome:
+    """The file checked (and, unless `dry_run`, loaded) as the signed-in user, within that user's communes."""
+    return import_file(data, name, settings().warehouse_path, uploaded_by=user, dry_run=dry_run,
+                       allowed_communes=accounts.user_communes(connection(), user),
+                       deadline_day=settings().report_deadline_day)
+
+
+# Checked here, when the page runs, and not only by leaving it out of the navigation.
+auth.require_role(*auth.UPLOADERS)
+user = auth.signed_in_user()
+chosen = filters()
+lang = language()
+con = connection()
+st.title(tr("import.page.title"))
+st.caption(tr("import.page.intro"))
+
+st.subheader(tr("import.page.step_template"))
+kind = url_selectbox(tr("import.page.kind"), list(schema.KINDS), "loai",
+                     format_func=lambda option: tr(f"import.kind.{option}"))
+period = None
+if kind == "monthly":
+    default = chosen.period if chosen.period and is_month(chosen.period) else None
+    options = month_options(date.today())
+    period = url_selectbox(tr("import.page.period"), options, "ky_mau",
+                           default=default if default in options else options[1],
+                           format_func=lambda option: i18n.period_label(option, lang))
+frame = templates.template_frame(con, kind, chosen.commune, period)
+title = templates.template_title(kind, chosen.commune_name, period)
+file_stem = f"mau_{kind}_{chosen.commune}" + (f"_{period}" if period else "")
+left, right = st.columns(2)
+left.download_button(tr("import.page.download_xlsx"), templates.template_bytes(frame, title, "xlsx"),
+                     f"{file_stem}.xlsx", icon=":material/download:",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+right.download_button(tr("import.page.download_csv"), templates.template_bytes(frame, title, "csv"),
+                      f"{file_stem}.csv", mime="text/csv", icon=":material/download:")
+
+st.subheader(tr("import.page.step_upload"))
+uploaded = st.file_uploader(tr("import.page.file"), type=["csv", "xlsx", "xls"], help=tr("import.page.file_help"),
+                            key="upload_file")
+if uploaded is not None:
+    data = uploaded.getvalue()
+    checked = load_file(data, uploaded.name, dry_run=True)
+    kind_name = tr(f"import.kind.{checked.kind}") if checked.kind else tr("import.page.unknown_kind")
+    if checked.status == REFUSED:
+        st.error(tr("import.page.refused", file=uploaded.name, errors=i18n.number(len(checked.errors), lang)))
+    elif checked.status == UNCHANGED:
+        st.info(tr("import.page.unchanged", file=uploaded.name, upload=checked.upload_id))
+    else:
+        st.success(tr("import.page.valid", file=uploaded.name, kind=kind_name, rows=i18n.number(checked.rows, lang),
+                      warnings=i18n.number(len(checked.warnings), lang)))
+    if checked.errors or checked.warnings:
+        st.dataframe(problems_table(checked, lang), hide_index=True, width="stretch")
+    if checked.preview is not None:
+        with st.expander(tr("import.page.preview"), expanded=checked.status == REFUSED):
+            shown = checked.preview.rename(columns={"row": tr("import.page.row"),
+                                                    "errors": tr("import.page.errors"),
+                                                    "warnings": tr("import.page.warnings")})
+            st.dataframe(shown, hide_index=True, width="stretch")
+    if checked.status == ACCEPTED and st.button(tr("import.page.confirm"), type="primary",
+                                                icon=":material/upload:"):
+        progress = st.progress(0.2, text=tr("import.page.loading"))
+        loaded = load_file(data, uploaded.name, dry_run=False)
+        progress.progress(1.0, text=tr("import.page.loaded_progress"))
+        if loaded.status == ACCEPTED:
+            st.success(tr("import.page.loaded", file=uploaded.name, upload=loaded.upload_id,
+                          rows=i18n.number(loaded.rows, lang)))
+        else:
+            st.error(tr("import.page.refused", file=uploaded.name, errors=i18n.number(len(loaded.errors), lang)))
+
+st.subheader(tr("import.page.history"))
+history = uploads.upload_history(con, [chosen.commune])
+undoable = history.loc[history["status"] == ACCEPTED, "id"].tolist()
+if undoable:
+    names = dict(zip(history["id"], history["file_name"], strict=True))
+    target = st.selectbox(tr("import.page.undo_choice"), undoable,
+                          format_func=lambda upload_id: f"#{upload_id} — {names[upload_id]}")
+    if st.button(tr("import.page.undo"), icon=":material/undo:"):
+        try:
+            st.success(undo(settings().warehouse_path, target, user, lang))
+        except writer.UndoRefused as refused:
+            st.warning(refused.reason)
+        history = uploads.upload_history(con, [chosen.commune])
+if history.empty:
+    st.info(tr("import.page.no_history"))
+else:
+    st.dataframe(pd.DataFrame({
+        tr("import.page.upload_id"): history["id"],
+        tr("import.page.when"): history["uploaded_at"].dt.strftime("%d/%m/%Y %H:%M"),
+        tr("import.page.file_name"): history["file_name"],
+        tr("import.page.kind"): history["kind"].map(lambda code: tr(f"import.kind.{code}")),
+        tr("import.page.rows"): history["rows_accepted"].map(lambda count: i18n.number(count, lang)),
+        tr("import.page.who"): history["uploaded_by"],
+        tr("import.page.status"): history["status"].map(lambda code: tr(f"import.status.{code}")),
+    }), hide_index=True, width="stretch")

@@ -1,0 +1,106 @@
+"""Read queries about uploads: their history, and what validating a new upload needs from the warehouse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+
+def _read(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
+    return con.cursor().execute(sql, parameters or {}).df()
+
+
+def commune_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Codes of the communes the warehouse holds."""
+    return _read(con, "SELECT code FROM communes ORDER BY code")["code"].tolist()
+
+
+def villages_for_matching(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every village with its commune, name and households, to recognise the villages a file names."""
+    return _read(con, "SELECT code, commune_code, name, households FROM villages ORDER BY code")
+
+
+def villages_of_commune(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+    """The commune's villages with their households and population, in code order (to pre-fill templates)."""
+    return _read(
+        con,
+        "SELECT v.code, v.name, v.households, v.population FROM villages v WHERE v.commune_code = $commune "
+        "ORDER BY v.code",
+        {"commune": commune},
+    )
+
+
+def members_of_commune(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+    """The commune's team members with their village, to pre-fill the training template."""
+    return _read(
+        con,
+        "SELECT m.code, m.full_name, v.code AS village_code, v.name AS village_name FROM members m "
+        "JOIN teams t ON t.code = m.team_code JOIN villages v ON v.code = t.village_code "
+        "WHERE v.commune_code = $commune ORDER BY v.code, m.code",
+        {"commune": commune},
+    )
+
+
+def members_with_commune(con: duckdb.DuckDBPyConnection, codes: list[str]) -> pd.DataFrame:
+    """The given members (those that exist) with the commune of their team's village."""
+    return _read(
+        con,
+        "SELECT m.code, v.commune_code FROM members m JOIN teams t ON t.code = m.team_code "
+        "JOIN villages v ON v.code = t.village_code WHERE m.code IN (SELECT unnest($codes))",
+        {"codes": codes},
+    )
+
+
+def teams_of_villages(con: duckdb.DuckDBPyConnection, villages: list[str]) -> pd.DataFrame:
+    """Each given village's team (its first by code) and the day it was established."""
+    return _read(
+        con,
+        "SELECT village_code, min(code) AS code, arg_min(established_on, code) AS established_on FROM teams "
+        "WHERE village_code IN (SELECT unnest($villages)) GROUP BY village_code",
+        {"villages": villages},
+    )
+
+
+def earlier_values(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataFrame:
+    """For each (village_code, period) of `keys` and indicator: the latest earlier value, its period, the median."""
+    cursor = con.cursor()
+    cursor.register("file_keys", keys.dropna().drop_duplicates())
+    return cursor.execute(
+        "SELECT k.village_code, k.period, rv.indicator_code, arg_max(rv.value, rv.period) AS previous_value, "
+        "max(rv.period) AS previous_period, median(rv.value) AS median_value, count(*) AS months "
+        "FROM file_keys k JOIN report_values rv ON rv.village_code = k.village_code AND rv.period < k.period "
+        "GROUP BY ALL"
+    ).df()
+
+
+@dataclass(frozen=True)
+class EarlierUpload:
+    id: int
+    kind: str
+    commune_code: str | None
+    rows: int
+
+
+def accepted_upload_with_checksum(
+    con: duckdb.DuckDBPyConnection, checksum: str, kind: str | None = None
+) -> EarlierUpload | None:
+    """The latest upload still in force of a file with this checksum (and kind, if given), or None."""
+    row = con.cursor().execute(
+        "SELECT id, kind, commune_code, rows_accepted FROM uploads WHERE checksum = $checksum "
+        "AND ($kind IS NULL OR kind = $kind) AND status = 'accepted' ORDER BY id DESC LIMIT 1",
+        {"checksum": checksum, "kind": kind},
+    ).fetchone()
+    return None if row is None else EarlierUpload(*row)
+
+
+def upload_history(con: duckdb.DuckDBPyConnection, communes: list[str] | None = None) -> pd.DataFrame:
+    """Uploads, newest first: file, kind, who, when, outcome, rows, and whether and when they were undone."""
+    return _read(
+        con,
+        "SELECT id, file_name, kind, commune_code, uploaded_by, uploaded_at, status, rows_accepted, "
+        "stored_path, undone_at, undone_by FROM uploads "
+        "WHERE $communes IS NULL OR commune_code IN (SELECT unnest($communes)) ORDER BY id DESC",
+        {"communes": communes},
+    )
