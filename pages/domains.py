@@ -4,7 +4,7 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import coverage_heatmap
-from ui.context import connection, filters, language, tr, url_selectbox
+from ui.context import connection, filters, language, stop_unless_reported, tr, url_selectbox
 from ui.tables import show_table
 from warehouse import analysis, queries
 from warehouse.codes import DIGITAL_DOMAINS
@@ -13,9 +13,7 @@ chosen = filters()
 lang = language()
 con = connection()
 st.title(tr("analysis.domains.title"))
-if chosen.period is None:
-    st.info(tr("empty.no_reports", commune=chosen.commune_name))
-    st.stop()
+stop_unless_reported(chosen)
 
 domain = url_selectbox(tr("analysis.domains.domain"), list(DIGITAL_DOMAINS), key="domain",
                        format_func=lambda code: i18n.t(f"domain.{code}", lang))

@@ -6,7 +6,7 @@ import streamlit as st
 
 import i18n
 from ui.charts import coverage_bar_chart
-from ui.context import connection, filters, language, settings, tr
+from ui.context import connection, filters, language, settings, stop_unless_reported, tr
 from warehouse import queries
 from warehouse.codes import DIGITAL_DOMAINS
 
@@ -14,9 +14,7 @@ chosen = filters()
 lang = language()
 con = connection()
 st.title(tr("overview.title", commune=chosen.commune_name))
-if chosen.period is None:
-    st.info(tr("empty.no_reports", commune=chosen.commune_name))
-    st.stop()
+stop_unless_reported(chosen)
 
 period_name = i18n.period_label(chosen.period, lang)
 st.caption(tr("overview.period_caption", period=period_name))

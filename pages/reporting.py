@@ -6,7 +6,7 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import reporting_status_chart
-from ui.context import connection, filters, language, settings, tr
+from ui.context import connection, filters, language, settings, stop_unless_reported, tr
 from ui.tables import show_table
 from warehouse import analysis
 
@@ -16,9 +16,7 @@ con = connection()
 deadline_day = settings().report_deadline_day
 st.title(tr("analysis.reporting.title"))
 st.caption(tr("analysis.reporting.rule", day=deadline_day))
-if chosen.period is None:
-    st.info(tr("empty.no_reports", commune=chosen.commune_name))
-    st.stop()
+stop_unless_reported(chosen)
 
 today = date.today()
 matrix = analysis.reporting_matrix(con, chosen.commune, deadline_day, today)

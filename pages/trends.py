@@ -6,7 +6,7 @@ import streamlit as st
 import i18n
 from ui.analysis_charts import coverage_lines
 from ui.charts import coverage_bar_chart
-from ui.context import connection, filters, language, tr, url_selectbox
+from ui.context import connection, filters, language, stop_unless_reported, tr, url_selectbox
 from ui.tables import show_table
 from ui.village_links import open_clicked_village
 from warehouse import analysis
@@ -18,9 +18,7 @@ chosen = filters()
 lang = language()
 con = connection()
 st.title(tr("analysis.trends.title"))
-if chosen.period is None:
-    st.info(tr("empty.no_reports", commune=chosen.commune_name))
-    st.stop()
+stop_unless_reported(chosen)
 
 indicators = analysis.household_indicators(con)
 short_name = dict(zip(indicators["code"], indicators[f"short_{lang}"], strict=True))

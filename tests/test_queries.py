@@ -85,3 +85,14 @@ def test_alerts_name_low_coverage_missing_reports_small_teams_and_teams_without_
 def test_reported_months_and_communes(con):
     assert queries.reported_months(con, tiny_commune.CODE) == ["2025-11", "2025-12"]
     assert queries.communes(con)["code"].tolist() == [tiny_commune.CODE]
+
+
+def test_villages_are_listed_in_vietnamese_alphabetical_order(warehouse_path):
+    from warehouse import writer
+
+    tables = tiny_commune.tables()
+    tables["villages"]["name"] = ["Thôn Tây", "Thôn Đông", "Thôn Dương"]
+    writer.replace_communes(warehouse_path, tables)
+    teams = queries.team_sizes(shared_connection(warehouse_path), tiny_commune.CODE)
+    # Đ follows D in the Vietnamese alphabet; by code point it would come after T.
+    assert teams["village_name"].tolist() == ["Thôn Dương", "Thôn Đông", "Thôn Tây"]

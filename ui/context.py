@@ -146,6 +146,14 @@ def choose_filters(con: duckdb.DuckDBPyConnection, allowed: Collection[str] | No
     return filters
 
 
+def stop_unless_reported(chosen: Filters) -> str:
+    """The chosen period; a page that needs reports stops here, saying what to do, while the commune has none."""
+    if chosen.period is None:
+        st.info(tr("empty.no_reports", commune=chosen.commune_name))
+        st.stop()
+    return chosen.period
+
+
 def filters() -> Filters:
     """The filters chosen in the sidebar by the entry file; a page needing a commune stops here if there is none."""
     chosen = st.session_state.get(FILTERS_KEY)

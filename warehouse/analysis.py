@@ -63,7 +63,7 @@ def villages_of_commune(con: duckdb.DuckDBPyConnection, commune: str) -> pd.Data
            min(t.code) AS team_code
     FROM villages v LEFT JOIN teams t ON t.village_code = v.code
     WHERE v.commune_code = $commune
-    GROUP BY ALL ORDER BY v.name, v.code
+    GROUP BY ALL ORDER BY village_name COLLATE vi, v.code
     """
     return _read(con, sql, {"commune": commune})
 
@@ -159,7 +159,7 @@ def training_attendance_by_team(con: duckdb.DuckDBPyConnection, commune: str) ->
     LEFT JOIN members m ON m.team_code = t.code
     LEFT JOIN training_attendance a ON a.member_code = m.code AND a.session_code IN (SELECT code FROM sessions)
     WHERE v.commune_code = $commune
-    GROUP BY ALL ORDER BY v.name, t.code
+    GROUP BY ALL ORDER BY village_name COLLATE vi, t.code
     """
     frame = _read(con, sql, {"commune": commune})
     possible = frame["members"] * frame["sessions_held"]
@@ -177,7 +177,7 @@ def members_never_trained(con: duckdb.DuckDBPyConnection, commune: str) -> pd.Da
     WHERE v.commune_code = $commune
       AND NOT EXISTS (SELECT 1 FROM training_attendance a JOIN training_sessions s ON s.code = a.session_code
                       WHERE a.member_code = m.code AND a.attended AND s.commune_code = $commune)
-    ORDER BY v.name, m.code
+    ORDER BY v.name COLLATE vi, m.code
     """
     return _read(con, sql, {"commune": commune})
 

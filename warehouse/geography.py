@@ -123,7 +123,7 @@ def commune_target_shares(con: duckdb.DuckDBPyConnection, period: str) -> pd.Dat
     JOIN communes c ON c.code = b.code
     LEFT JOIN per_commune p ON p.commune_code = b.code
     WHERE b.level = 'commune'
-    ORDER BY share_meeting_target DESC NULLS LAST, c.name
+    ORDER BY share_meeting_target DESC NULLS LAST, c.name COLLATE vi
     """
     return _read(con, sql, {"headline": HEADLINE_INDICATOR, "months": months_in(period)})
 

@@ -73,7 +73,7 @@ def _read(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = No
 
 def communes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Communes in the warehouse, by name."""
-    return _read(con, "SELECT code, name, province, is_demo FROM communes ORDER BY name, code")
+    return _read(con, "SELECT code, name, province, is_demo FROM communes ORDER BY name COLLATE vi, code")
 
 
 def indicator_catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -107,7 +107,7 @@ def coverage_by_village(
     FROM village v
     CROSS JOIN (SELECT target_share FROM indicators WHERE code = $indicator) i
     LEFT JOIN period_value pv ON pv.village_code = v.village_code AND pv.indicator_code = $indicator
-    ORDER BY coverage DESC NULLS LAST, v.village_name
+    ORDER BY coverage DESC NULLS LAST, v.village_name COLLATE vi
     """
     frame = _read(con, sql, {"commune": commune, "months": months_in(period), "indicator": indicator})
     frame["value"] = frame["value"].astype("Int64")
@@ -123,8 +123,8 @@ def domain_coverage_by_village(con: duckdb.DuckDBPyConnection, commune: str, per
     JOIN village v USING (village_code)
     JOIN indicators i ON i.code = pv.indicator_code
     WHERE i.kind = 'cumulative' AND i.domain IN (SELECT unnest($domains))
-    GROUP BY ALL
-    ORDER BY v.village_name, i.domain
+    GROUP BY v.village_code, v.village_name, i.domain
+    ORDER BY v.village_name COLLATE vi, i.domain
     """
     return _read(con, sql, {"commune": commune, "months": months_in(period), "domains": list(DIGITAL_DOMAINS)})
 
@@ -159,7 +159,7 @@ def team_sizes(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
     LEFT JOIN members m ON m.team_code = t.code
     WHERE v.commune_code = $commune
     GROUP BY ALL
-    ORDER BY v.name
+    ORDER BY village_name COLLATE vi
     """
     return _read(con, sql, {"commune": commune, "core": CORE_AFFILIATION})
 
@@ -174,7 +174,7 @@ def report_timeliness(
     FROM villages v
     LEFT JOIN reports r ON r.village_code = v.code AND r.period = $month
     WHERE v.commune_code = $commune
-    ORDER BY v.name
+    ORDER BY v.name COLLATE vi
     """
     frame = _read(con, sql, {"commune": commune, "month": last_month(quarter)})
     frame["deadline"] = deadline
