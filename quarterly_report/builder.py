@@ -14,9 +14,9 @@ import pandas as pd
 
 from i18n import ROMAN_QUARTERS
 from settings import Settings
-from warehouse import queries, report_queries
-from warehouse.codes import DIGITAL_DOMAINS, LATE, MISSING, NOT_DUE, ON_TIME
-from warehouse.periods import is_quarter, months_in, quarter_deadline
+from warehouse import analysis, queries, report_queries
+from warehouse.codes import AFFILIATIONS, CORE_AFFILIATION, DIGITAL_DOMAINS, LATE, MISSING, NOT_DUE, ON_TIME
+from warehouse.periods import is_quarter, last_month, months_in, quarter_deadline
 from warehouse.report_queries import ReportTexts
 
 
@@ -44,10 +44,14 @@ class QuarterlyReport:
     summary: queries.CommuneSummary
     # village_code, village_name, team_code, members, has_core_member, full_team
     teams: pd.DataFrame
-    # affiliation, members, share (of all members)
+    # affiliation, members, share (of all members): the Training page's affiliation_mix_by_team summed over teams
     affiliations: pd.DataFrame
-    # report_queries.training_attendance_by_session
+    # analysis.training_attendance_by_session (the Training page's rows), the sessions held in the quarter only
     training: pd.DataFrame
+    # analysis.training_attendance_by_team: every session held so far, as on the Training page
+    training_by_team: pd.DataFrame
+    # analysis.members_never_trained
+    never_trained: pd.DataFrame
     # queries.coverage_by_village for the quarter plus one coverage column per digital domain
     villages: pd.DataFrame
     # queries.domain_coverage_of_commune: domain, coverage, indicators
@@ -56,7 +60,11 @@ class QuarterlyReport:
     communication: pd.DataFrame
     # queries.report_timeliness: village_code, village_name, reported_on, deadline, status
     timeliness: pd.DataFrame
-    # report_queries.guided_projection_to_year_end
+    # The Reporting page's timeliness rate (analysis.reporting_rates) of the quarter's last month; None when the
+    # page has no column for that month (no village has reported it yet).
+    timeliness_rate: float | None
+    # analysis.projected_coverage, as on the Trends page: village_code, village_name, households, last_period,
+    # last_value, value, coverage, at_risk
     projection: pd.DataFrame
     texts: ReportTexts
 
@@ -83,20 +91,21 @@ class QuarterlyReport:
 
     @property
     def core_members(self) -> int:
-        return int(self.affiliations.loc[self.affiliations["affiliation"] == "doan_thanh_nien", "members"].sum())
+        return int(self.affiliations.loc[self.affiliations["affiliation"] == CORE_AFFILIATION, "members"].sum())
 
     @property
-    def training_listed(self) -> int:
-        return int(self.training["members_listed"].sum())
+    def training_possible(self) -> int:
+        """Attendances possible in the quarter: each session's members of the commune's teams, summed."""
+        return int(self.training["members"].sum())
 
     @property
     def training_attended(self) -> int:
-        return int(self.training["members_attended"].sum())
+        return int(self.training["attended"].sum())
 
     @property
     def training_rate(self) -> float | None:
-        """Attendance over every session of the quarter: attended ÷ listed."""
-        return self.training_attended / self.training_listed if self.training_listed else None
+        """Attendance over every session of the quarter: attendances ÷ attendances possible."""
+        return self.training_attended / self.training_possible if self.training_possible else None
 
     @property
     def info_sessions(self) -> int:
@@ -116,10 +125,9 @@ class QuarterlyReport:
 
     @property
     def villages_at_risk(self) -> pd.DataFrame:
-        """Villages whose projected coverage on 31/12 misses the target, or that have no report to project from;
-        the furthest behind first (a village without a report before all)."""
-        at_risk = self.projection.loc[~self.projection["on_track"]]
-        return at_risk.sort_values(["projected_coverage", "village_name"], na_position="first", ignore_index=True)
+        """The Trends page's villages at risk (projected coverage below the target), the furthest behind first."""
+        at_risk = self.projection.loc[self.projection["at_risk"]]
+        return at_risk.sort_values(["coverage", "village_name"], ignore_index=True)
 
 
 def build_quarterly_report(
@@ -139,8 +147,8 @@ def build_quarterly_report(
     summary = queries.commune_summary(con, commune, quarter, settings.report_deadline_day, today)
     teams = queries.team_sizes(con, commune)
     teams["full_team"] = teams["members"] >= settings.full_team_size
-    affiliations = report_queries.members_by_affiliation(con, commune)
-    affiliations["share"] = affiliations["members"] / affiliations["members"].sum()
+    sessions = analysis.training_attendance_by_session(con, commune)
+    held_in_quarter = pd.to_datetime(sessions["held_on"]).dt.strftime("%Y-%m").isin(months_in(quarter))
     return QuarterlyReport(
         commune_code=commune,
         commune_name=name,
@@ -152,13 +160,16 @@ def build_quarterly_report(
         deadline=quarter_deadline(quarter, settings.report_deadline_day),
         summary=summary,
         teams=teams,
-        affiliations=affiliations,
-        training=report_queries.training_attendance_by_session(con, commune, quarter),
+        affiliations=_members_by_affiliation(con, commune),
+        training=sessions[held_in_quarter].reset_index(drop=True),
+        training_by_team=analysis.training_attendance_by_team(con, commune),
+        never_trained=analysis.members_never_trained(con, commune),
         villages=_villages_with_domains(con, commune, quarter),
         domains=queries.domain_coverage_of_commune(con, commune, quarter),
         communication=report_queries.communication_by_village(con, commune, quarter),
         timeliness=queries.report_timeliness(con, commune, quarter, settings.report_deadline_day, today),
-        projection=report_queries.guided_projection_to_year_end(con, commune, quarter),
+        timeliness_rate=_timeliness_rate(con, commune, quarter, settings.report_deadline_day, today),
+        projection=analysis.projected_coverage(con, commune),
         texts=report_queries.report_texts(con, commune, quarter),
     )
 
@@ -170,3 +181,22 @@ def _villages_with_domains(con: duckdb.DuckDBPyConnection, commune: str, quarter
     by_domain = domains.pivot(index="village_code", columns="domain", values="coverage")
     by_domain = by_domain.reindex(columns=list(DIGITAL_DOMAINS))
     return villages.merge(by_domain, left_on="village_code", right_index=True, how="left")
+
+
+def _members_by_affiliation(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+    """The Training page's members per team and affiliation, summed over the teams: affiliation, members, share."""
+    mix = analysis.affiliation_mix_by_team(con, commune)
+    present = [code for code in AFFILIATIONS if code in mix.columns]
+    totals = pd.DataFrame({"affiliation": present, "members": [int(mix[code].sum()) for code in present]})
+    totals = totals[totals["members"] > 0].sort_values(["members", "affiliation"], ascending=[False, True])
+    totals["share"] = totals["members"] / totals["members"].sum()
+    return totals.reset_index(drop=True)
+
+
+def _timeliness_rate(
+    con: duckdb.DuckDBPyConnection, commune: str, quarter: str, deadline_day: int, today: date
+) -> float | None:
+    """The Reporting page's timeliness (on time ÷ expected) of the quarter's last month, when the page shows it."""
+    rates = analysis.reporting_rates(con, commune, deadline_day, today)
+    month = rates.loc[rates["period"] == last_month(quarter), "timeliness"]
+    return None if month.empty or pd.isna(month.iloc[0]) else float(month.iloc[0])

@@ -25,7 +25,8 @@ def render_xlsx(report: QuarterlyReport, language: str = i18n.DEFAULT_LANGUAGE) 
     workbook = Workbook()
     workbook.remove(workbook.active)
     for number, table in enumerate(annex_tables(report, language), start=1):
-        _write_sheet(workbook.create_sheet(table.sheet), table, i18n.t("report.annex_label", language, number=number))
+        sheet = workbook.create_sheet(i18n.t("report.sheet_label", language, number=number, name=table.sheet))
+        _write_sheet(sheet, table, i18n.t("report.annex_label", language, number=number))
     workbook.properties.title = i18n.t(
         "report.doc.subtitle", language, quarter=i18n.ROMAN_QUARTERS[report.quarter_number], year=report.year
     )

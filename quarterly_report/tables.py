@@ -14,6 +14,7 @@ import pandas as pd
 
 import i18n
 from quarterly_report.builder import QuarterlyReport
+from warehouse import analysis
 from warehouse.codes import DIGITAL_DOMAINS
 
 Kind = Literal["text", "integer", "decimal", "percent", "date"]
@@ -95,6 +96,7 @@ def affiliation_table(report: QuarterlyReport, language: str) -> ReportTable:
 
 
 def training_table(report: QuarterlyReport, language: str) -> ReportTable:
+    """The quarter's training sessions with the Training page's attendance: present ÷ members of the commune."""
     return ReportTable(
         key="training", sheet=i18n.t("report.sheet.training", language),
         title=i18n.t("report.annex.training", language, quarter=i18n.period_label(report.quarter, language)),
@@ -103,14 +105,36 @@ def training_table(report: QuarterlyReport, language: str) -> ReportTable:
             Column(i18n.t("report.col.topic", language), "text", 40),
             Column(i18n.t("report.col.organiser", language), "text", 24),
             Column(i18n.t("report.col.place", language), "text", 26),
-            Column(i18n.t("report.col.listed", language), "integer", 12),
+            Column(i18n.t("report.col.commune_members", language), "integer", 14),
             Column(i18n.t("report.col.attended", language), "integer", 12),
             Column(i18n.t("report.col.attendance_rate", language), "percent", 12),
         ],
-        rows=_rows(report.training, ["held_on", "topic", "organiser", "place", "members_listed",
-                                     "members_attended", "attendance_rate"]),
-        totals=[i18n.t("report.total", language), None, None, None, report.training_listed,
+        rows=_rows(report.training, ["held_on", "topic", "organiser", "place", "members", "attended", "rate"]),
+        totals=[i18n.t("report.total", language), None, None, None, report.training_possible,
                 report.training_attended, report.training_rate],
+    )
+
+
+def training_team_table(report: QuarterlyReport, language: str) -> ReportTable:
+    """Each team's attendance over every session held so far, as the Training page shows it."""
+    teams = report.training_by_team.assign(possible=report.training_by_team["members"]
+                                           * report.training_by_team["sessions_held"])
+    possible = int(teams["possible"].sum())
+    attendances = int(teams["attendances"].sum())
+    return ReportTable(
+        key="training_by_team", sheet=i18n.t("report.sheet.training_by_team", language),
+        title=i18n.t("report.annex.training_by_team", language, day=i18n.day(report.issued_on, language)),
+        columns=[
+            Column(i18n.t("report.col.village", language), "text", 24),
+            Column(i18n.t("report.col.team_code", language), "text", 16),
+            Column(i18n.t("report.col.members", language), "integer", 12),
+            Column(i18n.t("report.col.attendances", language), "integer", 14),
+            Column(i18n.t("report.col.possible", language), "integer", 14),
+            Column(i18n.t("report.col.attendance_rate", language), "percent", 12),
+        ],
+        rows=_rows(teams, ["village_name", "team_code", "members", "attendances", "possible", "rate"]),
+        totals=[i18n.t("report.total", language), None, int(teams["members"].sum()), attendances, possible,
+                attendances / possible if possible else None],
     )
 
 
@@ -177,44 +201,48 @@ def timeliness_table(report: QuarterlyReport, language: str) -> ReportTable:
 
 
 def projection_table(report: QuarterlyReport, language: str, only_at_risk: bool = False) -> ReportTable:
-    """Each village's projection of households guided to 31/12 (only the villages at risk, for the document)."""
+    """The Trends page's projection of households guided to the campaign's end (only the villages at risk, for the
+    document)."""
     frame = report.villages_at_risk if only_at_risk else report.projection
     verdict = [
-        i18n.t("report.on_track" if on_track else "report.at_risk" if pd.notna(period) else "report.not_reported",
+        i18n.t("report.not_reported" if pd.isna(period) else "report.at_risk" if at_risk else "report.on_track",
                language)
-        for on_track, period in zip(frame["on_track"], frame["latest_period"], strict=True)
+        for at_risk, period in zip(frame["at_risk"], frame["last_period"], strict=True)
     ]
-    year_end = i18n.day(date(report.year, 12, 31), language)
+    campaign_end = i18n.day(analysis.CAMPAIGN_END, language)
     return ReportTable(
         key="at_risk" if only_at_risk else "projection", sheet=i18n.t("report.sheet.projection", language),
-        title=i18n.t("report.annex.projection", language, day=year_end),
+        title=i18n.t("report.annex.projection", language, day=campaign_end),
         columns=[
             Column(i18n.t("report.col.village", language), "text", 24),
             Column(i18n.t("report.col.households", language), "integer", 10),
             Column(i18n.t("report.col.latest_period", language), "text", 14),
             Column(i18n.t("report.col.guided", language), "integer", 14),
-            Column(i18n.t("report.col.monthly_pace", language), "decimal", 14),
-            Column(i18n.t("report.col.projected", language, day=year_end), "integer", 16),
-            Column(i18n.t("report.col.projected_coverage", language, day=year_end), "percent", 16),
+            Column(i18n.t("report.col.projected", language, day=campaign_end), "integer", 16),
+            Column(i18n.t("report.col.projected_coverage", language, day=campaign_end), "percent", 16),
             Column(i18n.t("report.col.verdict", language), "text", 16),
         ],
         rows=_rows(frame.assign(
             verdict=verdict,
             period=[i18n.period_label(period, language) if isinstance(period, str) else None
-                    for period in frame["latest_period"]],
-        ), ["village_name", "households", "period", "latest_value", "monthly_pace", "projected_value",
-            "projected_coverage", "verdict"]),
+                    for period in frame["last_period"]],
+        ), ["village_name", "households", "period", "last_value", "value", "coverage", "verdict"]),
     )
+
+
+# The annexes by key, in order: the document and the workbook number an annex by its position here (Phụ lục 1, 2, …).
+ANNEXES = (
+    ("teams", team_table), ("affiliations", affiliation_table), ("training", training_table),
+    ("training_by_team", training_team_table), ("villages", village_table), ("communication", communication_table),
+    ("timeliness", timeliness_table), ("projection", projection_table),
+)
+
+
+def annex_number(key: str) -> int:
+    """The number the annex `key` has in the document and the workbook (1 for the first)."""
+    return [annex_key for annex_key, _ in ANNEXES].index(key) + 1
 
 
 def annex_tables(report: QuarterlyReport, language: str = i18n.DEFAULT_LANGUAGE) -> list[ReportTable]:
     """The annexes, in the order the document cites them (Phụ lục 1, 2, …): one workbook sheet each."""
-    return [
-        team_table(report, language),
-        affiliation_table(report, language),
-        training_table(report, language),
-        village_table(report, language),
-        communication_table(report, language),
-        timeliness_table(report, language),
-        projection_table(report, language),
-    ]
+    return [make(report, language) for _, make in ANNEXES]

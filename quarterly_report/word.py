@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 from docx import Document
@@ -17,7 +18,8 @@ from docx.table import Table, _Cell
 
 import i18n
 from quarterly_report.builder import QuarterlyReport
-from quarterly_report.tables import Cell, ReportTable, projection_table, training_table, village_table
+from quarterly_report.tables import Cell, ReportTable, annex_number, projection_table, training_table, village_table
+from warehouse import analysis
 from warehouse.codes import DIGITAL_DOMAINS, LATE, MISSING, NOT_DUE, ON_TIME
 
 FONT = "Times New Roman"
@@ -40,6 +42,8 @@ PBDR_SUCCESSORS = (
 )
 TBLBORDERS_SUCCESSORS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
                          "w:tblPrChange")
+# A Markdown span in bold (`**…**`) or italics (`*…*`), kept by `re.split` as a part of its own.
+MARKDOWN_EMPHASIS = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*)")
 COMMUNE_PREFIXES = ("Xã ", "Phường ", "Thị trấn ", "Đặc khu ")
 
 
@@ -266,20 +270,33 @@ class _Writer:
         coreless = report.villages_without_core_member
         self.paragraph(self.t("report.doc.coreless", count=len(coreless), names=self.names(coreless))
                        if coreless else self.t("report.doc.all_core"))
-        self.paragraph(self.t("report.doc.see_annex", annexes="1, 2"), italic=True)
+        self.see_annex("teams", "affiliations")
 
     def training(self) -> None:
         report = self.report
         self.heading("report.section.training")
         if report.training.empty:
             self.paragraph(self.t("report.doc.no_training"))
+            self.never_trained()
             return
         self.paragraph(self.t("report.doc.training", sessions=len(report.training),
                               attended=i18n.number(report.training_attended, self.language),
-                              listed=i18n.number(report.training_listed, self.language),
+                              possible=i18n.number(report.training_possible, self.language),
                               rate=i18n.percent(report.training_rate, self.language)))
         self.table(training_table(report, self.language), drop=(TRAINING_PLACE,))
-        self.paragraph(self.t("report.doc.see_annex", annexes="3"), italic=True)
+        self.never_trained()
+        self.see_annex("training", "training_by_team")
+
+    def never_trained(self) -> None:
+        """How many members have attended no session yet, by village (names stay out of a document sent on)."""
+        never = self.report.never_trained
+        if never.empty:
+            self.paragraph(self.t("report.doc.everyone_trained"))
+            return
+        by_village = never.groupby("village_name", sort=True).size()
+        villages = ", ".join(f"{name} {i18n.number(count, self.language)}" for name, count in by_village.items())
+        self.paragraph(self.t("report.doc.never_trained", count=i18n.number(len(never), self.language),
+                              villages=villages))
 
     def results(self) -> None:
         report, summary = self.report, self.report.summary
@@ -305,7 +322,7 @@ class _Writer:
         self.paragraph(self.t("report.doc.communication",
                               sessions=i18n.number(self.report.info_sessions, self.language),
                               printed=i18n.number(self.report.printed_materials, self.language)))
-        self.paragraph(self.t("report.doc.see_annex", annexes="5"), italic=True)
+        self.see_annex("communication")
 
     def timeliness(self) -> None:
         report = self.report
@@ -314,17 +331,21 @@ class _Writer:
         self.paragraph(self.t("report.doc.timeliness", deadline=i18n.day(report.deadline, self.language),
                               on_time=counts[ON_TIME], late=counts[LATE], missing=counts[MISSING],
                               not_due=counts[NOT_DUE]))
+        if report.timeliness_rate is not None:
+            rate = i18n.percent(report.timeliness_rate, self.language)
+            self.paragraph(self.t("report.doc.timeliness_rate", rate=rate))
         for status in (LATE, MISSING, NOT_DUE):
             names = report.villages_with_status(status)
             if names:
                 self.paragraph(f"- {self.t(f'report.doc.list.{status}')}: {self.names(names)}.")
-        self.paragraph(self.t("report.doc.see_annex", annexes="6"), italic=True)
+        self.see_annex("timeliness")
 
     def at_risk(self) -> None:
         report = self.report
-        year_end = i18n.day(date(report.year, 12, 31), self.language)
+        year_end = i18n.day(analysis.CAMPAIGN_END, self.language)
         self.heading("report.section.at_risk", day=year_end)
-        self.paragraph(self.t("report.doc.projection_method", day=year_end), italic=True)
+        # The Trends page's own words for the method, its Markdown emphasis kept as bold and italic runs.
+        self.emphasised(self.t("analysis.trends.method", months=analysis.PROJECTION_MONTHS, day=year_end))
         at_risk = report.villages_at_risk
         target = i18n.percent(report.target_share, self.language, 0)
         if at_risk.empty:
@@ -333,7 +354,22 @@ class _Writer:
             self.paragraph(self.t("report.doc.at_risk", count=len(at_risk), target=target, day=year_end))
             self.table(projection_table(report, self.language, only_at_risk=True),
                        drop=(PROJECTION_LATEST_PERIOD,))
-        self.paragraph(self.t("report.doc.see_annex", annexes="7"), italic=True)
+        self.see_annex("projection")
+
+    def see_annex(self, *keys: str) -> None:
+        annexes = ", ".join(str(annex_number(key)) for key in keys)
+        self.paragraph(self.t("report.doc.see_annex", annexes=annexes), italic=True)
+
+    def emphasised(self, text: str) -> None:
+        """A body paragraph of `text` with its Markdown `**bold**` and `*italic*` spans as bold and italic runs."""
+        paragraph = self.paragraph("")
+        for part in MARKDOWN_EMPHASIS.split(text):
+            if part.startswith("**") and part.endswith("**") and len(part) > 4:
+                paragraph.add_run(part[2:-2]).bold = True
+            elif part.startswith("*") and part.endswith("*") and len(part) > 2:
+                paragraph.add_run(part[1:-1]).italic = True
+            elif part:
+                paragraph.add_run(part)
 
     def table(self, table: ReportTable, drop: tuple[int, ...] = ()) -> None:
         """A bordered table of `table`, without the columns at the positions in `drop` (the annex keeps them)."""

@@ -23,11 +23,11 @@ from warehouse.report_queries import ReportTexts
 
 QUARTER = "2025-Q4"
 AFTER_Q4 = date(2026, 1, 5)
-VILLAGE_SHEET = "PL4. Kết quả theo thôn"
+VILLAGE_SHEET = "PL5. Kết quả theo thôn"
 COVERAGE_HEADER = "Tỷ lệ hộ đã được hướng dẫn"
 ANNEX_SHEETS = [
-    "PL1. Tổ CNSCĐ", "PL2. Thành phần", "PL3. Tập huấn", VILLAGE_SHEET, "PL5. Tuyên truyền",
-    "PL6. Báo cáo đúng hạn", "PL7. Dự báo đến 31-12",
+    "PL1. Tổ CNSCĐ", "PL2. Thành phần", "PL3. Tập huấn", "PL4. Tập huấn theo tổ", VILLAGE_SHEET, "PL6. Tuyên truyền",
+    "PL7. Báo cáo đúng hạn", "PL8. Dự báo đến 31-12",
 ]
 
 
@@ -221,7 +221,7 @@ def test_the_annex_totals_equal_the_sums_of_the_demo_data(demo_warehouse):
     q4 = tables["report_values"][tables["report_values"]["period"].isin(["2025-10", "2025-11", "2025-12"])]
     workbook = open_xlsx(render_xlsx(make_report(demo_warehouse, demo.COMMUNE_CODE)))
 
-    communication = sheet_rows(workbook["PL5. Tuyên truyền"])
+    communication = sheet_rows(workbook["PL6. Tuyên truyền"])
     assert communication[-1][0].value == "Tổng cộng"
     assert communication[-1][1].value == q4.loc[q4["indicator_code"] == "luot_tuyen_truyen", "value"].sum()
     assert communication[-1][2].value == q4.loc[q4["indicator_code"] == "an_pham_phat_hanh", "value"].sum()
@@ -248,7 +248,11 @@ def test_the_annex_totals_equal_the_sums_of_the_demo_data(demo_warehouse):
     q4_attendance = attendance[attendance["session_code"].isin(q4_sessions)]
     assert len(training) == len(q4_sessions) + 1
     assert training[-1][5].value == q4_attendance["attended"].sum()
-    assert training[-1][6].value == pytest.approx(q4_attendance["attended"].mean())
+    # As on the Training page, a session's attendance is over every member of the commune's teams (not only the
+    # members on its list), so the quarter's rate is attendances ÷ (members × sessions).
+    possible = len(tables["members"]) * len(q4_sessions)
+    assert training[-1][4].value == possible
+    assert training[-1][6].value == pytest.approx(q4_attendance["attended"].sum() / possible)
     assert training[0][0].number_format == "dd/mm/yyyy"
 
 
@@ -277,22 +281,36 @@ def test_the_report_can_be_written_in_english_with_the_same_numbers(tiny_warehou
     shown = table_column(table_with_header(document, "Share guided"), "Share guided")
     assert shown["Thôn A"] == "85.0%"
     workbook = open_xlsx(render_xlsx(report, "en"))
-    assert workbook.sheetnames[3] == "A4. Results by village"
+    assert workbook.sheetnames[4] == "A5. Results by village"
 
 
-def test_the_projection_follows_the_stated_method(tiny_warehouse):
+def test_the_projection_is_the_trends_pages_least_squares_line(tiny_warehouse):
     report = make_report(tiny_warehouse, tiny_commune.CODE)
     projection = report.projection.set_index("village_name")
-    # A: December reported, nothing left to project. B: 90 in November, the commune's first month, so 90 a month.
-    assert projection.loc["Thôn A", "projected_value"] == 85
-    assert projection.loc["Thôn B", "projected_value"] == 180
-    assert projection.loc["Thôn B", "projected_coverage"] == pytest.approx(0.9)
-    assert report.villages_at_risk["village_name"].tolist() == ["Thôn C"]
-    text = body_text(open_docx(render_docx(report)))
-    assert "Phương pháp dự báo:" in text
-    assert "có 1 thôn có nguy cơ không đạt mục tiêu 80% đến ngày 31/12/2025" in text
-    at_risk = table_with_header(open_docx(render_docx(report)), "Dự báo tỷ lệ đến 31/12/2025")
-    assert [cell.text for cell in at_risk.rows[1].cells][0::6] == ["Thôn C", "Chưa báo cáo"]
+    # A: December reported, nothing left to project. B: November only; one month gives no line, so the Trends page
+    # keeps its 90 of 200 (45%). The report's former pace method (90 a month since the commune's first month) made
+    # that 180 (90%, on track); the Trends page calls B at risk, and the report now says what the page says.
+    assert projection.loc["Thôn A", "value"] == 85
+    assert projection.loc["Thôn B", "value"] == 90
+    assert projection.loc["Thôn B", "coverage"] == pytest.approx(0.45)
+    assert report.villages_at_risk["village_name"].tolist() == ["Thôn C", "Thôn B"]
+    document = open_docx(render_docx(report))
+    text = body_text(document)
+    method = i18n.t("analysis.trends.method", months=3, day="31/12/2025").replace("**", "").replace("*", "")
+    assert method in text
+    assert "có 2 thôn có nguy cơ không đạt mục tiêu 80% đến ngày 31/12/2025" in text
+    at_risk = table_with_header(document, "Dự báo tỷ lệ đến 31/12/2025")
+    assert [[cell.text for cell in row.cells][0::5] for row in at_risk.rows[1:]] == [
+        ["Thôn C", "Chưa báo cáo"], ["Thôn B", "Có nguy cơ không đạt"],
+    ]
+    assert table_column(at_risk, "Dự báo tỷ lệ đến 31/12/2025") == {"Thôn C": "0,0%", "Thôn B": "45,0%"}
+
+
+def test_the_projection_method_keeps_the_trends_pages_bold_and_italics(tiny_warehouse):
+    document = open_docx(render_docx(make_report(tiny_warehouse, tiny_commune.CODE)))
+    paragraph = next(paragraph for paragraph in document.paragraphs if paragraph.text.startswith("Cách dự báo:"))
+    assert [run.text for run in paragraph.runs if run.bold] == ["Cách dự báo:"]
+    assert [run.text for run in paragraph.runs if run.italic] == ["Hộ đã được hướng dẫn"]
 
 
 def test_reporting_timeliness_uses_the_pages_rule(tiny_warehouse):
