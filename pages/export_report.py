@@ -7,7 +7,7 @@ import streamlit as st
 import i18n
 from quarterly_report import ReportRefused, build_quarterly_report, render_docx, render_xlsx
 from ui import auth
-from ui.context import connection, filters, language, settings, tr, url_selectbox
+from ui.context import connection, filters, language, settings, stop_unless_reported, tr, url_selectbox
 from warehouse import queries, writer
 from warehouse.periods import is_month, quarter_of, quarters_of
 from warehouse.report_queries import ReportTexts, report_texts
@@ -24,9 +24,7 @@ lang = language()
 con = connection()
 st.title(tr("report.page.title"))
 st.caption(tr("report.page.intro"))
-if chosen.period is None:
-    st.info(tr("empty.no_reports", commune=chosen.commune_name))
-    st.stop()
+stop_unless_reported(chosen)
 
 quarters = list(reversed(quarters_of(queries.reported_months(con, chosen.commune))))
 quarter = url_selectbox(
