@@ -16,11 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 import i18n
+from etl.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from geo.boundaries import BoundaryImport, prepare_boundaries
 from warehouse import writer
 from warehouse.geography import commune_registry, village_registry
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 KIND = "boundaries"
 
 

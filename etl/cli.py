@@ -11,18 +11,15 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
 import i18n
-from etl import boundaries, demo, schema, templates
+from etl import boundaries, demo, schema, templates, users_command
+from etl.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from etl.load import REFUSED, FileOutcome, import_path, message, undo
 from geo import demo as demo_geography
 from settings import SettingsError, load_settings
 from warehouse import accounts, queries, uploads, writer
 from warehouse.connection import WarehouseUnavailable
 from warehouse.periods import is_month, is_quarter
-
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
 def _demo(arguments: argparse.Namespace) -> int:
@@ -90,96 +87,6 @@ def _demo_accounts(path: Path, lang: str) -> None:
     for username, role, communes in demo.DEMO_ACCOUNTS:
         writer.add_user(path, username, role, communes, demo.DEMO_PASSWORD, is_demo=True, replace=True)
     print(i18n.t("auth.cli.demo_accounts", lang, users=", ".join(username for username, _, _ in demo.DEMO_ACCOUNTS)))
-
-
-def _refuse(lang: str, key: str, **values: object) -> int:
-    print(i18n.t(key, lang, **values), file=sys.stderr)
-    return EXIT_REFUSED
-
-
-def _new_password(arguments: argparse.Namespace) -> str | None:
-    """The new password from stdin (for scripts) or typed twice without echo; None when it is refused."""
-    lang = arguments.lang
-    if arguments.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass.getpass(i18n.t("auth.cli.password_prompt", lang))
-        if getpass.getpass(i18n.t("auth.cli.password_again", lang)) != password:
-            _refuse(lang, "auth.cli.password_mismatch")
-            return None
-    if len(password) < accounts.MIN_PASSWORD_LENGTH:
-        _refuse(lang, "auth.cli.password_short", length=accounts.MIN_PASSWORD_LENGTH)
-        return None
-    return password
-
-
-def _users_add(arguments: argparse.Namespace) -> int:
-    lang, path = arguments.lang, Path(arguments.db)
-    username = accounts.normalise_username(arguments.username)
-    communes = sorted(set(arguments.commune))
-    if not accounts.USERNAME.match(username):
-        return _refuse(lang, "auth.cli.bad_username", user=arguments.username)
-    for code in communes:
-        if not accounts.COMMUNE_CODE.match(code):
-            return _refuse(lang, "auth.cli.bad_commune", code=code)
-    if arguments.role in accounts.SCOPED_ROLES and not communes:
-        return _refuse(lang, "auth.cli.scope_required", role=arguments.role)
-    con = writer.prepare(path)
-    if accounts.account(con, username) is not None:
-        return _refuse(lang, "auth.cli.exists", user=username)
-    password = _new_password(arguments)
-    if password is None:
-        return EXIT_REFUSED
-    writer.add_user(path, username, arguments.role, communes or None, password)
-    print(i18n.t("auth.cli.added", lang, user=username, role=arguments.role,
-                 communes=", ".join(communes) or i18n.t("auth.cli.every_commune", lang)))
-    unknown = sorted(set(communes) - set(queries.communes(con)["code"]))
-    if unknown:
-        print(i18n.t("auth.cli.commune_not_in_warehouse", lang, codes=", ".join(unknown)))
-    return EXIT_OK
-
-
-def _users_passwd(arguments: argparse.Namespace) -> int:
-    lang, path = arguments.lang, Path(arguments.db)
-    username = accounts.normalise_username(arguments.username)
-    if accounts.account(writer.prepare(path), username) is None:
-        return _refuse(lang, "auth.cli.unknown_user", user=username)
-    password = _new_password(arguments)
-    if password is None:
-        return EXIT_REFUSED
-    writer.set_password(path, username, password)
-    print(i18n.t("auth.cli.password_changed", lang, user=username))
-    return EXIT_OK
-
-
-def _users_remove(arguments: argparse.Namespace) -> int:
-    lang, path = arguments.lang, Path(arguments.db)
-    username = accounts.normalise_username(arguments.username)
-    con = writer.prepare(path)
-    found = accounts.account(con, username)
-    if found is None:
-        return _refuse(lang, "auth.cli.unknown_user", user=username)
-    if found.role == "admin" and accounts.admin_count(con) == 1:
-        return _refuse(lang, "auth.cli.last_admin", user=username)
-    writer.remove_user(path, username)
-    print(i18n.t("auth.cli.removed", lang, user=username))
-    return EXIT_OK
-
-
-def _users_list(arguments: argparse.Namespace) -> int:
-    lang = arguments.lang
-    users = accounts.users(writer.prepare(Path(arguments.db)))
-    if users.empty:
-        print(i18n.t("auth.cli.no_users", lang))
-        return EXIT_OK
-    every_commune = i18n.t("auth.cli.every_commune", lang)
-    print(pd.DataFrame({
-        i18n.t("auth.username", lang): users["username"],
-        i18n.t("auth.users.column.role", lang): users["role"],
-        i18n.t("auth.users.column.communes", lang): users["communes"].replace("", every_commune),
-        i18n.t("auth.users.column.demo", lang): users["is_demo"].map({True: i18n.t("auth.yes", lang), False: ""}),
-    }).to_string(index=False))
-    return EXIT_OK
 
 
 def _import(arguments: argparse.Namespace) -> int:
@@ -259,16 +166,22 @@ def _undo(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _with_common_options(
+    parser: argparse.ArgumentParser, run: Callable[[argparse.Namespace], int], default_db: Path
+) -> argparse.ArgumentParser:
+    """The options every command has (--db, --lang) and the function that runs it."""
+    parser.add_argument("--db", default=str(default_db), help="warehouse file (default: %(default)s)")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE)
+    parser.set_defaults(run=run)
+    return parser
+
+
 def build_parser(default_db: Path) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description="Chuyển đổi số cộng đồng: nạp dữ liệu.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, run: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("--db", default=str(default_db), help="warehouse file (default: %(default)s)")
-        sub.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE)
-        sub.set_defaults(run=run)
-        return sub
+        return _with_common_options(commands.add_parser(name, help=help_text), run, default_db)
 
     demo_command = command("demo", _demo, "create or recreate the demo commune (Gia Lộc, invented data)")
     demo_command.add_argument("--if-missing", action="store_true", help="do nothing when the warehouse exists")
@@ -283,25 +196,9 @@ def build_parser(default_db: Path) -> argparse.ArgumentParser:
 
     users = commands.add_parser("users", help="manage the accounts that may sign in to the dashboard")
     actions = users.add_subparsers(dest="action", required=True)
-
-    def action(name: str, run: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
-        sub = actions.add_parser(name, help=help_text)
-        sub.add_argument("--db", default=str(default_db), help="warehouse file (default: %(default)s)")
-        sub.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE)
-        sub.set_defaults(run=run)
-        return sub
-
-    add = action("add", _users_add, "add an account (the password is asked twice, never shown)")
-    add.add_argument("--username", required=True)
-    add.add_argument("--role", required=True, choices=accounts.ROLES)
-    add.add_argument("--commune", action="append", default=[], metavar="CODE",
-                     help="a commune the account works for (repeatable; reviewers and admins may have none: all)")
-    passwd = action("passwd", _users_passwd, "change an account's password")
-    passwd.add_argument("--username", required=True)
-    for sub in (add, passwd):
-        sub.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    action("remove", _users_remove, "remove an account").add_argument("--username", required=True)
-    action("list", _users_list, "list the accounts (never their passwords)")
+    users_command.add_actions(
+        lambda name, run, help_text: _with_common_options(actions.add_parser(name, help=help_text), run, default_db)
+    )
 
     import_command = command("import", _import, "validate report files and load the accepted ones")
     import_command.add_argument("paths", nargs="+", metavar="PATH", help="CSV, .xlsx or .xls files")
