@@ -4,9 +4,12 @@ import pandas as pd
 import streamlit as st
 
 import i18n
+from ui import auth
 from ui.charts import coverage_class
 from ui.context import connection, filters, language, tr, url_selectbox
 from ui.maps import city_map_figure, clicked_location, village_map_figure
+from ui.tables import show_table
+from ui.village_links import open_village
 from warehouse import geography, queries
 from warehouse.codes import DIGITAL_DOMAINS, HEADLINE_INDICATOR
 
@@ -15,10 +18,15 @@ lang = language()
 con = connection()
 st.title(tr("maps.title", commune=chosen.commune_name))
 
-views = ["villages", "city"] if geography.has_commune_boundaries(con) else ["villages"]
+# The city view shows every commune's figures: checked here, whenever the page runs, not only by hiding the choice.
+may_see_city = auth.sees_city_map(con)
+views = ["villages", "city"] if may_see_city and geography.has_commune_boundaries(con) else ["villages"]
 view = views[0]
 if len(views) > 1:
     view = url_selectbox(tr("maps.view"), views, "map_view", format_func=lambda option: tr(f"maps.view.{option}"))
+elif st.query_params.get("map_view") == "city" and not may_see_city:
+    st.info(tr("maps.city.refused", roles=", ".join(auth.role_name(role) for role in auth.CITY_VIEWER_ROLES)),
+            icon=":material/lock:")
 tiles = st.toggle(tr("maps.tiles"), key="map_tiles", help=tr("maps.tiles_help"))
 # The city map compares communes, so it needs a period even when the chosen commune has no report yet.
 period = chosen.period or (geography.latest_reported_month(con) if view == "city" else None)
@@ -31,12 +39,6 @@ period_name = i18n.period_label(period, lang)
 def class_name(share: float | None, empty_key: str) -> str:
     item = coverage_class(share)
     return tr(empty_key) if item is None else tr(f"coverage.class.{item.key}")
-
-
-def download(table: pd.DataFrame, file_name: str) -> None:
-    # UTF-8 with BOM so that Excel shows the Vietnamese names correctly.
-    st.download_button(tr("maps.download"), table.to_csv(index=False).encode("utf-8-sig"), file_name=file_name,
-                       mime="text/csv", icon=":material/download:")
 
 
 def show_city() -> None:
@@ -56,16 +58,17 @@ def show_city() -> None:
         st.success(tr("maps.city.selected", commune=chosen.commune_name))
     rows = layer.rows
     st.subheader(tr("maps.city.table.title"))
+    shares = rows["share_meeting_target"]
     table = pd.DataFrame({
         tr("maps.city.column.commune"): rows["commune_name"],
         tr("maps.city.column.villages"): rows["villages"],
         tr("maps.city.column.reported"): rows["villages_reported"],
         tr("maps.city.column.meeting"): rows["villages_meeting_target"],
-        tr("maps.legend.share"): [i18n.percent(share, lang) for share in rows["share_meeting_target"]],
-        tr("maps.column.class"): [class_name(share, "maps.city.no_data") for share in rows["share_meeting_target"]],
+        tr("maps.legend.share"): [i18n.percent(share, lang) for share in shares],
+        tr("maps.column.class"): [class_name(share, "maps.city.no_data") for share in shares],
     })
-    st.dataframe(table, hide_index=True, width="stretch")
-    download(table, f"ban-do-cac-xa-{period}.csv")
+    show_table(table, f"ban-do-cac-xa-{period}", tr("maps.city.table.title"),
+               export=table.assign(**{tr("maps.legend.share"): shares.astype(float).round(4)}))
 
 
 def measure_name(measure: str, short_names: dict[str, str]) -> str:
@@ -94,39 +97,28 @@ def show_villages() -> None:
         st.caption(tr("maps.domain_caption"))
     event = st.plotly_chart(village_map_figure(layer, lang, tiles), on_select="rerun", selection_mode="points",
                             key="village_map", width="stretch")
+    clicked = clicked_location(event)
+    if clicked:
+        open_village(clicked)
     all_villages = geography.village_registry(con, chosen.commune)
     without_boundary = all_villages.loc[~all_villages["code"].isin(layer.rows["village_code"]), "name"]
     if not without_boundary.empty:
         st.caption(tr("maps.missing_boundaries", villages=", ".join(without_boundary)))
 
-    rows = layer.rows
-    clicked = clicked_location(event)
-    if clicked and clicked != st.session_state.get("map_village_click"):
-        st.session_state["map_village_click"] = clicked
-        st.query_params["village"] = clicked
-    selected = rows[rows["village_code"] == st.query_params.get("village")]
-    if selected.empty:
-        st.caption(tr("maps.selected.hint"))
-    else:
-        village = selected.iloc[0]
-        st.subheader(tr("maps.selected", village=village["village_name"]))
-        cards = st.columns(3)
-        cards[0].metric(tr("maps.selected.value"), i18n.number(village["value"], lang), border=True)
-        cards[1].metric(tr("maps.selected.households"), i18n.number(village["households"], lang), border=True)
-        share = village["coverage"]
-        coverage = tr("coverage.not_reported") if pd.isna(share) else i18n.percent(share, lang)
-        cards[2].metric(tr("maps.selected.coverage"), coverage, border=True)
-
     st.subheader(tr("maps.table.title"))
+    rows = layer.rows
+    columns = [tr("village.label"), tr("coverage.value"), tr("coverage.households"), tr("coverage.axis")]
     table = pd.DataFrame({
-        tr("village.label"): rows["village_name"],
-        tr("coverage.value"): [i18n.number(value, lang) for value in rows["value"].astype(object)],
-        tr("coverage.households"): [i18n.number(value, lang) for value in rows["households"]],
-        tr("coverage.axis"): [i18n.percent(share, lang) for share in rows["coverage"]],
+        columns[0]: rows["village_name"],
+        columns[1]: [i18n.number(value, lang) for value in rows["value"].astype(object)],
+        columns[2]: [i18n.number(value, lang) for value in rows["households"]],
+        columns[3]: [i18n.percent(share, lang) for share in rows["coverage"]],
         tr("maps.column.class"): [class_name(share, "coverage.not_reported") for share in rows["coverage"]],
     })
-    st.dataframe(table, hide_index=True, width="stretch")
-    download(table, f"ban-do-{chosen.commune}-{measure}-{period}.csv")
+    # The downloads carry the numbers as numbers, so that a spreadsheet can add them up.
+    exported = table.assign(**{columns[1]: rows["value"], columns[2]: rows["households"],
+                               columns[3]: rows["coverage"].astype(float).round(4)})
+    show_table(table, f"ban-do-{chosen.commune}-{measure}-{period}", tr("maps.table.title"), export=exported)
 
 
 if view == "city":

@@ -6,6 +6,7 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
+import i18n
 from etl import demo
 from etl.cli import main
 from geo import demo as demo_geography
@@ -89,14 +90,25 @@ def test_the_table_under_the_map_has_the_same_numbers(tiny_with_boundaries, monk
         {"Thôn": "Thôn B", "Giá trị": "90", "Số hộ": "200", "Tỷ lệ hộ": "45,0%", "Nhóm": "Dưới 50%"},
         {"Thôn": "Thôn C", "Giá trị": "—", "Số hộ": "50", "Tỷ lệ hộ": "—", "Nhóm": "chưa báo cáo"},
     ]
-    assert app.get("download_button"), "the table must be downloadable"
+    # Row by row, the table says what the map shows: the same class and the same share.
+    shown = shown_values(map_figure(app))
+    names = dict(zip(TINY_VILLAGES, ["Thôn A", "Thôn B", "Thôn C"], strict=True))
+    for code, (class_name, share) in shown.items():
+        row = table[table["Thôn"] == names[code]].iloc[0]
+        assert row["Nhóm"] == class_name
+        assert row["Tỷ lệ hộ"] == ("—" if class_name == "chưa báo cáo" else i18n.percent(share, "vi"))
+    assert [button.label for button in app.get("download_button")] == ["Tải CSV", "Tải Excel"]
 
 
-def test_a_village_in_the_url_is_selected_and_its_numbers_shown(tiny_with_boundaries, monkeypatch):
-    app = open_map(tiny_with_boundaries, monkeypatch, period="2025-Q4", village="99999-02")
-    assert app.subheader[0].value == "Thôn đã chọn: Thôn B"
-    assert {metric.label: metric.value for metric in app.metric} == {
-        "Giá trị": "90", "Số hộ": "200", "Tỷ lệ hộ": "45,0%"}
+def test_a_click_on_a_village_opens_its_page_keeping_language_commune_and_period(tiny_with_boundaries, monkeypatch):
+    app = open_map(tiny_with_boundaries, monkeypatch, period="2025-12", language="en")
+    # AppTest cannot click a map: the user clicks village B (reading a real click is tested below).
+    monkeypatch.setattr("ui.maps.clicked_location", lambda event: "99999-02")
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Thôn B – Xã Thử Nghiệm"
+    assert {key: app.query_params[key] for key in ("village", "language", "commune", "period")} == {
+        "village": "99999-02", "language": "en", "commune": tiny_commune.CODE, "period": "2025-12"}
 
 
 def test_a_domain_colours_villages_by_the_mean_of_its_indicators(tiny_with_boundaries, monkeypatch):

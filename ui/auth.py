@@ -36,6 +36,8 @@ ANYONE = (None, *VIEWING)
 UPLOADERS = ("staff", "admin")
 # Who may write the quarterly report: the office that sends it and the Department that receives it.
 REPORTERS = ("staff", "reviewer", "admin")
+# Who may see the city map, which shows every commune's figures: the Department's reviewers and admins.
+CITY_VIEWER_ROLES = ("reviewer", "admin")
 MAX_DELAY_SECONDS = 30
 # Failures older than this no longer slow a user name down.
 FAILURE_WINDOW = timedelta(hours=1)
@@ -203,6 +205,15 @@ def require_role(*roles: str) -> None:
     if st.session_state.get(ROLE_KEY) not in roles:
         st.error(tr("auth.refused", roles=", ".join(role_name(role) for role in roles)), icon=":material/lock:")
         st.stop()
+
+
+def sees_city_map(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this session may see the city map: reviewers and admins of every commune, and visitors where viewing
+    is public (they already see every commune); not viewers or staff, nor anyone limited to some communes."""
+    role = st.session_state.get(ROLE_KEY)
+    if role is None:
+        return public_view(con)
+    return role in CITY_VIEWER_ROLES and st.session_state.get(COMMUNES_KEY) is None
 
 
 def account_sidebar(current: Access) -> None:

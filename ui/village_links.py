@@ -1,4 +1,4 @@
-"""Opening the village page from elsewhere: a click on a village in a chart."""
+"""Opening the village page from elsewhere: a click on a village in a chart or on the map."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from collections.abc import Mapping
 import streamlit as st
 
 VILLAGE_PAGE = "pages/village.py"
+# The view the user has chosen travels with them to the village page.
+KEPT_PARAMS = ("language", "commune", "period")
 
 
 def village_from_selection(event: Mapping | None, codes_by_name: Mapping[str, str]) -> str | None:
@@ -15,8 +17,18 @@ def village_from_selection(event: Mapping | None, codes_by_name: Mapping[str, st
     return next((codes_by_name[point["y"]] for point in points if point.get("y") in codes_by_name), None)
 
 
+def village_page_params(code: str, current: Mapping[str, str]) -> dict[str, str]:
+    """The URL parameters of the village page for `code`, keeping the language, commune and period of `current`."""
+    return {**{key: current[key] for key in KEPT_PARAMS if key in current}, "village": code}
+
+
+def open_village(code: str) -> None:
+    """Go to the village page of `code` (the village and the chosen view travel in the URL)."""
+    st.switch_page(VILLAGE_PAGE, query_params=village_page_params(code, st.query_params.to_dict()))
+
+
 def open_clicked_village(event: Mapping | None, codes_by_name: Mapping[str, str]) -> None:
-    """Go to the village page of the village clicked in the chart, if any (the village travels in the URL)."""
+    """Go to the village page of the village clicked in the chart, if any."""
     code = village_from_selection(event, codes_by_name)
     if code is not None:
-        st.switch_page(VILLAGE_PAGE, query_params={"village": code})
+        open_village(code)
