@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import duckdb
+import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -115,6 +116,14 @@ def period_options(months: list[str]) -> list[str]:
     return options
 
 
+def default_commune(communes: pd.DataFrame) -> str:
+    """The commune to show first: the one with the newest reports; on a tie the demo commune, then the first listed
+    (`queries.communes` lists them in Vietnamese alphabetical order)."""
+    ranked = communes.assign(reported=communes["latest_report"].notna()).sort_values(
+        ["reported", "latest_report", "is_demo"], ascending=False, kind="stable")
+    return ranked["code"].iloc[0]
+
+
 def choose_filters(con: duckdb.DuckDBPyConnection, allowed: Collection[str] | None = None) -> Filters | None:
     """The commune (when there are several) and period selectors, offering only `allowed` communes (None: all);
     None when there is no commune to offer."""
@@ -127,7 +136,8 @@ def choose_filters(con: duckdb.DuckDBPyConnection, allowed: Collection[str] | No
     codes = communes["code"].tolist()
     if len(codes) > 1:
         names = dict(zip(communes["code"], communes["name"], strict=True))
-        url_selectbox(tr("sidebar.commune"), codes, "commune", format_func=names.get, container=st.sidebar)
+        url_selectbox(tr("sidebar.commune"), codes, "commune", default=default_commune(communes),
+                      format_func=names.get, container=st.sidebar)
     else:
         _url_backed("commune", codes, codes[0])
         _remember_in_url("commune")

@@ -72,8 +72,13 @@ def _read(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = No
 
 
 def communes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Communes in the warehouse, by name."""
-    return _read(con, "SELECT code, name, province, is_demo FROM communes ORDER BY name COLLATE vi, code")
+    """Communes in the warehouse, by name, with the newest month any of their villages reported (latest_report)."""
+    return _read(
+        con,
+        "SELECT c.code, c.name, c.province, c.is_demo, max(r.period) AS latest_report FROM communes c "
+        "LEFT JOIN villages v ON v.commune_code = c.code LEFT JOIN reports r ON r.village_code = v.code "
+        "GROUP BY c.code, c.name, c.province, c.is_demo ORDER BY c.name COLLATE vi, c.code",
+    )
 
 
 def indicator_catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

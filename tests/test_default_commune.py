@@ -1,0 +1,43 @@
+"""Which commune the sidebar shows first: the one with the newest reports, not the first by name."""
+
+import pandas as pd
+import pytest
+
+from etl import demo
+from etl.cli import main
+from tests.geo_fixtures import HAI_PHONG, require
+from tests.signin import open_app
+from ui.context import default_commune
+
+
+def communes(*rows: tuple[str, str, bool, str | None]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["code", "name", "is_demo", "latest_report"])
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    # The newest reports win over the demo commune and over the alphabet.
+    ([("1", "An Lão", False, None), ("2", "Gia Lộc", True, "2025-11"), ("3", "Vĩnh Bảo", False, "2025-12")], "3"),
+    # Same newest month: the demo commune first, then the first listed (queries.communes lists them by name).
+    ([("1", "An Lão", False, "2025-12"), ("3", "Bạch Đằng", False, None), ("2", "Gia Lộc", True, "2025-12")], "2"),
+    ([("9", "An Lão", False, "2025-11"), ("1", "Bạch Đằng", False, "2025-12"), ("3", "Vĩnh Bảo", False, "2025-12")],
+     "1"),
+    # No report anywhere: the demo commune, else the first listed.
+    ([("1", "An Lão", False, None), ("2", "Gia Lộc", True, None)], "2"),
+    ([("2", "Bạch Đằng", False, None), ("1", "Đông Hải", False, None)], "2"),
+])
+def test_the_default_commune_has_the_newest_reports_then_is_the_demo_then_is_listed_first(rows, expected):
+    assert default_commune(communes(*rows)) == expected
+
+
+def test_after_registering_the_citys_communes_the_sidebar_still_opens_on_the_commune_with_reports(
+    warehouse_path, monkeypatch, capsys,
+):
+    assert main(["demo", "--db", str(warehouse_path)]) == 0
+    assert main(["boundaries", str(require(HAI_PHONG)), "--level", "commune", "--code-field", "code", "--register",
+                 "--db", str(warehouse_path)]) == 0
+    app = open_app(warehouse_path, monkeypatch, CDS_PUBLIC_VIEW="true")
+    assert not app.exception
+    commune = app.sidebar.selectbox[0]
+    assert len(commune.options) == 114
+    assert commune.value == demo.COMMUNE_CODE
+    assert demo.COMMUNE_NAME in app.title[0].value
