@@ -7,11 +7,12 @@ import streamlit as st
 from settings import SettingsError
 from ui import auth
 from ui.context import choose_filters, choose_language, connection, start_language, tr
+from ui.favicon import favicon
 from warehouse.connection import WarehouseUnavailable
 from warehouse.writer import CatalogueError, WarehouseNewerThanProgram
 
 start_language()
-st.set_page_config(page_title=tr("app.title"), page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title=tr("app.title"), page_icon=favicon(), layout="wide")
 st.sidebar.title(tr("app.title"))
 st.sidebar.caption(tr("app.subtitle"))
 
