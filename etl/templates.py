@@ -9,28 +9,34 @@ import pandas as pd
 
 import i18n
 from etl import schema
+from warehouse import queries
 from warehouse import uploads as upload_queries
 from warehouse.periods import is_month
 
 FORMATS = ("csv", "xlsx")
 
 
+def _villages_by_code(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+    # Templates list villages in the order of their numbers, as the teams' own lists do.
+    return queries.villages(con, commune).sort_values("village_code", ignore_index=True)
+
+
 def template_frame(con: duckdb.DuckDBPyConnection, kind: str, commune: str, period: str | None) -> pd.DataFrame:
     """The template's rows under its Vietnamese headers (required values pre-filled where the warehouse knows them)."""
     columns = schema.kinds()[kind].columns
     if kind == "monthly":
-        villages = upload_queries.villages_of_commune(con, commune)
-        filled = {"ma_thon": villages["code"], "ten_thon": villages["name"],
+        villages = _villages_by_code(con, commune)
+        filled = {"ma_thon": villages["village_code"], "ten_thon": villages["village_name"],
                   "ky_bao_cao": f"{period[5:7]}/{period[:4]}" if period else ""}
     elif kind == "roster":
-        villages = upload_queries.villages_of_commune(con, commune)
-        filled = {"ma_thon": villages["code"], "ten_thon": villages["name"]}
+        villages = _villages_by_code(con, commune)
+        filled = {"ma_thon": villages["village_code"], "ten_thon": villages["village_name"]}
     elif kind == "training":
         members = upload_queries.members_of_commune(con, commune)
         filled = {"ma_thanh_vien": members["code"], "ho_ten": members["full_name"]}
     else:
-        villages = upload_queries.villages_of_commune(con, commune)
-        filled = {"ma_xa": commune, "ma_thon": villages["code"], "ten_thon": villages["name"],
+        villages = _villages_by_code(con, commune)
+        filled = {"ma_xa": commune, "ma_thon": villages["village_code"], "ten_thon": villages["village_name"],
                   "so_ho": villages["households"], "dan_so": villages["population"]}
     length = max((len(value) for value in filled.values() if isinstance(value, pd.Series)), default=0)
     frame = pd.DataFrame(index=range(length))

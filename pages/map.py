@@ -100,8 +100,8 @@ def show_villages() -> None:
     clicked = clicked_location(event)
     if clicked:
         open_village(clicked)
-    all_villages = geography.village_registry(con, chosen.commune)
-    without_boundary = all_villages.loc[~all_villages["code"].isin(layer.rows["village_code"]), "name"]
+    all_villages = queries.villages(con, chosen.commune)
+    without_boundary = all_villages.loc[~all_villages["village_code"].isin(layer.rows["village_code"]), "village_name"]
     if not without_boundary.empty:
         st.caption(tr("maps.missing_boundaries", villages=", ".join(without_boundary)))
 

@@ -15,7 +15,7 @@ from warehouse.codes import HEADLINE_INDICATOR
 chosen = filters()
 lang = language()
 con = connection()
-villages = analysis.villages_of_commune(con, chosen.commune)
+villages = queries.villages(con, chosen.commune)
 if villages.empty:
     st.title(tr("analysis.nav.village"))
     st.info(tr("analysis.village.no_villages", commune=chosen.commune_name))

@@ -14,6 +14,7 @@ import pandas as pd
 
 from warehouse import queries
 from warehouse.codes import HEADLINE_INDICATOR, MISSING, NOT_DUE
+from warehouse.connection import read_frame
 from warehouse.periods import last_month, quarter_of, quarters_of
 
 # Status of a month that does not close a quarter: its report has arrived or not (no deadline applies).
@@ -23,10 +24,6 @@ CAMPAIGN_END = date(2025, 12, 31)
 CAMPAIGN_END_MONTH = CAMPAIGN_END.strftime("%Y-%m")
 # How many of a village's latest reported months the projection's straight line is fitted to.
 PROJECTION_MONTHS = 3
-
-
-def _read(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
-    return con.cursor().execute(sql, parameters or {}).df()
 
 
 def household_indicators(con: duckdb.DuckDBPyConnection, domain: str | None = None) -> pd.DataFrame:
@@ -56,18 +53,6 @@ def indicator_coverage_by_village(
     return frame[["indicator_code", "village_code", "village_name", "households", "value", "coverage", "reported"]]
 
 
-def villages_of_commune(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
-    """The commune's villages by name, with households, population and team code."""
-    sql = """
-    SELECT v.code AS village_code, v.name AS village_name, v.households, v.population,
-           min(t.code) AS team_code
-    FROM villages v LEFT JOIN teams t ON t.village_code = v.code
-    WHERE v.commune_code = $commune
-    GROUP BY ALL ORDER BY village_name COLLATE vi, v.code
-    """
-    return _read(con, sql, {"commune": commune})
-
-
 def village_members(con: duckdb.DuckDBPyConnection, village: str) -> pd.DataFrame:
     """The members of the village's team(s): team, name, role, affiliation and phone."""
     sql = """
@@ -76,7 +61,7 @@ def village_members(con: duckdb.DuckDBPyConnection, village: str) -> pd.DataFram
     WHERE t.village_code = $village
     ORDER BY t.code, CASE m.role WHEN 'to_truong' THEN 0 WHEN 'to_pho' THEN 1 ELSE 2 END, m.code
     """
-    return _read(con, sql, {"village": village})
+    return read_frame(con, sql, {"village": village})
 
 
 def village_series(con: duckdb.DuckDBPyConnection, village: str) -> pd.DataFrame:
@@ -89,7 +74,7 @@ def village_series(con: duckdb.DuckDBPyConnection, village: str) -> pd.DataFrame
     WHERE rv.village_code = $village AND i.kind = 'cumulative'
     ORDER BY i.sort_order, rv.period
     """
-    return _read(con, sql, {"village": village})
+    return read_frame(con, sql, {"village": village})
 
 
 def village_training_attendance(con: duckdb.DuckDBPyConnection, village: str) -> pd.DataFrame:
@@ -107,19 +92,19 @@ def village_training_attendance(con: duckdb.DuckDBPyConnection, village: str) ->
     WHERE t.village_code = $village
     GROUP BY ALL ORDER BY m.code
     """
-    return _read(con, sql, {"village": village})
+    return read_frame(con, sql, {"village": village})
 
 
 def village_report_history(
     con: duckdb.DuckDBPyConnection, village: str, deadline_day: int, today: date
 ) -> pd.DataFrame:
     """The village's row of the reporting matrix as a list: period, reported_on, status, note, newest first."""
-    commune = _read(con, "SELECT commune_code FROM villages WHERE code = $village", {"village": village})
+    commune = read_frame(con, "SELECT commune_code FROM villages WHERE code = $village", {"village": village})
     if commune.empty:
         return pd.DataFrame(columns=["period", "reported_on", "status", "note"])
     matrix = reporting_matrix(con, commune["commune_code"].iloc[0], deadline_day, today)
     history = matrix[matrix["village_code"] == village]
-    notes = _read(con, "SELECT period, note FROM reports WHERE village_code = $village", {"village": village})
+    notes = read_frame(con, "SELECT period, note FROM reports WHERE village_code = $village", {"village": village})
     history = history.merge(notes, on="period", how="left")
     return history[["period", "reported_on", "status", "note"]].sort_values("period", ascending=False).reset_index(
         drop=True
@@ -141,7 +126,7 @@ def training_attendance_by_session(con: duckdb.DuckDBPyConnection, commune: str)
     WHERE s.commune_code = $commune
     GROUP BY ALL ORDER BY s.held_on, s.code
     """
-    frame = _read(con, sql, {"commune": commune})
+    frame = read_frame(con, sql, {"commune": commune})
     frame["rate"] = frame["attended"] / frame["members"].where(frame["members"] > 0)
     return frame
 
@@ -161,7 +146,7 @@ def training_attendance_by_team(con: duckdb.DuckDBPyConnection, commune: str) ->
     WHERE v.commune_code = $commune
     GROUP BY ALL ORDER BY village_name COLLATE vi, t.code
     """
-    frame = _read(con, sql, {"commune": commune})
+    frame = read_frame(con, sql, {"commune": commune})
     possible = frame["members"] * frame["sessions_held"]
     frame["rate"] = frame["attendances"] / possible.where(possible > 0)
     return frame
@@ -179,7 +164,7 @@ def members_never_trained(con: duckdb.DuckDBPyConnection, commune: str) -> pd.Da
                       WHERE a.member_code = m.code AND a.attended AND s.commune_code = $commune)
     ORDER BY v.name COLLATE vi, m.code
     """
-    return _read(con, sql, {"commune": commune})
+    return read_frame(con, sql, {"commune": commune})
 
 
 def affiliation_mix_by_team(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
@@ -189,7 +174,7 @@ def affiliation_mix_by_team(con: duckdb.DuckDBPyConnection, commune: str) -> pd.
     FROM members m JOIN teams t ON t.code = m.team_code JOIN villages v ON v.code = t.village_code
     WHERE v.commune_code = $commune GROUP BY ALL
     """
-    counts = _read(con, sql, {"commune": commune})
+    counts = read_frame(con, sql, {"commune": commune})
     teams = queries.team_sizes(con, commune)
     teams = teams[teams["team_code"].notna()]
     mix = counts.pivot_table(index="team_code", columns="affiliation", values="members", fill_value=0)
@@ -218,14 +203,14 @@ def reporting_matrix(con: duckdb.DuckDBPyConnection, commune: str, deadline_day:
     Long form: village_code, village_name, team_code, period, reported_on, closes_quarter, status.
     """
     months = reporting_months(con, commune)
-    villages = villages_of_commune(con, commune)[["village_code", "village_name", "team_code"]]
+    villages = queries.villages(con, commune)[["village_code", "village_name", "team_code"]]
     if not months:
         return pd.DataFrame(columns=[*villages.columns, "period", "reported_on", "closes_quarter", "status"])
     sql = """
     SELECT r.village_code, r.period, r.reported_on FROM reports r JOIN villages v ON v.code = r.village_code
     WHERE v.commune_code = $commune AND r.period IN (SELECT unnest($months))
     """
-    reports = _read(con, sql, {"commune": commune, "months": months})
+    reports = read_frame(con, sql, {"commune": commune, "months": months})
     grid = villages.merge(pd.DataFrame({"period": months}), how="cross")
     grid = grid.merge(reports, on=["village_code", "period"], how="left")
     grid["closes_quarter"] = grid["period"].map(lambda month: last_month(quarter_of(month)) == month)
@@ -348,8 +333,8 @@ def projected_coverage(
     SELECT rv.village_code, rv.period, rv.value FROM report_values rv JOIN villages v ON v.code = rv.village_code
     WHERE v.commune_code = $commune AND rv.indicator_code = $indicator AND rv.period <= $to_month
     """
-    reported = _read(con, sql, {"commune": commune, "indicator": indicator, "to_month": to_month})
-    villages = villages_of_commune(con, commune)
+    reported = read_frame(con, sql, {"commune": commune, "indicator": indicator, "to_month": to_month})
+    villages = queries.villages(con, commune)
     target = queries.indicator_catalogue(con).set_index("code").loc[indicator, "target_share"]
     series_by_village = {
         code: list(zip(rows["period"], rows["value"].astype(float), strict=True))

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 _connections: dict[Path, duckdb.DuckDBPyConnection] = {}
 _lock = threading.Lock()
@@ -33,6 +34,11 @@ def shared_connection(path: Path | str) -> duckdb.DuckDBPyConnection:
                 raise WarehouseUnavailable(key, str(error)) from error
             _connections[key] = connection
     return connection
+
+
+def read_frame(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
+    """The result of one read, on a cursor of its own (cursors are safe across the app's threads)."""
+    return con.cursor().execute(sql, parameters or {}).df()
 
 
 def close(path: Path | str) -> None:

@@ -14,6 +14,7 @@ import pandas as pd
 from geo.geojson import feature_collection
 from warehouse import queries
 from warehouse.codes import DIGITAL_DOMAINS, HEADLINE_INDICATOR
+from warehouse.connection import read_frame
 from warehouse.periods import months_in
 
 
@@ -26,24 +27,20 @@ class MapLayer:
     is_demo: bool
 
 
-def _read(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
-    return con.cursor().execute(sql, parameters or {}).df()
-
-
 def village_registry(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
     """The villages of a commune (code, name), to match boundary features against."""
-    return _read(con, "SELECT code, name FROM villages WHERE commune_code = $commune ORDER BY code",
+    return read_frame(con, "SELECT code, name FROM villages WHERE commune_code = $commune ORDER BY code",
                  {"commune": commune})
 
 
 def commune_registry(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """All communes of the warehouse (code, name), to match boundary features against."""
-    return _read(con, "SELECT code, name FROM communes ORDER BY code")
+    return read_frame(con, "SELECT code, name FROM communes ORDER BY code")
 
 
 def village_boundaries(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
     """The stored display boundaries of a commune's villages: code, display, is_demo."""
-    return _read(
+    return read_frame(
         con,
         "SELECT b.code, b.display, b.is_demo FROM boundaries b JOIN villages v ON v.code = b.code "
         "WHERE b.level = 'village' AND v.commune_code = $commune ORDER BY b.code",
@@ -53,7 +50,7 @@ def village_boundaries(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataF
 
 def has_commune_boundaries(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether any commune boundary of a registered commune is stored (the city map needs them)."""
-    return bool(_read(
+    return bool(read_frame(
         con, "SELECT count(*) AS n FROM boundaries b JOIN communes c ON c.code = b.code WHERE b.level = 'commune'"
     )["n"].iloc[0])
 
@@ -88,7 +85,7 @@ def village_map(con: duckdb.DuckDBPyConnection, commune: str, period: str, measu
 
 def latest_reported_month(con: duckdb.DuckDBPyConnection) -> str | None:
     """The newest month any village of the warehouse has reported (the city map's period when none is chosen)."""
-    return _read(con, "SELECT max(period) AS period FROM reports")["period"].iloc[0]
+    return read_frame(con, "SELECT max(period) AS period FROM reports")["period"].iloc[0]
 
 
 def commune_target_shares(con: duckdb.DuckDBPyConnection, period: str) -> pd.DataFrame:
@@ -125,7 +122,7 @@ def commune_target_shares(con: duckdb.DuckDBPyConnection, period: str) -> pd.Dat
     WHERE b.level = 'commune'
     ORDER BY share_meeting_target DESC NULLS LAST, c.name COLLATE vi
     """
-    return _read(con, sql, {"headline": HEADLINE_INDICATOR, "months": months_in(period)})
+    return read_frame(con, sql, {"headline": HEADLINE_INDICATOR, "months": months_in(period)})
 
 
 def city_map(con: duckdb.DuckDBPyConnection, period: str) -> MapLayer:

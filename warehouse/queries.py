@@ -23,6 +23,7 @@ from warehouse.codes import (
     NOT_DUE,
     ON_TIME,
 )
+from warehouse.connection import read_frame
 from warehouse.periods import is_month, last_month, months_in, quarter_deadline, quarter_of
 
 # The villages of one commune, and each indicator's value for the period per village.
@@ -67,13 +68,9 @@ class CommuneSummary:
         return self.households_guided / self.households if self.households else None
 
 
-def _read(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
-    return con.cursor().execute(sql, parameters or {}).df()
-
-
 def communes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Communes in the warehouse, by name, with the newest month any of their villages reported (latest_report)."""
-    return _read(
+    return read_frame(
         con,
         "SELECT c.code, c.name, c.province, c.is_demo, max(r.period) AS latest_report FROM communes c "
         "LEFT JOIN villages v ON v.commune_code = c.code LEFT JOIN reports r ON r.village_code = v.code "
@@ -83,18 +80,30 @@ def communes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def indicator_catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The indicator catalogue in its file's order."""
-    return _read(con, "SELECT * FROM indicators ORDER BY sort_order")
+    return read_frame(con, "SELECT * FROM indicators ORDER BY sort_order")
 
 
 def reported_months(con: duckdb.DuckDBPyConnection, commune: str) -> list[str]:
     """Months for which at least one village of the commune has reported, oldest first."""
-    frame = _read(
+    frame = read_frame(
         con,
         "SELECT DISTINCT r.period FROM reports r JOIN villages v ON v.code = r.village_code "
         "WHERE v.commune_code = $commune ORDER BY r.period",
         {"commune": commune},
     )
     return frame["period"].tolist()
+
+
+def villages(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+    """The commune's villages in Vietnamese alphabetical order, with households, population and team code."""
+    sql = """
+    SELECT v.code AS village_code, v.name AS village_name, v.households, v.population,
+           min(t.code) AS team_code
+    FROM villages v LEFT JOIN teams t ON t.village_code = v.code
+    WHERE v.commune_code = $commune
+    GROUP BY ALL ORDER BY village_name COLLATE vi, v.code
+    """
+    return read_frame(con, sql, {"commune": commune})
 
 
 def coverage_by_village(
@@ -114,7 +123,7 @@ def coverage_by_village(
     LEFT JOIN period_value pv ON pv.village_code = v.village_code AND pv.indicator_code = $indicator
     ORDER BY coverage DESC NULLS LAST, v.village_name COLLATE vi
     """
-    frame = _read(con, sql, {"commune": commune, "months": months_in(period), "indicator": indicator})
+    frame = read_frame(con, sql, {"commune": commune, "months": months_in(period), "indicator": indicator})
     frame["value"] = frame["value"].astype("Int64")
     return frame
 
@@ -131,7 +140,7 @@ def domain_coverage_by_village(con: duckdb.DuckDBPyConnection, commune: str, per
     GROUP BY v.village_code, v.village_name, i.domain
     ORDER BY v.village_name COLLATE vi, i.domain
     """
-    return _read(con, sql, {"commune": commune, "months": months_in(period), "domains": list(DIGITAL_DOMAINS)})
+    return read_frame(con, sql, {"commune": commune, "months": months_in(period), "domains": list(DIGITAL_DOMAINS)})
 
 
 def domain_coverage_of_commune(con: duckdb.DuckDBPyConnection, commune: str, period: str) -> pd.DataFrame:
@@ -148,7 +157,7 @@ def domain_coverage_of_commune(con: duckdb.DuckDBPyConnection, commune: str, per
     SELECT domain, avg(coverage) AS coverage, count(*) AS indicators
     FROM indicator_coverage GROUP BY domain
     """
-    frame = _read(con, sql, {"commune": commune, "months": months_in(period), "domains": list(DIGITAL_DOMAINS)})
+    frame = read_frame(con, sql, {"commune": commune, "months": months_in(period), "domains": list(DIGITAL_DOMAINS)})
     order = {domain: position for position, domain in enumerate(DIGITAL_DOMAINS)}
     return frame.sort_values("domain", key=lambda column: column.map(order)).reset_index(drop=True)
 
@@ -166,7 +175,7 @@ def team_sizes(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
     GROUP BY ALL
     ORDER BY village_name COLLATE vi
     """
-    return _read(con, sql, {"commune": commune, "core": CORE_AFFILIATION})
+    return read_frame(con, sql, {"commune": commune, "core": CORE_AFFILIATION})
 
 
 def report_timeliness(
@@ -181,7 +190,7 @@ def report_timeliness(
     WHERE v.commune_code = $commune
     ORDER BY v.name COLLATE vi
     """
-    frame = _read(con, sql, {"commune": commune, "month": last_month(quarter)})
+    frame = read_frame(con, sql, {"commune": commune, "month": last_month(quarter)})
     frame["deadline"] = deadline
     frame["status"] = [_timeliness(reported_on, deadline, today) for reported_on in frame["reported_on"]]
     return frame
@@ -198,7 +207,7 @@ def commune_summary(
 ) -> CommuneSummary:
     """The overview's headline numbers for one commune and period."""
     coverage = coverage_by_village(con, commune, period)
-    registry = _read(
+    registry = read_frame(
         con,
         """
         SELECT (SELECT count(*) FROM teams t JOIN villages v ON v.code = t.village_code

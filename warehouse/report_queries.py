@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from warehouse import queries
+from warehouse.connection import read_frame
 
 INFO_SESSIONS, PRINTED_MATERIALS = "luot_tuyen_truyen", "an_pham_phat_hanh"
 
@@ -27,13 +28,9 @@ class ReportTexts:
     signatory: str = ""
 
 
-def _read(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
-    return con.cursor().execute(sql, parameters or {}).df()
-
-
 def report_texts(con: duckdb.DuckDBPyConnection, commune: str, quarter: str) -> ReportTexts:
     """The texts staff saved for the commune's report of the quarter (empty texts when none were saved)."""
-    frame = _read(
+    frame = read_frame(
         con,
         "SELECT difficulties, next_tasks, proposals, report_number, signatory FROM report_texts "
         "WHERE commune_code = $commune AND quarter = $quarter",

@@ -7,34 +7,22 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-
-def _read(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
-    return con.cursor().execute(sql, parameters or {}).df()
+from warehouse.connection import read_frame
 
 
 def commune_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Codes of the communes the warehouse holds."""
-    return _read(con, "SELECT code FROM communes ORDER BY code")["code"].tolist()
+    return read_frame(con, "SELECT code FROM communes ORDER BY code")["code"].tolist()
 
 
 def villages_for_matching(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every village with its commune, name and households, to recognise the villages a file names."""
-    return _read(con, "SELECT code, commune_code, name, households FROM villages ORDER BY code")
-
-
-def villages_of_commune(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
-    """The commune's villages with their households and population, in code order (to pre-fill templates)."""
-    return _read(
-        con,
-        "SELECT v.code, v.name, v.households, v.population FROM villages v WHERE v.commune_code = $commune "
-        "ORDER BY v.code",
-        {"commune": commune},
-    )
+    return read_frame(con, "SELECT code, commune_code, name, households FROM villages ORDER BY code")
 
 
 def members_of_commune(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
     """The commune's team members with their village, to pre-fill the training template."""
-    return _read(
+    return read_frame(
         con,
         "SELECT m.code, m.full_name, v.code AS village_code, v.name AS village_name FROM members m "
         "JOIN teams t ON t.code = m.team_code JOIN villages v ON v.code = t.village_code "
@@ -45,7 +33,7 @@ def members_of_commune(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataF
 
 def members_with_commune(con: duckdb.DuckDBPyConnection, codes: list[str]) -> pd.DataFrame:
     """The given members (those that exist) with the commune of their team's village."""
-    return _read(
+    return read_frame(
         con,
         "SELECT m.code, v.commune_code FROM members m JOIN teams t ON t.code = m.team_code "
         "JOIN villages v ON v.code = t.village_code WHERE m.code IN (SELECT unnest($codes))",
@@ -55,7 +43,7 @@ def members_with_commune(con: duckdb.DuckDBPyConnection, codes: list[str]) -> pd
 
 def teams_of_villages(con: duckdb.DuckDBPyConnection, villages: list[str]) -> pd.DataFrame:
     """Each given village's team (its first by code) and the day it was established."""
-    return _read(
+    return read_frame(
         con,
         "SELECT village_code, min(code) AS code, arg_min(established_on, code) AS established_on FROM teams "
         "WHERE village_code IN (SELECT unnest($villages)) GROUP BY village_code",
@@ -97,7 +85,7 @@ def accepted_upload_with_checksum(
 
 def upload_history(con: duckdb.DuckDBPyConnection, communes: list[str] | None = None) -> pd.DataFrame:
     """Uploads, newest first: file, kind, who, when, outcome, rows, and whether and when they were undone."""
-    return _read(
+    return read_frame(
         con,
         "SELECT id, file_name, kind, commune_code, uploaded_by, uploaded_at, status, rows_accepted, "
         "stored_path, undone_at, undone_by FROM uploads "
