@@ -107,7 +107,9 @@ def _import(arguments: argparse.Namespace) -> int:
 
 def _print_outcome(outcome: FileOutcome, lang: str, dry_run: bool) -> None:
     kind = i18n.t(f"import.kind.{outcome.kind}", lang) if outcome.kind else "?"
-    print(i18n.t("import.cli.file", lang, path=outcome.path, status=i18n.t(f"import.status.{outcome.status}", lang),
+    # A dry run loads nothing: an acceptable file is "valid", not "loaded".
+    status = "valid" if dry_run and outcome.status != REFUSED else outcome.status
+    print(i18n.t("import.cli.file", lang, path=outcome.path, status=i18n.t(f"import.status.{status}", lang),
                  kind=kind, rows=i18n.number(outcome.rows, lang)))
     if outcome.upload_id is not None:
         print(i18n.t("import.cli.upload_id", lang, upload=outcome.upload_id))

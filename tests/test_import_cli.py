@@ -111,3 +111,12 @@ def test_template_for_an_unknown_commune_is_a_usage_error(tiny_warehouse, tmp_pa
     status, _, err = run(capsys, "template", "monthly", "--commune", "00000", "--out", str(tmp_path / "m.csv"),
                          "--db", str(tiny_warehouse))
     assert status == 2 and "00000" in err
+
+
+def test_a_dry_run_calls_an_acceptable_file_valid_not_loaded(tiny_warehouse, tmp_path, capsys):
+    path = tmp_path / "tot.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    status, out, _ = run(capsys, "import", str(path), "--db", str(tiny_warehouse), "--dry-run")
+    assert status == 0
+    assert f"{path}: hợp lệ" in out and "đã nạp" not in out
+    assert "chạy thử: chưa ghi gì vào kho" in out
