@@ -5,10 +5,17 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+import settings
+from etl import demo
 from tests.e2e.browser import (
     ARTIFACTS,
     LAUNCH_ARGS,
@@ -17,6 +24,7 @@ from tests.e2e.browser import (
     running_dashboard,
     screenshot,
 )
+from warehouse import queries
 
 VIEWPORT = {"width": 1400, "height": 1000}
 WALK_FAILED = pytest.StashKey[bool]()
@@ -33,17 +41,54 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def dashboard_url(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard served by `streamlit run` against a temporary warehouse holding the demo commune."""
-    folder = tmp_path_factory.mktemp("e2e")
-    warehouse = folder / "warehouse.duckdb"
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary warehouse holding the demo commune, made by the CLI as a person would."""
+    warehouse = tmp_path_factory.mktemp("e2e") / "warehouse.duckdb"
     created = subprocess.run([sys.executable, "-m", "etl", "demo", "--db", str(warehouse)], cwd=ROOT,
                              capture_output=True, text=True)
     if created.returncode:
         raise RuntimeError(f"the demo warehouse could not be created:\n{created.stdout}{created.stderr}")
+    return warehouse
+
+
+@dataclass(frozen=True)
+class DemoFigures:
+    """What the overview of the latest demo month shows, read from the warehouse before the dashboard opens it."""
+
+    summary: queries.CommuneSummary
+    villages: pd.DataFrame  # queries.coverage_by_village of the latest month
+    previous_month: pd.DataFrame  # the same for the month before
+
+
+@pytest.fixture(scope="session")
+def demo_figures(demo_warehouse: Path) -> DemoFigures:
+    """The demo's figures before any walk; read now, since the running dashboard holds the warehouse's lock."""
+    latest, previous = demo.MONTHS[-1], demo.MONTHS[-2]
+    deadline_day = settings.load_settings().report_deadline_day
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        return DemoFigures(
+            queries.commune_summary(con, demo.COMMUNE_CODE, latest, deadline_day, date.today()),
+            queries.coverage_by_village(con, demo.COMMUNE_CODE, latest),
+            queries.coverage_by_village(con, demo.COMMUNE_CODE, previous),
+        )
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(browser: Browser, demo_warehouse: Path, demo_figures: DemoFigures) -> Iterator[str]:
+    """The dashboard served by `streamlit run` against the demo warehouse (its figures read before it starts)."""
+    warehouse = demo_warehouse
     ARTIFACTS.mkdir(exist_ok=True)
+    # The folder shows this run's pages only.
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
     with running_dashboard(warehouse, ARTIFACTS / "streamlit.log") as dashboard:
         yield dashboard.url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every walk shares one warehouse: walks that change it run last, so that one failing before its undo
+    # cannot disturb the others.
+    items.sort(key=lambda item: item.get_closest_marker("changes_warehouse") is not None)
 
 
 @pytest.hookimpl(wrapper=True)
