@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 import settings
 from etl import demo
@@ -100,11 +100,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     return report
 
 
-@pytest.fixture
-def page(browser: Browser, dashboard_url: str, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A new browser context per test, so each walk starts a fresh Streamlit session (signed out, Vietnamese)."""
+@pytest.fixture(scope="session")
+def browser_context(browser: Browser, dashboard_url: str) -> Iterator[BrowserContext]:
+    """One browser profile for the suite: its cache spares each walk loading the app's scripts again."""
     context = browser.new_context(viewport=VIEWPORT, base_url=dashboard_url)
-    tab = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A new tab per test: a fresh Streamlit session (signed out, Vietnamese), since sessions live on the server."""
+    tab = browser_context.new_page()
     # A chart or map that fails to draw often shows nothing but an error in the page's JavaScript.
     script_errors: list[str] = []
     tab.on("pageerror", lambda error: script_errors.append(str(error)))
@@ -113,6 +120,6 @@ def page(browser: Browser, dashboard_url: str, request: pytest.FixtureRequest) -
         if request.node.stash.get(WALK_FAILED, False):
             screenshot(tab, f"failed-{request.node.name}")
     finally:
-        context.close()
+        tab.close()
     assert not script_errors, f"JavaScript errors in the page: {script_errors}"
 

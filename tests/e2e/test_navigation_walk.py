@@ -30,8 +30,9 @@ EXTRA_PAGES = {
     "demo-reviewer": {"xuat-bao-cao"},
     "demo-admin": {"tai-du-lieu-len", "xuat-bao-cao", "nhat-ky"},
 }
-# The visitor who has not signed in in both languages; each demo account in Vietnamese, the users' language.
-VISITORS = [(None, "vi"), (None, "en"), *((username, "vi") for username, _, _ in demo.DEMO_ACCOUNTS)]
+# Each demo account in Vietnamese, the users' language; the visitor who has not signed in in English (the
+# Vietnamese pages it sees are the viewer's, and one tour fewer keeps the suite under two minutes).
+VISITORS = [(None, "en"), *((username, "vi") for username, _, _ in demo.DEMO_ACCOUNTS)]
 
 
 def shown_page_name(page: Page) -> str:
