@@ -5,17 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-import duckdb
-import pandas as pd
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-import settings
-from etl import demo
 from tests.e2e.browser import (
     ARTIFACTS,
     LAUNCH_ARGS,
@@ -24,7 +18,7 @@ from tests.e2e.browser import (
     running_dashboard,
     screenshot,
 )
-from warehouse import queries
+from tests.e2e.demo_figures import DemoFigures, read_demo_figures
 
 VIEWPORT = {"width": 1400, "height": 1000}
 WALK_FAILED = pytest.StashKey[bool]()
@@ -51,26 +45,10 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return warehouse
 
 
-@dataclass(frozen=True)
-class DemoFigures:
-    """What the overview of the latest demo month shows, read from the warehouse before the dashboard opens it."""
-
-    summary: queries.CommuneSummary
-    villages: pd.DataFrame  # queries.coverage_by_village of the latest month
-    previous_month: pd.DataFrame  # the same for the month before
-
-
 @pytest.fixture(scope="session")
 def demo_figures(demo_warehouse: Path) -> DemoFigures:
     """The demo's figures before any walk; read now, since the running dashboard holds the warehouse's lock."""
-    latest, previous = demo.MONTHS[-1], demo.MONTHS[-2]
-    deadline_day = settings.load_settings().report_deadline_day
-    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
-        return DemoFigures(
-            queries.commune_summary(con, demo.COMMUNE_CODE, latest, deadline_day, date.today()),
-            queries.coverage_by_village(con, demo.COMMUNE_CODE, latest),
-            queries.coverage_by_village(con, demo.COMMUNE_CODE, previous),
-        )
+    return read_demo_figures(demo_warehouse)
 
 
 @pytest.fixture(scope="session")

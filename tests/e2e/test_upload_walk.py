@@ -28,7 +28,7 @@ from tests.e2e.browser import (
     table_rows,
     upload,
 )
-from tests.e2e.conftest import DemoFigures
+from tests.e2e.demo_figures import DemoFigures
 
 pytestmark = pytest.mark.e2e
 
@@ -122,7 +122,8 @@ def test_staff_load_a_filled_template_see_the_new_numbers_on_the_overview_and_un
         page.get_by_role("button", name="Tải mẫu Excel").click()
     template = tmp_path / download.value.suggested_filename
     download.value.save_as(template)
-    assert template.name == f"mau_monthly_{demo.COMMUNE_CODE}_{LATEST_MONTH}.xlsx"
+    # The page offers the months of the past year: the walk writes the demo's month into the template itself.
+    assert re.fullmatch(rf"mau_monthly_{demo.COMMUNE_CODE}_\d{{4}}-\d{{2}}\.xlsx", template.name)
     filled = tmp_path / "bao_cao_thang_12.xlsx"
     fill_in_template(template, change, filled)
 
