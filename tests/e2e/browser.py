@@ -243,3 +243,9 @@ def table_rows(grid: Locator) -> list[list[str]]:
     expect(grid.locator(cells).first).to_be_attached()
     return [[text.strip() for text in row.locator(cells).all_inner_texts()]
             for row in grid.locator(f'[role="row"]:has({cells})').all()]
+
+
+def shown_placeholders(page: Page) -> list[str]:
+    """The placeholder texts the empty fields of the main area show."""
+    return page.locator('[data-testid="stMain"] input[placeholder]').evaluate_all(
+        "fields => fields.filter(field => field.value === '' && field.placeholder).map(field => field.placeholder)")

@@ -16,6 +16,7 @@ from tests.e2e.browser import (
     page_title,
     rerun_after,
     screenshot,
+    shown_placeholders,
     sign_in,
 )
 
@@ -33,6 +34,9 @@ EXTRA_PAGES = {
 # Each demo account in Vietnamese, the users' language; the visitor who has not signed in in English (the
 # Vietnamese pages it sees are the viewer's, and one tour fewer keeps the suite under two minutes).
 VISITORS = [(None, "en"), *((username, "vi") for username, _, _ in demo.DEMO_ACCOUNTS)]
+
+# The placeholders Streamlit shows in an empty selectbox or multiselect unless the page gives its own.
+STREAMLIT_PLACEHOLDERS = {"Choose an option", "Choose options", "Choose or add an option", "Choose or add options"}
 
 
 def shown_page_name(page: Page) -> str:
@@ -57,6 +61,9 @@ def test_every_page_of_the_menu_shows_its_title_and_no_error(page: Page, usernam
         expect(page_title(page), f"the page {label!r} shows one title").to_have_count(1)
         expect(page_title(page), f"the page {label!r} shows a title").not_to_be_empty()
         assert_no_exception(page)
+        if language == "vi":
+            english = [text for text in shown_placeholders(page) if text in STREAMLIT_PLACEHOLDERS]
+            assert not english, f"the page {label!r} shows Streamlit's English placeholders {english}"
         screenshot(page, f"{visitor}-{shown_page_name(page) or 'tong-quan'}-{language}")
         visited.append(shown_page_name(page))
     assert len(set(visited)) == len(links), f"each menu entry opens its own page: {visited}"
