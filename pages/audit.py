@@ -72,7 +72,7 @@ with adding.form("add_account", clear_on_submit=True):
     st.text_input(tr("auth.username"), key="new_username")
     st.selectbox(tr("auth.users.column.role"), accounts.ROLES, format_func=auth.role_name, key="new_role")
     st.multiselect(tr("auth.users.column.communes"), list(commune_names), format_func=commune_names.get,
-                   help=tr("auth.users.scope_help"), key="new_communes")
+                   placeholder=tr("e2e.audit.choose_communes"), help=tr("auth.users.scope_help"), key="new_communes")
     st.text_input(tr("auth.password"), type="password", key="new_password")
     st.text_input(tr("auth.users.password_again"), type="password", key="new_password_again")
     st.form_submit_button(tr("auth.users.add_submit"), on_click=add_from_form)

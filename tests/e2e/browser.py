@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 import i18n
+from etl import demo
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -138,9 +139,15 @@ def rerun_after(page: Page, action: Callable[[], object]) -> None:
     wait_for_app_idle(page)
 
 
+def page_not_found(page: Page) -> Locator:
+    """Streamlit's "Page not found" dialog, shown when the address names a page this session may not open."""
+    return page.get_by_role("dialog").filter(has_text="Page not found")
+
+
 def assert_no_exception(page: Page) -> None:
-    """No Streamlit exception box and no 'something went wrong' alert of ours on the page."""
+    """No Streamlit exception box, no "Page not found" dialog and no 'something went wrong' alert of ours."""
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(page_not_found(page)).to_have_count(0)
     main = page.locator('[data-testid="stMain"]')
     for text in UNEXPECTED_ERROR_TEXTS:
         expect(main).not_to_contain_text(text)
@@ -195,3 +202,50 @@ def choose_in_sidebar(page: Page, option: str) -> None:
 def selectbox(page: Page, label: str) -> Locator:
     """The selectbox labelled `label`; `expect(...).to_have_value(...)` checks the option it shows."""
     return page.get_by_role("combobox", name=label, exact=True)
+
+
+def open_from_menu(page: Page, label: str) -> None:
+    """Click the sidebar menu entry labelled `label` and wait for its page (the session and its sign-in stay)."""
+    link = page.locator(NAV_LINKS).filter(has=page.get_by_text(label, exact=True))
+    expect(link, f"the menu offers {label!r}").to_have_count(1)
+    rerun_after(page, link.click)
+
+
+def sign_in(page: Page, username: str, password: str = demo.DEMO_PASSWORD) -> None:
+    """Sign in through the form of the sign-in page (opened from the menu, as a person does) and check it worked."""
+    open_page(page, "/")
+    open_from_menu(page, i18n.t("nav.sign_in"))
+    page.get_by_label(i18n.t("auth.username"), exact=True).fill(username)
+    page.get_by_label(i18n.t("auth.password"), exact=True).fill(password)
+    rerun_after(page, page.get_by_role("button", name=i18n.t("auth.sign_in.submit"), exact=True).click)
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(f"Đang đăng nhập: {username}")
+
+
+def upload(page: Page, path: Path) -> None:
+    """Choose `path` in the page's file uploader and wait for the check that runs on it."""
+    rerun_after(page, lambda: page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path))
+
+
+def table(page: Page, nth: int = 0) -> Locator:
+    """The `nth` st.dataframe of the main area."""
+    return page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').nth(nth)
+
+
+def table_headers(grid: Locator) -> list[str]:
+    """The column headers of a st.dataframe."""
+    expect(grid.locator('[role="columnheader"]').first).to_be_attached()
+    return [text.strip() for text in grid.locator('[role="columnheader"]').all_inner_texts()]
+
+
+def table_rows(grid: Locator) -> list[list[str]]:
+    """The cells of a st.dataframe row by row, read from the table its grid keeps for screen readers."""
+    cells = '[role="gridcell"]'
+    expect(grid.locator(cells).first).to_be_attached()
+    return [[text.strip() for text in row.locator(cells).all_inner_texts()]
+            for row in grid.locator(f'[role="row"]:has({cells})').all()]
+
+
+def shown_placeholders(page: Page) -> list[str]:
+    """The placeholder texts the empty fields of the main area show."""
+    return page.locator('[data-testid="stMain"] input[placeholder]').evaluate_all(
+        "fields => fields.filter(field => field.value === '' && field.placeholder).map(field => field.placeholder)")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.e2e.browser import (
     ARTIFACTS,
@@ -17,6 +18,7 @@ from tests.e2e.browser import (
     running_dashboard,
     screenshot,
 )
+from tests.e2e.demo_figures import DemoFigures, read_demo_figures
 
 VIEWPORT = {"width": 1400, "height": 1000}
 WALK_FAILED = pytest.StashKey[bool]()
@@ -33,17 +35,38 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def dashboard_url(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard served by `streamlit run` against a temporary warehouse holding the demo commune."""
-    folder = tmp_path_factory.mktemp("e2e")
-    warehouse = folder / "warehouse.duckdb"
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary warehouse holding the demo commune, made by the CLI as a person would."""
+    warehouse = tmp_path_factory.mktemp("e2e") / "warehouse.duckdb"
     created = subprocess.run([sys.executable, "-m", "etl", "demo", "--db", str(warehouse)], cwd=ROOT,
                              capture_output=True, text=True)
     if created.returncode:
         raise RuntimeError(f"the demo warehouse could not be created:\n{created.stdout}{created.stderr}")
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def demo_figures(demo_warehouse: Path) -> DemoFigures:
+    """The demo's figures before any walk; read now, since the running dashboard holds the warehouse's lock."""
+    return read_demo_figures(demo_warehouse)
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(browser: Browser, demo_warehouse: Path, demo_figures: DemoFigures) -> Iterator[str]:
+    """The dashboard served by `streamlit run` against the demo warehouse (its figures read before it starts)."""
+    warehouse = demo_warehouse
     ARTIFACTS.mkdir(exist_ok=True)
+    # The folder shows this run's pages only.
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
     with running_dashboard(warehouse, ARTIFACTS / "streamlit.log") as dashboard:
         yield dashboard.url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every walk shares one warehouse: walks that change it run last, so that one failing before its undo
+    # cannot disturb the others.
+    items.sort(key=lambda item: item.get_closest_marker("changes_warehouse") is not None)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -55,11 +78,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     return report
 
 
-@pytest.fixture
-def page(browser: Browser, dashboard_url: str, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A new browser context per test, so each walk starts a fresh Streamlit session (signed out, Vietnamese)."""
+@pytest.fixture(scope="session")
+def browser_context(browser: Browser, dashboard_url: str) -> Iterator[BrowserContext]:
+    """One browser profile for the suite: its cache spares each walk loading the app's scripts again."""
     context = browser.new_context(viewport=VIEWPORT, base_url=dashboard_url)
-    tab = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A new tab per test: a fresh Streamlit session (signed out, Vietnamese), since sessions live on the server."""
+    tab = browser_context.new_page()
     # A chart or map that fails to draw often shows nothing but an error in the page's JavaScript.
     script_errors: list[str] = []
     tab.on("pageerror", lambda error: script_errors.append(str(error)))
@@ -68,6 +98,6 @@ def page(browser: Browser, dashboard_url: str, request: pytest.FixtureRequest) -
         if request.node.stash.get(WALK_FAILED, False):
             screenshot(tab, f"failed-{request.node.name}")
     finally:
-        context.close()
+        tab.close()
     assert not script_errors, f"JavaScript errors in the page: {script_errors}"
 
