@@ -10,14 +10,14 @@ from etl import schema, templates
 from etl.load import ACCEPTED, REFUSED, UNCHANGED, FileOutcome, import_file, message, undo
 from ui import auth
 from ui.context import connection, filters, language, settings, tr, url_selectbox
-from warehouse import accounts, uploads, writer
+from warehouse import accounts, queries, uploads, writer
 from warehouse.periods import is_month
 
 
-def month_options(today: date) -> list[str]:
-    """The months a template can be made for: from next month back a year, newest first."""
-    months = pd.period_range(end=pd.Period(today, "M") + 1, periods=13, freq="M")
-    return [str(month) for month in reversed(months)]
+def month_options(today: date, reported: list[str]) -> list[str]:
+    """The months a template can be made for, newest first: next month back a year, and every month reported."""
+    recent = pd.period_range(end=pd.Period(today, "M") + 1, periods=13, freq="M")
+    return sorted({str(month) for month in recent} | set(reported), reverse=True)
 
 
 def problems_table(outcome: FileOutcome, lang: str) -> pd.DataFrame:
@@ -53,7 +53,7 @@ kind = url_selectbox(tr("import.page.kind"), list(schema.KINDS), "loai",
 period = None
 if kind == "monthly":
     default = chosen.period if chosen.period and is_month(chosen.period) else None
-    options = month_options(date.today())
+    options = month_options(date.today(), queries.reported_months(con, chosen.commune))
     period = url_selectbox(tr("import.page.period"), options, "ky_mau",
                            default=default if default in options else options[1],
                            format_func=lambda option: i18n.period_label(option, lang))

@@ -123,3 +123,11 @@ def test_a_viewer_cannot_reach_the_upload_page_and_the_page_itself_refuses_one(t
     assert not page.exception
     assert not page.file_uploader
     assert "Bạn không có quyền mở trang này" in page.error[0].value
+
+
+def test_templates_can_be_made_for_every_month_already_reported_however_old(tiny_warehouse, monkeypatch):
+    app = open_upload_page(tiny_warehouse, monkeypatch)
+    months = app.selectbox(key="ky_mau.vi").options
+    # The fixture reported November 2025: more than a year before the page's usual window ends, still offered.
+    assert "Tháng 11/2025" in months and "Tháng 12/2025" in months
+    assert months.index("Tháng 12/2025") < months.index("Tháng 11/2025")
