@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -126,13 +127,17 @@ def open_page(page: Page, url: str) -> None:
 
 def rerun_after(page: Page, action: Callable[[], object]) -> None:
     """Do `action` (a click, a choice) and wait for the rerun it starts to finish."""
-    # A fast rerun can start and end between two polls; an observer set before the action cannot miss it.
+    # A fast rerun can start and end between two polls; an observer set before the action cannot miss it. It
+    # watches the whole document because a page switch may replace the app's element.
     page.evaluate("""() => {
         window.__cdsRerunStarted = false;
-        const app = document.querySelector('[data-testid="stApp"]');
         new MutationObserver((_, observer) => {
-            if (app.dataset.testScriptState === 'running') { window.__cdsRerunStarted = true; observer.disconnect(); }
-        }).observe(app, {attributes: true});
+            const app = document.querySelector('[data-testid="stApp"]');
+            if (app && app.dataset.testScriptState === 'running') {
+                window.__cdsRerunStarted = true;
+                observer.disconnect();
+            }
+        }).observe(document.body, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
     }""")
     action()
     page.wait_for_function("() => window.__cdsRerunStarted", timeout=RERUN_TIMEOUT_MS)
@@ -208,7 +213,9 @@ def open_from_menu(page: Page, label: str) -> None:
     """Click the sidebar menu entry labelled `label` and wait for its page (the session and its sign-in stay)."""
     link = page.locator(NAV_LINKS).filter(has=page.get_by_text(label, exact=True))
     expect(link, f"the menu offers {label!r}").to_have_count(1)
+    href = link.get_attribute("href")
     rerun_after(page, link.click)
+    page.wait_for_url(f"**{urlparse(href).path}*", timeout=RERUN_TIMEOUT_MS)
 
 
 def sign_in(page: Page, username: str, password: str = demo.DEMO_PASSWORD) -> None:
