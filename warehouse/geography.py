@@ -30,7 +30,7 @@ class MapLayer:
 def village_registry(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
     """The villages of a commune (code, name), to match boundary features against."""
     return read_frame(con, "SELECT code, name FROM villages WHERE commune_code = $commune ORDER BY code",
-                 {"commune": commune})
+                      {"commune": commune})
 
 
 def commune_registry(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
