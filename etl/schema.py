@@ -7,13 +7,12 @@ so a new indicator row there is a new accepted column here.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
 import pandas as pd
 
+from geo.names import fold
 from settings import DEFAULT_CATALOGUE
 from warehouse import writer
 from warehouse.codes import AFFILIATIONS, MEMBER_ROLES
@@ -87,13 +86,6 @@ class Kind:
         return [column for column in self.columns if column.required]
 
 
-def fold(text: object) -> str:
-    """Text as compared: no diacritics (đ → d too), lower case, runs of anything but letters and digits → one space."""
-    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    text = "".join(character for character in text if unicodedata.category(character) != "Mn").lower()
-    return re.sub(r"[^0-9a-z]+", " ", text).strip()
-
-
 def header_keys(header: object) -> set[str]:
     """A header folded, with and without a leading "Số" ("Số hộ đã ..." and "Hộ đã ..." name the same column)."""
     folded = fold(header)
@@ -101,7 +93,7 @@ def header_keys(header: object) -> set[str]:
 
 
 def fold_series(values: pd.Series) -> pd.Series:
-    """`fold` for a whole column at once."""
+    """`geo.names.fold` for a whole column at once (vectorised: files of 100,000 rows)."""
     text = values.astype("string").fillna("").str.replace("đ", "d").str.replace("Đ", "D")
     text = text.str.normalize("NFD").str.replace(r"[\u0300-\u036f]", "", regex=True)
     return text.str.lower().str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip()

@@ -19,7 +19,8 @@ from rapidfuzz import fuzz, process
 
 from etl import schema
 from etl.read import Grid
-from etl.schema import Column, Kind, fold, fold_series, header_keys
+from etl.schema import Column, Kind, fold_series, header_keys
+from geo.names import fold
 from warehouse import uploads as upload_queries
 from warehouse.periods import quarter_deadline, quarter_of
 

@@ -10,11 +10,12 @@ UNIT_WORDS = ("to dan pho", "khu pho", "thi tran", "dac khu", "phuong", "thon", 
 _UNIT_PREFIX = re.compile(r"^(?:" + "|".join(UNIT_WORDS) + r")\s+")
 
 
-def fold(text: str) -> str:
-    """`Thôn Đông Hòa` → `thon dong hoa`: lower case, no diacritics, `đ` as `d`, single spaces."""
+def fold(text: object) -> str:
+    """`Thôn Đông-Hòa` → `thon dong hoa`: lower case, no diacritics (`đ` as `d`), anything but letters and digits
+    as one space. Names and headers of uploaded files are compared the same way."""
     decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(plain.lower().split())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+    return re.sub(r"[^0-9a-z]+", " ", plain).strip()
 
 
 def without_unit(text: str) -> str:

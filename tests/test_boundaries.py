@@ -224,3 +224,12 @@ def test_a_file_of_another_kind_is_refused_naming_the_formats_accepted(tmp_path)
     result = prepare_boundaries(path, "commune", pd.DataFrame({"code": [], "name": []}), code_field="code")
     assert result.refused
     assert result.errors[0].message.startswith("ranh_gioi.csv: không nhận định dạng .csv; cần GeoJSON")
+
+
+def test_uploads_fold_a_column_exactly_as_boundaries_fold_a_name():
+    import pandas as pd
+
+    from etl.schema import fold_series
+
+    names = ["  Thôn  ĐÔNG-Hòa ", "Tổng cộng", "Số hộ đã được Tổ hướng dẫn", "Xã Gia Lộc (10999)", ""]
+    assert fold_series(pd.Series(names)).tolist() == [fold(name) for name in names]

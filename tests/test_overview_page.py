@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import plotly.io
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import tiny_commune
@@ -86,12 +85,6 @@ def test_an_empty_warehouse_explains_what_to_do(warehouse_path, monkeypatch):
     assert not app.exception
     assert "python -m etl demo" in app.info[0].value
 
-
-@pytest.mark.parametrize("language", ["vi", "en"])
-def test_every_overview_string_exists_in_both_languages(language):
-    import i18n
-
-    assert all(entry[language].strip() for entry in i18n.strings().values())
 
 
 def test_a_warehouse_from_a_newer_program_is_explained_not_crashed(warehouse_path, monkeypatch):

@@ -96,3 +96,14 @@ def test_villages_are_listed_in_vietnamese_alphabetical_order(warehouse_path):
     teams = queries.team_sizes(shared_connection(warehouse_path), tiny_commune.CODE)
     # Đ follows D in the Vietnamese alphabet; by code point it would come after T.
     assert teams["village_name"].tolist() == ["Thôn Dương", "Thôn Đông", "Thôn Tây"]
+
+
+def test_the_reports_communication_table_lists_villages_in_vietnamese_order(warehouse_path):
+    from warehouse import report_queries, writer
+
+    tables = tiny_commune.tables()
+    tables["villages"]["name"] = ["Thôn Tây", "Thôn Đông", "Thôn Dương"]
+    writer.replace_communes(warehouse_path, tables)
+    sums = report_queries.communication_by_village(shared_connection(warehouse_path), tiny_commune.CODE, "2025-Q4")
+    assert sums["village_name"].tolist() == ["Thôn Dương", "Thôn Đông", "Thôn Tây"]
+    assert sums.set_index("village_name").loc["Thôn Tây", "info_sessions"] == 5  # A: 2 in November + 3 in December

@@ -48,4 +48,6 @@ def communication_by_village(con: duckdb.DuckDBPyConnection, commune: str, quart
     for indicator, column in ((INFO_SESSIONS, "info_sessions"), (PRINTED_MATERIALS, "printed_materials")):
         sums = queries.coverage_by_village(con, commune, quarter, indicator)
         parts.append(sums.set_index(["village_code", "village_name"])["value"].rename(column))
-    return pd.concat(parts, axis=1).reset_index().sort_values("village_name", ignore_index=True)
+    sums = pd.concat(parts, axis=1).reset_index()
+    # In the villages' Vietnamese alphabetical order (a left merge keeps the left side's order).
+    return queries.villages(con, commune)[["village_code"]].merge(sums, on="village_code", how="left")
