@@ -1,7 +1,7 @@
 """Benchmark of the city and national commune layers: import, storage, query and figure sizes and timings.
 
-Run: `python -m geo.bench [FILE ...]` (default: Hải Phòng's 114 communes and all 3,321 communes of Vietnam from
-../shared/geo). Each file is imported into a fresh temporary warehouse, registering its communes.
+Run: `python -m geo.bench [FILE ...]` (default: Hải Phòng's 114 communes and all 3,321 communes of Vietnam, as
+shipped in geo/data). Each file is imported into a fresh temporary warehouse, registering its communes.
 """
 
 from __future__ import annotations
@@ -15,14 +15,12 @@ from pathlib import Path
 import pandas as pd
 
 from geo.boundaries import prepare_boundaries
-from settings import PROJECT_ROOT
+from geo.shipped import HAI_PHONG_COMMUNES, VIETNAM_COMMUNES
 from ui.maps import city_map_figure
 from warehouse import geography, writer
 from warehouse.connection import close_all
 
-SHARED_GEO = PROJECT_ROOT.parent / "shared" / "geo"
-DEFAULT_FILES = [SHARED_GEO / "hai_phong_communes_2025.geojson",
-                 SHARED_GEO / "vietnam_communes_2025_simplified.geojson"]
+DEFAULT_FILES = [HAI_PHONG_COMMUNES, VIETNAM_COMMUNES]
 
 
 def _timed(action: Callable[[], object]) -> tuple[object, float]:

@@ -1,6 +1,7 @@
 """Boundary files → checked, matched and display-simplified boundaries, ready for the writer.
 
-A boundary file is GeoJSON, a zipped Shapefile or a GeoPackage, in any CRS; it is reprojected to EPSG:4326.
+A boundary file is GeoJSON (also gzip-compressed), a zipped Shapefile or a GeoPackage, in any CRS; it is reprojected
+to EPSG:4326.
 Features are matched to the registry (villages of a commune, or communes) by code, or by name compared without
 diacritics and case. Nothing is written here: the command line hands the result to `warehouse.writer`.
 """
@@ -19,9 +20,10 @@ import shapely
 import i18n
 from geo.geojson import feature_collection, geojson_text
 from geo.names import fold, without_unit
+from geo.shipped import gdal_path
 
 LEVELS = ("village", "commune")
-SUFFIXES = (".geojson", ".json", ".zip", ".gpkg", ".shp")
+SUFFIXES = (".geojson", ".json", ".zip", ".gpkg", ".shp", ".geojson.gz")
 # Degrees; about 5 m for a village map, 50 m for a map of communes (a city of 114 communes stays under 500 KB).
 DISPLAY_TOLERANCE = {"village": 0.00005, "commune": 0.0005}
 # Display coordinates are rounded to 1e-5 degree (about 1 m): finer digits only cost bytes.
@@ -72,10 +74,10 @@ def read_boundary_file(path: Path, language: str = i18n.DEFAULT_LANGUAGE) -> tup
 
     if not path.is_file():
         return refuse("maps.import.no_file")
-    if path.suffix.lower() not in SUFFIXES:
+    if not path.name.lower().endswith(SUFFIXES):
         return refuse("maps.import.unknown_format", suffix=path.suffix or "—")
     try:
-        frame = gpd.read_file(path)
+        frame = gpd.read_file(gdal_path(path))
     except Exception as error:  # noqa: BLE001 (GDAL raises many kinds; each becomes the same sentence)
         return refuse("maps.import.unreadable", reason=str(error).splitlines()[0])
     if frame.empty:

@@ -5,7 +5,7 @@ import pytest
 
 from etl import demo
 from etl.cli import main
-from tests.geo_fixtures import HAI_PHONG, require
+from tests.geo_fixtures import HAI_PHONG
 from tests.signin import open_app
 from ui.context import default_commune
 
@@ -33,7 +33,7 @@ def test_after_registering_the_citys_communes_the_sidebar_still_opens_on_the_com
     warehouse_path, monkeypatch, capsys,
 ):
     assert main(["demo", "--db", str(warehouse_path)]) == 0
-    assert main(["boundaries", str(require(HAI_PHONG)), "--level", "commune", "--code-field", "code", "--register",
+    assert main(["boundaries", str(HAI_PHONG), "--level", "commune", "--code-field", "code", "--register",
                  "--db", str(warehouse_path)]) == 0
     app = open_app(warehouse_path, monkeypatch, CDS_PUBLIC_VIEW="true")
     assert not app.exception
