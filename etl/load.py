@@ -7,8 +7,10 @@ replaced so that `undo` puts it back exactly. The raw file is kept under `upload
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,6 +24,7 @@ from etl.read import ReadRefused, read_sheets
 from etl.validate import Checked, Problem, validate
 from warehouse import uploads as upload_queries
 from warehouse import writer
+from warehouse.connection import writing
 
 ACCEPTED, REFUSED, UNCHANGED = "accepted", "refused", "unchanged"
 KEPT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
@@ -80,6 +83,22 @@ def import_path(path: Path | str, warehouse: Path | str, **options: object) -> F
     return import_file(data, Path(path).name, warehouse, display_path=str(path), **options)
 
 
+def _one_load_at_a_time(function: Callable[..., FileOutcome]) -> Callable[..., FileOutcome]:
+    """A load holds the write lock from its first check to its commit: an upload made at the same moment waits,
+    then is checked against what the first one stored. Dry runs do not wait."""
+
+    @functools.wraps(function)
+    def locked(data: bytes, file_name: str, warehouse: Path | str, **options: object) -> FileOutcome:
+        if options.get("dry_run"):
+            return function(data, file_name, warehouse, **options)
+        writer.prepare(warehouse)  # opened before the lock is taken, as opening takes it too
+        with writing(warehouse):
+            return function(data, file_name, warehouse, **options)
+
+    return locked
+
+
+@_one_load_at_a_time
 def import_file(
     data: bytes, file_name: str, warehouse: Path | str, *, uploaded_by: str, kind: str | None = None,
     dry_run: bool = False, allowed_communes: set[str] | None = None, today: date | None = None,

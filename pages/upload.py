@@ -11,6 +11,7 @@ from etl.load import ACCEPTED, REFUSED, UNCHANGED, FileOutcome, import_file, mes
 from ui import auth
 from ui.context import connection, filters, language, settings, tr, url_selectbox
 from warehouse import accounts, queries, uploads, writer
+from warehouse.connection import WarehouseBusy, busy
 from warehouse.periods import is_month
 
 
@@ -36,6 +37,18 @@ def load_file(data: bytes, name: str, dry_run: bool) -> FileOutcome:
     return import_file(data, name, settings().warehouse_path, uploaded_by=user, dry_run=dry_run,
                        allowed_communes=accounts.user_communes(connection(), user),
                        deadline_day=settings().report_deadline_day)
+
+
+def load_confirmed(data: bytes, name: str) -> FileOutcome | None:
+    """The file loaded, after waiting (with a spinner) for someone else's upload to end; None when it did not end."""
+    try:
+        if busy(settings().warehouse_path):
+            with st.spinner(tr("storage.waiting"), show_time=True):
+                return load_file(data, name, dry_run=False)
+        return load_file(data, name, dry_run=False)
+    except WarehouseBusy:
+        st.error(tr("storage.busy"))
+        return None
 
 
 # Checked here, when the page runs, and not only by leaving it out of the navigation.
@@ -92,12 +105,14 @@ if uploaded is not None:
     if checked.status == ACCEPTED and st.button(tr("import.page.confirm"), type="primary",
                                                 icon=":material/upload:"):
         progress = st.progress(0.2, text=tr("import.page.loading"))
-        loaded = load_file(data, uploaded.name, dry_run=False)
+        loaded = load_confirmed(data, uploaded.name)
         progress.progress(1.0, text=tr("import.page.loaded_progress"))
-        if loaded.status == ACCEPTED:
+        if loaded is not None and loaded.status == ACCEPTED:
             st.success(tr("import.page.loaded", file=uploaded.name, upload=loaded.upload_id,
                           rows=i18n.number(loaded.rows, lang)))
-        else:
+        elif loaded is not None and loaded.status == UNCHANGED:  # someone loaded the same file meanwhile
+            st.info(tr("import.page.unchanged", file=uploaded.name, upload=loaded.upload_id))
+        elif loaded is not None:
             st.error(tr("import.page.refused", file=uploaded.name, errors=i18n.number(len(loaded.errors), lang)))
 
 st.subheader(tr("import.page.history"))
@@ -112,6 +127,8 @@ if undoable:
             st.success(undo(settings().warehouse_path, target, user, lang))
         except writer.UndoRefused as refused:
             st.warning(refused.reason)
+        except WarehouseBusy:
+            st.error(tr("storage.busy"))
         history = uploads.upload_history(con, [chosen.commune])
 if history.empty:
     st.info(tr("import.page.no_history"))

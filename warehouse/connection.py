@@ -134,12 +134,13 @@ def _lock_file(key: Path, deadline: float) -> IO[bytes]:
 
 
 @contextmanager
-def writing(path: Path | str, wait: float = WRITE_WAIT_SECONDS) -> Iterator[None]:
+def writing(path: Path | str, wait: float | None = None) -> Iterator[None]:
     """Hold the warehouse's write lock (re-entrant): one write at a time, and no copy of the file meanwhile.
 
-    Raises WarehouseBusy when another write does not end within `wait` seconds.
+    Raises WarehouseBusy when another write does not end within `wait` seconds (default WRITE_WAIT_SECONDS).
     """
     key = Path(path).resolve()
+    wait = WRITE_WAIT_SECONDS if wait is None else wait
     state = _write_lock(key)
     deadline = time.monotonic() + wait
     if not state.threads.acquire(timeout=wait):
