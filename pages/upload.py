@@ -24,12 +24,17 @@ def month_options(today: date, reported: list[str]) -> list[str]:
 def problems_table(outcome: FileOutcome, lang: str) -> pd.DataFrame:
     """Every error and warning of the file as rows the user can read: row, column, kind, what to fix."""
     rows = [
-        {tr("import.page.row"): problem.row if problem.row is not None else "",
+        {tr("import.page.row"): problem.row,
          tr("import.page.column"): problem.column or "", tr("import.page.severity"): tr(f"import.page.{severity}"),
          tr("import.page.message"): message(problem, lang)}
         for severity, found in (("error", outcome.errors), ("warning", outcome.warnings)) for problem in found
     ]
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if not table.empty:
+        # Row numbers stay numbers, a problem of the whole file has none (a column of numbers and text would not
+        # convert for display, and the server would log the failure).
+        table[tr("import.page.row")] = table[tr("import.page.row")].astype("Int64")
+    return table
 
 
 def load_file(data: bytes, name: str, dry_run: bool) -> FileOutcome:
@@ -95,7 +100,7 @@ if uploaded is not None:
         st.success(tr("import.page.valid", file=uploaded.name, kind=kind_name, rows=i18n.number(checked.rows, lang),
                       warnings=i18n.number(len(checked.warnings), lang)))
     if checked.errors or checked.warnings:
-        st.dataframe(problems_table(checked, lang), hide_index=True, width="stretch")
+        st.dataframe(problems_table(checked, lang), hide_index=True, width="stretch", placeholder="")
     if checked.preview is not None:
         with st.expander(tr("import.page.preview"), expanded=checked.status == REFUSED):
             shown = checked.preview.rename(columns={"row": tr("import.page.row"),
@@ -114,6 +119,7 @@ if uploaded is not None:
             st.info(tr("import.page.unchanged", file=uploaded.name, upload=loaded.upload_id))
         elif loaded is not None:
             st.error(tr("import.page.refused", file=uploaded.name, errors=i18n.number(len(loaded.errors), lang)))
+            st.dataframe(problems_table(loaded, lang), hide_index=True, width="stretch", placeholder="")
 
 st.subheader(tr("import.page.history"))
 history = uploads.upload_history(con, [chosen.commune])

@@ -468,6 +468,13 @@ def load_upload(
     return upload_id
 
 
+def forget_raw_files(path: Path | str, removed: list[str]) -> None:
+    """Clear where uploads kept their raw file, for the files removed (kept longer than CDS_RAW_UPLOAD_DAYS)."""
+    with transaction(path) as cursor:
+        cursor.execute("UPDATE uploads SET stored_path = NULL WHERE stored_path IN (SELECT unnest($paths))",
+                       {"paths": removed})
+
+
 def undo_upload(path: Path | str, upload_id: int, undone_by: str) -> str:
     """Put back exactly what upload `upload_id` replaced and mark it undone, in one transaction; return its kind."""
     with transaction(path) as cursor:
