@@ -75,6 +75,8 @@ def _report(arguments: argparse.Namespace) -> int:
             print(i18n.t("report.cli.write_failed", lang, path=path, reason=error.strerror or error), file=sys.stderr)
             return EXIT_REFUSED
         written.append(path)
+    writer.record_audit_soon(arguments.source_db, getpass.getuser(), "report_exported",
+                             f"{arguments.commune} {arguments.quarter}")
     print(i18n.t("report.cli.written", lang, commune=report.commune_name,
                  quarter=i18n.ROMAN_QUARTERS[report.quarter_number], year=report.year, docx=docx_path, xlsx=xlsx_path))
     return EXIT_OK
@@ -211,6 +213,8 @@ def _reads_only(arguments: argparse.Namespace) -> bool:
 def _readable_warehouse(arguments: argparse.Namespace, stack: ExitStack) -> Path:
     """The warehouse itself or, while another process has it open, a copy taken now (said on standard error)."""
     path = Path(arguments.db)
+    if not path.exists():
+        return path  # the command says so, or creates it, as it would anyway
     try:
         writer.prepare(path)
         return path
@@ -294,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(i18n.t("error.settings", reason=error), file=sys.stderr)
         return EXIT_USAGE
     arguments = build_parser(settings.warehouse_path).parse_args(argv)
-    warehouse = Path(arguments.db)
+    warehouse = arguments.source_db = Path(arguments.db)
     try:
         with ExitStack() as stack:
             if _reads_only(arguments):

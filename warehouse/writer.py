@@ -262,8 +262,10 @@ def _record_upload(
 # --- Quarterly report texts (issue 8) -------------------------------------------------------------------------------
 
 
-def save_report_texts(path: Path | str, commune: str, quarter: str, texts: ReportTexts) -> None:
-    """Keep what staff typed for the commune's report of the quarter, replacing what was saved before."""
+def save_report_texts(
+    path: Path | str, commune: str, quarter: str, texts: ReportTexts, saved_by: str | None = None,
+) -> None:
+    """Keep what staff typed for the commune's report of the quarter, replacing what was saved before (audited)."""
     if not is_quarter(quarter):
         raise ValueError(f"not a quarter (YYYY-Qn): {quarter!r}")
     values = {name: value.strip() for name, value in asdict(texts).items()}
@@ -281,6 +283,7 @@ def save_report_texts(path: Path | str, commune: str, quarter: str, texts: Repor
             """,
             {"commune": commune, "quarter": quarter, **values},
         )
+        _audit(cursor, saved_by, "report_texts_saved", f"{commune} {quarter}", datetime.now())
 # ---------------------------------------------------------------------------------------------------------------------
 # Accounts, sign-ins and the audit log (issue 6: sign-in and roles). Passwords are stored as argon2 hashes only.
 # ---------------------------------------------------------------------------------------------------------------------
