@@ -12,6 +12,18 @@ from ui.favicon import favicon
 from warehouse.connection import WarehouseUnavailable
 from warehouse.writer import CatalogueError, WarehouseNewerThanProgram
 
+
+def stop_for_storage_problem(error: Exception) -> None:
+    """A damaged or busy warehouse, or a full disk: a sentence saying what to do, never the exception box."""
+    sentence = storage.problem(error, settings().warehouse_path, language(), in_dashboard=True)
+    if sentence is None and isinstance(error, WarehouseUnavailable):
+        sentence = tr("error.warehouse_unavailable", path=error.path, reason=error.reason)
+    if sentence is None:
+        raise error
+    st.error(sentence)
+    st.stop()
+
+
 start_language()
 st.set_page_config(page_title=tr("app.title"), page_icon=favicon(), layout="wide")
 st.sidebar.title(tr("app.title"))
@@ -27,14 +39,7 @@ except (CatalogueError, WarehouseNewerThanProgram) as error:
     st.error(tr("error.warehouse_unusable", reason=error))
     st.stop()
 except Exception as error:
-    # A damaged or busy warehouse, or a full disk: a sentence saying what to do, never the exception box.
-    sentence = storage.problem(error, settings().warehouse_path, language(), in_dashboard=True)
-    if sentence is None and isinstance(error, WarehouseUnavailable):
-        sentence = tr("error.warehouse_unavailable", path=error.path, reason=error.reason)
-    if sentence is None:
-        raise
-    st.error(sentence)
-    st.stop()
+    stop_for_storage_problem(error)
 
 # Each page with the roles that may open it; a page left out cannot be opened at all, even by its URL.
 navigation = st.navigation(user.pages([
@@ -64,7 +69,10 @@ navigation = st.navigation(user.pages([
 # ids than the runs after it, and that session's first click is lost.
 choose_language()
 # A visitor who may only sign in sees no commune, not even in the sidebar.
-chosen = choose_filters(con, user.communes) if user.may_view else None
+try:
+    chosen = choose_filters(con, user.communes) if user.may_view else None
+except Exception as error:
+    stop_for_storage_problem(error)
 auth.account_sidebar(user)
 if chosen is not None and chosen.is_demo:
     st.warning(tr("demo.banner", commune=chosen.commune_name), icon=":material/science:")

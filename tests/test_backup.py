@@ -4,6 +4,7 @@ the command line and the dashboard say about a damaged warehouse."""
 import json
 import os
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -171,3 +172,22 @@ def test_without_a_snapshot_the_message_says_to_restore_a_backup(tiny_warehouse,
     monkeypatch.setenv("CDS_WAREHOUSE", str(tiny_warehouse))
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert "python -m etl restore THƯ_MỤC_SAO_LƯU" in app.error[0].value
+
+
+@pytest.mark.parametrize(("function", "error"), [
+    ("reported_months", duckdb.IOException(
+        'IO Error: Could not read enough bytes from file "w.duckdb": attempted to read 4096 bytes from location 8192')),
+    ("commune_summary", duckdb.Error(
+        "Corrupt database file: computed checksum 1 does not match stored checksum 2 in block at location 5")),
+])
+def test_damage_found_while_reading_gives_the_same_sentence(loaded_warehouse, monkeypatch, function, error):
+    from warehouse import queries
+
+    def damaged(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(queries, function, damaged)
+    monkeypatch.setenv("CDS_WAREHOUSE", str(loaded_warehouse))
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not app.exception
+    assert f"python -m etl restore {backup.newest_snapshot(loaded_warehouse)}" in app.error[0].value
