@@ -338,20 +338,18 @@ def record_audit(
         _audit(cursor, user, action, detail, at or datetime.now(), address)
 
 
-def record_audit_soon(path: Path | str, user: str | None, action: str, detail: str | None = None) -> bool:
+def record_audit_soon(path: Path | str, user: str | None, action: str, detail: str | None = None) -> None:
     """Write an audit row now or, while another process (the dashboard) has the warehouse open, leave it beside the
-    warehouse for that process's next write; True when written now."""
+    warehouse for that process's next write."""
     at = datetime.now()
     try:
         record_audit(path, user, action, detail, at)
-        return True
     except WarehouseLocked:
         pending = pending_audit_path(path)
         with writing(path), pending.open("a", encoding="utf-8") as file:
             file.write(json.dumps({"at": at.isoformat(), "user": user, "action": action, "detail": detail},
                                   ensure_ascii=False) + "\n")
         make_private(pending)
-        return False
 
 
 def pending_audit_path(path: Path | str) -> Path:
