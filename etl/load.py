@@ -221,7 +221,10 @@ def _remove_expired_raw_files(warehouse: Path, days: int) -> None:
     them: it puts back the rows kept in the warehouse's replaced_* tables)."""
     folder = warehouse.resolve().parent / "uploads"
     cutoff = time.time() - days * 24 * 3600
-    expired = [path for path in folder.glob("*") if path.is_file() and path.stat().st_mtime < cutoff]
+    kept = [path for path in folder.glob("*") if path.is_file()]
+    expired = [path for path in kept if path.stat().st_mtime < cutoff]
+    for path in kept:
+        make_private(path)  # older versions kept them readable by everyone
     for path in expired:
         path.unlink(missing_ok=True)
     if expired:

@@ -43,6 +43,17 @@ def test_an_older_warehouse_file_open_to_everyone_is_made_private_when_opened(tm
     assert mode(path) == "0o600"
 
 
+def test_raw_uploads_kept_open_to_everyone_by_an_older_version_are_made_private_at_the_next_upload(tiny_warehouse):
+    folder = tiny_warehouse.parent / "uploads"
+    folder.mkdir()
+    older = folder / "0123abcd.csv"
+    older.write_text("Mã thôn\n", encoding="utf-8")
+    older.chmod(0o644)
+    folder.chmod(0o755)
+    assert upload(tiny_warehouse, MONTH).status == "accepted"
+    assert (mode(folder), mode(older)) == ("0o700", "0o600")
+
+
 def test_raw_uploads_are_removed_after_the_days_set_and_undo_still_works(tiny_warehouse, monkeypatch):
     monkeypatch.setenv("CDS_RAW_UPLOAD_DAYS", "30")
     first = upload(tiny_warehouse, MONTH)
