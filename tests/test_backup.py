@@ -191,3 +191,13 @@ def test_damage_found_while_reading_gives_the_same_sentence(loaded_warehouse, mo
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not app.exception
     assert f"python -m etl restore {backup.newest_snapshot(loaded_warehouse)}" in app.error[0].value
+
+
+def test_a_boundary_upload_keeps_a_snapshot_too(tiny_warehouse, tmp_path, capsys):
+    from tests.test_boundaries import import_boundaries, village_file
+
+    path = village_file(tmp_path, ["thon a", "B"])
+    status, _ = import_boundaries(capsys, tiny_warehouse, path, "--level", "village", "--name-field", "ten_thon",
+                                  "--commune", tiny_commune.CODE)
+    assert status == 0
+    assert [snapshot.name.rsplit("-", 1)[-1] for snapshot in backup.snapshots(tiny_warehouse)] == ["boundaries"]

@@ -219,6 +219,8 @@ def replace_village_boundaries(
     Records the upload when one is given (file_name, checksum, messages…) and returns its id.
     """
     with transaction(path) as cursor:
+        if upload is not None:
+            backup.snapshot_before_write(path, "boundaries")
         upload_id = _record_upload(cursor, upload, commune, len(boundaries))
         cursor.execute("DELETE FROM boundaries WHERE level = 'village' AND commune_code = ?", [commune])
         _insert(cursor, "boundaries", _boundary_rows(boundaries, "village", commune, is_demo, upload_id))
@@ -231,6 +233,8 @@ def store_commune_boundaries(
 ) -> int | None:
     """Store commune boundaries (replacing those of the same codes) and register `new_communes` (code, name)."""
     with transaction(path) as cursor:
+        if upload is not None:
+            backup.snapshot_before_write(path, "boundaries")
         upload_id = _record_upload(cursor, upload, None, len(boundaries))
         if new_communes is not None and len(new_communes):
             _insert(cursor, "communes", new_communes[["code", "name"]].assign(province=None, is_demo=False))
