@@ -12,7 +12,7 @@ from warehouse.codes import AFFILIATIONS, CORE_AFFILIATION
 chosen = filters()
 lang = language()
 con = connection()
-personal = can_see_personal_data()
+personal = can_see_personal_data(chosen.commune)
 st.title(tr("analysis.training.title"))
 
 sessions = analysis.training_attendance_by_session(con, chosen.commune)

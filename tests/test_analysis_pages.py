@@ -98,10 +98,11 @@ def test_village_is_read_from_the_url_and_the_choice_is_written_back(analysis_wa
     assert app.title[0].value == "Thôn Đông – Xã Phân Tích"
 
 
-def test_visitors_see_masked_phone_numbers_and_no_names(analysis_warehouse, monkeypatch):
+def test_visitors_see_no_phone_numbers_and_no_names(analysis_warehouse, monkeypatch):
     app = open_page(analysis_warehouse, monkeypatch, "pages/village.py", village=fixture.DONG)
     members = table(app, 0)
-    assert [row["Số điện thoại"] for row in members] == ["0912 *** *01", "0912 *** *02", "—"]
+    assert [row["Vai trò"] for row in members][:1] == ["Tổ trưởng"]
+    assert "Số điện thoại" not in members[0] and "0912" not in str(members)
     assert "Họ và tên" not in members[0]
     assert "Nguyễn Văn An" not in str(members)
     assert "Nguyễn Văn An" not in str(table(app, 2)), "the training table must not name members either"

@@ -5,7 +5,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ui.personal_data import mask_phone
 from ui.tables import csv_bytes, excel_bytes, neutralise_cell, neutralise_formulas
 
 
@@ -51,13 +50,3 @@ def test_excel_export_keeps_vietnamese_text_and_writes_no_formula():
     assert sheet["A2"].value == "'=1+1 cần kiểm tra"
     assert sheet["A2"].data_type == "s"
     assert sheet["B2"].value == 85
-
-
-@pytest.mark.parametrize(
-    ("phone", "masked"),
-    [("0912 345 645", "0912 *** *45"), ("0912345645", "0912 *** *45"), ("+84 912 345 645", "0912 *** *45"),
-     ("12345", "*****"), (None, None)],
-)
-def test_phone_numbers_are_masked_to_their_first_four_and_last_two_digits(phone, masked):
-    assert mask_phone(phone) == masked
-

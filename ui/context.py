@@ -44,9 +44,18 @@ def connection() -> duckdb.DuckDBPyConnection:
     return writer.prepare(settings().warehouse_path)
 
 
-def can_see_personal_data() -> bool:
-    """Whether member names and phone numbers may be shown: staff and admins only (sign-in sets the role)."""
-    return st.session_state.get("role") in ("staff", "admin")
+def works_for_commune(commune: str | None = None) -> bool:
+    """Whether the session is an admin's or a member of staff of `commune` (sign-in sets the role and communes)."""
+    role, communes = st.session_state.get("role"), st.session_state.get("user_communes")
+    if role == "admin":
+        return True
+    return role == "staff" and (commune is None or communes is None or commune in communes)
+
+
+def can_see_personal_data(commune: str | None = None) -> bool:
+    """Whether member names and phone numbers may be shown: to admins and to staff of the commune; nobody else sees
+    any digit of a phone number."""
+    return works_for_commune(commune)
 
 
 def _written_to_url(key: str) -> str:
