@@ -18,6 +18,8 @@ import openpyxl
 import pandas as pd
 import xlrd
 
+import exports
+
 XLSX_SIGNATURE = b"PK\x03\x04"
 XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SEPARATORS = [",", ";", "\t"]
@@ -113,6 +115,13 @@ def _read_csv_text(text: str) -> Grid:
     return _grid(cells, np.arange(1, len(cells) + 1))
 
 
+def _without_formula_mark(column: pd.Series) -> pd.Series:
+    """The text without the apostrophe that our exports (and spreadsheets) put before a formula-like text, so that
+    a template downloaded as CSV and uploaded again stores exactly the names it was given."""
+    marked = column.str.startswith(tuple("'" + start for start in exports.FORMULA_STARTS))
+    return column.where(~marked, column.str[1:]) if marked.any() else column
+
+
 def _separator(lines: list[str]) -> str:
     """The separator splitting the first lines most consistently: the highest median count per line
     (title rows have none, and a comma inside a note does not outvote the semicolons of every row)."""
@@ -126,7 +135,7 @@ def _separator(lines: list[str]) -> str:
 def _grid(cells: pd.DataFrame, row_numbers: np.ndarray, sheet: str | None = None) -> Grid:
     if cells.empty:
         raise ReadRefused("import.read.empty")
-    cells = cells.fillna("").astype(str).apply(lambda column: column.str.strip())
+    cells = cells.fillna("").astype(str).apply(lambda column: _without_formula_mark(column.str.strip()))
     cells.columns = range(len(cells.columns))
     return Grid(cells, row_numbers, sheet)
 
