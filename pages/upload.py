@@ -9,7 +9,7 @@ import i18n
 from etl import schema, templates
 from etl.load import ACCEPTED, REFUSED, UNCHANGED, FileOutcome, import_file, message, undo
 from ui import auth
-from ui.context import connection, filters, language, settings, tr, url_selectbox
+from ui.context import connection, filters, language, markdown_text, settings, tr, url_selectbox
 from warehouse import accounts, queries, uploads, writer
 from warehouse.periods import is_month
 
@@ -111,7 +111,7 @@ if undoable:
         try:
             st.success(undo(settings().warehouse_path, target, user, lang))
         except writer.UndoRefused as refused:
-            st.warning(refused.reason)
+            st.warning(markdown_text(refused.reason))
         history = uploads.upload_history(con, [chosen.commune])
 if history.empty:
     st.info(tr("import.page.no_history"))
