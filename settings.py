@@ -19,6 +19,20 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class UploadLimits:
+    """What an uploaded file may hold, checked before it is parsed (a national monthly file, 100,000 villages and
+    about 20 columns, is 7 MB as CSV and 9 MB as .xlsx, 65 MB unpacked)."""
+
+    megabytes: int = 50
+    rows: int = 500_000
+    columns: int = 200
+    cell_characters: int = 5_000
+    sheets: int = 30
+    # Everything a workbook (a zip archive) holds, once unpacked.
+    unpacked_megabytes: int = 500
+
+
+@dataclass(frozen=True)
 class Settings:
     warehouse_path: Path = DEFAULT_WAREHOUSE
     catalogue_path: Path = DEFAULT_CATALOGUE
@@ -33,6 +47,7 @@ class Settings:
     # Failed sign-ins for one user name allowed without delay; each further one doubles the wait from the base delay.
     sign_in_free_attempts: int = 3
     sign_in_delay_seconds: int = 1
+    upload_limits: UploadLimits = UploadLimits()
 
 
 def _whole_number(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -72,4 +87,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         idle_minutes=_whole_number(env, "CDS_IDLE_MINUTES", 30, 1, 1440),
         sign_in_free_attempts=_whole_number(env, "CDS_SIGNIN_FREE_ATTEMPTS", 3, 1, 20),
         sign_in_delay_seconds=_whole_number(env, "CDS_SIGNIN_DELAY_SECONDS", 1, 0, 60),
+        upload_limits=UploadLimits(
+            megabytes=_whole_number(env, "CDS_UPLOAD_MAX_MB", 50, 1, 2_000),
+            rows=_whole_number(env, "CDS_UPLOAD_MAX_ROWS", 500_000, 100, 10_000_000),
+            columns=_whole_number(env, "CDS_UPLOAD_MAX_COLUMNS", 200, 20, 16_384),
+            cell_characters=_whole_number(env, "CDS_UPLOAD_MAX_CELL_CHARS", 5_000, 100, 32_767),
+            sheets=_whole_number(env, "CDS_UPLOAD_MAX_SHEETS", 30, 1, 255),
+            unpacked_megabytes=_whole_number(env, "CDS_UPLOAD_MAX_UNPACKED_MB", 500, 10, 20_000),
+        ),
     )

@@ -18,8 +18,9 @@ import pandas as pd
 
 import i18n
 from etl import schema
-from etl.read import ReadRefused, read_sheets
+from etl.read import DEFAULT_LIMITS, ReadRefused, check_file_size, read_sheets
 from etl.validate import Checked, Problem, validate
+from settings import UploadLimits
 from warehouse import uploads as upload_queries
 from warehouse import writer
 
@@ -55,7 +56,8 @@ def message(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) -> str:
     values = dict(problem.values)
     if values.get("previous_period"):
         values["previous_period"] = i18n.period_label(values["previous_period"], language)
-    for name in ("amount", "households", "previous", "median"):
+    for name in ("amount", "households", "previous", "median", "size", "found", "limit", "rows", "columns",
+                 "limit_rows", "limit_columns"):
         if str(values.get(name, "")).isdigit():
             values[name] = i18n.number(int(values[name]), language)
     if problem.key == "import.error.choice":
@@ -71,19 +73,23 @@ def problem_document(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) ->
 
 
 def import_path(path: Path | str, warehouse: Path | str, **options: object) -> FileOutcome:
-    """`import_file` for a file on disk; a file that cannot be opened is refused with the reason."""
+    """`import_file` for a file on disk; a file that cannot be opened, or is too large to read, is refused."""
     try:
+        # Too large is refused from its size alone, before a byte is read.
+        check_file_size(Path(path).stat().st_size, options.get("limits", DEFAULT_LIMITS))
         data = Path(path).read_bytes()
     except OSError as error:
         return FileOutcome(str(path), None, REFUSED,
                            errors=[Problem(None, None, "import.read.cannot_open", {"reason": error.strerror})])
+    except ReadRefused as refused:
+        return FileOutcome(str(path), None, REFUSED, errors=[Problem(None, None, refused.key, refused.values)])
     return import_file(data, Path(path).name, warehouse, display_path=str(path), **options)
 
 
 def import_file(
     data: bytes, file_name: str, warehouse: Path | str, *, uploaded_by: str, kind: str | None = None,
     dry_run: bool = False, allowed_communes: set[str] | None = None, today: date | None = None,
-    deadline_day: int = 15, display_path: str | None = None,
+    deadline_day: int = 15, display_path: str | None = None, limits: UploadLimits = DEFAULT_LIMITS,
 ) -> FileOutcome:
     """Validate one file and, unless refused, a dry run or already loaded, load it in one transaction."""
     today = today or date.today()
@@ -95,8 +101,9 @@ def import_file(
     if earlier is not None and (allowed_communes is None or earlier.commune_code in allowed_communes):
         return FileOutcome(shown, earlier.kind, UNCHANGED, earlier.rows, earlier.id)
     try:
-        checked = _validate_first_report_sheet(data, file_name, con, kind=kind, allowed_communes=allowed_communes,
-                                               today=today, deadline_day=deadline_day)
+        checked = _validate_first_report_sheet(data, file_name, con, limits, kind=kind,
+                                               allowed_communes=allowed_communes, today=today,
+                                               deadline_day=deadline_day)
     except ReadRefused as refused:
         return FileOutcome(shown, kind, REFUSED, errors=[Problem(None, None, refused.key, refused.values)])
     preview = _preview(checked)
@@ -122,11 +129,11 @@ def import_file(
 
 
 def _validate_first_report_sheet(
-    data: bytes, file_name: str, con: duckdb.DuckDBPyConnection, **options: object
+    data: bytes, file_name: str, con: duckdb.DuckDBPyConnection, limits: UploadLimits, **options: object
 ) -> Checked:
     """The validation of the first sheet with a recognisable header (a workbook may start with instructions)."""
     first = None
-    for position, grid in enumerate(read_sheets(data, file_name)):
+    for position, grid in enumerate(read_sheets(data, file_name, limits)):
         checked = validate(grid, con, **options)
         if not any(error.key == "import.error.no_header" for error in checked.errors):
             if position:
