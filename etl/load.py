@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ import pandas as pd
 
 import i18n
 from etl import schema
-from etl.read import DEFAULT_LIMITS, ReadRefused, check_file_size, read_sheets
+from etl.read import DEFAULT_LIMITS, Grid, ReadRefused, check_file_size, read_sheets, read_sheets_elsewhere
 from etl.validate import Checked, Problem, validate
 from settings import UploadLimits
 from warehouse import uploads as upload_queries
@@ -26,6 +27,8 @@ from warehouse import writer
 
 ACCEPTED, REFUSED, UNCHANGED = "accepted", "refused", "unchanged"
 KEPT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+# A commune's file reads in milliseconds; from this size on, starting a process of its own is worth its second.
+READ_ELSEWHERE_FROM = 1024 * 1024
 
 
 @dataclass
@@ -90,8 +93,10 @@ def import_file(
     data: bytes, file_name: str, warehouse: Path | str, *, uploaded_by: str, kind: str | None = None,
     dry_run: bool = False, allowed_communes: set[str] | None = None, today: date | None = None,
     deadline_day: int = 15, display_path: str | None = None, limits: UploadLimits = DEFAULT_LIMITS,
+    read_elsewhere: bool = False,
 ) -> FileOutcome:
-    """Validate one file and, unless refused, a dry run or already loaded, load it in one transaction."""
+    """Validate one file and, unless refused, a dry run or already loaded, load it in one transaction
+    (`read_elsewhere`: parse a large file in a process of its own, as a server serving other users does)."""
     today = today or date.today()
     shown = display_path or file_name
     con = writer.prepare(warehouse)
@@ -101,7 +106,9 @@ def import_file(
     if earlier is not None and (allowed_communes is None or earlier.commune_code in allowed_communes):
         return FileOutcome(shown, earlier.kind, UNCHANGED, earlier.rows, earlier.id)
     try:
-        checked = _validate_first_report_sheet(data, file_name, con, limits, kind=kind,
+        sheets = (read_sheets_elsewhere(data, file_name, limits) if read_elsewhere and len(data) > READ_ELSEWHERE_FROM
+                  else read_sheets(data, file_name, limits))
+        checked = _validate_first_report_sheet(sheets, con, kind=kind,
                                                allowed_communes=allowed_communes, today=today,
                                                deadline_day=deadline_day)
     except ReadRefused as refused:
@@ -128,12 +135,10 @@ def import_file(
     return outcome
 
 
-def _validate_first_report_sheet(
-    data: bytes, file_name: str, con: duckdb.DuckDBPyConnection, limits: UploadLimits, **options: object
-) -> Checked:
+def _validate_first_report_sheet(sheets: Iterable[Grid], con: duckdb.DuckDBPyConnection, **options: object) -> Checked:
     """The validation of the first sheet with a recognisable header (a workbook may start with instructions)."""
     first = None
-    for position, grid in enumerate(read_sheets(data, file_name, limits)):
+    for position, grid in enumerate(sheets):
         checked = validate(grid, con, **options)
         if not any(error.key == "import.error.no_header" for error in checked.errors):
             if position:

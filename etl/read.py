@@ -6,8 +6,12 @@ spreadsheet or text editor, so that messages can point at it. What cannot be rea
 
 from __future__ import annotations
 
+import functools
 import io
+import pickle
 import re
+import subprocess
+import sys
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -21,7 +25,7 @@ import pandas as pd
 import xlrd
 
 import exports
-from settings import UploadLimits
+from settings import PROJECT_ROOT, UploadLimits
 
 XLSX_SIGNATURE = b"PK\x03\x04"
 XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -46,6 +50,10 @@ class ReadRefused(ValueError):
         super().__init__(key)
         self.key = key
         self.values = values
+
+    def __reduce__(self) -> tuple:
+        # Kept whole when it comes back from the worker process that read the file.
+        return functools.partial(ReadRefused, self.key, **self.values), ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,27 @@ def read_sheets(data: bytes, file_name: str, limits: UploadLimits = DEFAULT_LIMI
             yield _grid(_frame(rows), np.arange(1, len(rows) + 1), name)
     if not found:
         raise ReadRefused("import.read.empty")
+
+
+def read_sheets_elsewhere(data: bytes, file_name: str, limits: UploadLimits = DEFAULT_LIMITS) -> list[Grid]:
+    """`read_sheets` in a process of its own: parsing a large workbook is pure Python work that would otherwise hold
+    the dashboard's interpreter lock and slow every other user's pages down until it is done."""
+    worker = subprocess.run([sys.executable, "-m", "etl.read_worker"], input=pickle.dumps((data, file_name, limits)),
+                            capture_output=True, check=False, cwd=PROJECT_ROOT)
+    if worker.returncode != 0:
+        raise RuntimeError(f"the reading process failed ({worker.returncode}): {worker.stderr.decode()[-2000:]}")
+    found = pickle.loads(worker.stdout)
+    if isinstance(found, ReadRefused):
+        raise found
+    return found
+
+
+def all_sheets(data: bytes, file_name: str, limits: UploadLimits) -> list[Grid] | ReadRefused:
+    """Every sheet `read_sheets` yields, or the reason it refused the file."""
+    try:
+        return list(read_sheets(data, file_name, limits))
+    except ReadRefused as refused:
+        return refused
 
 
 def read_grid(data: bytes, file_name: str, limits: UploadLimits = DEFAULT_LIMITS) -> Grid:

@@ -35,7 +35,8 @@ def load_file(data: bytes, name: str, dry_run: bool) -> FileOutcome:
     """The file checked (and, unless `dry_run`, loaded) as the signed-in user, within that user's communes."""
     return import_file(data, name, settings().warehouse_path, uploaded_by=user, dry_run=dry_run,
                        allowed_communes=accounts.user_communes(connection(), user),
-                       deadline_day=settings().report_deadline_day, limits=settings().upload_limits)
+                       deadline_day=settings().report_deadline_day, limits=settings().upload_limits,
+                       read_elsewhere=True)
 
 
 # Checked here, when the page runs, and not only by leaving it out of the navigation.

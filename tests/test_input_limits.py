@@ -149,3 +149,15 @@ def _problem(refused: ReadRefused):
     from etl.validate import Problem
 
     return Problem(None, None, refused.key, refused.values)
+
+
+def test_a_file_read_in_a_process_of_its_own_gives_the_same_sheets_and_refusals():
+    from etl.read import read_sheets_elsewhere
+
+    data = xlsx([MONTHLY_HEADER, ["99999-01", "12/2025", "11/12/2025", "40", "", "", "Đã họp"]])
+    elsewhere, here = read_sheets_elsewhere(data, "a.xlsx"), list(read_sheets(data, "a.xlsx"))
+    assert [(grid.cells.values.tolist(), list(grid.row_numbers), grid.sheet) for grid in elsewhere] == [
+        (grid.cells.values.tolist(), list(grid.row_numbers), grid.sheet) for grid in here]
+    with pytest.raises(ReadRefused) as refused:
+        read_sheets_elsewhere(hostile_files.dimension_bomb(), "bom.xlsx")
+    assert (refused.value.key, refused.value.values["range"]) == ("import.limit.dimension", "A1:XFD1048576")
