@@ -17,6 +17,7 @@ AT_FORMULA = "@SUM(1+1)*cmd|' /C calc'!A0"
 MARKDOWN_LINK = "[đăng nhập](http://evil.example/login)"
 MARKDOWN_IMAGE = "![x](http://evil.example/p.png)"
 HTML_IMAGE = '<img src="http://evil.example/h.png">'
+HTML_LINK = '<a href="http://evil.example/login">đăng nhập</a>'
 BARE_ADDRESS = "www.evil.example/login"
 FORMULAS = (VILLAGE_FORMULA, MEMBER_FORMULA, DDE, AT_FORMULA)
 EVIL_HOST = "evil.example"
@@ -26,7 +27,7 @@ VILLAGE_NAMES = {
     fixture.DONG: VILLAGE_FORMULA,
     fixture.TAY: DDE,
     fixture.NAM: f"Thôn {MARKDOWN_IMAGE} {HTML_IMAGE}",
-    fixture.BAC: f"Thôn {MARKDOWN_LINK} {BARE_ADDRESS}",
+    fixture.BAC: f"Thôn {MARKDOWN_LINK} {BARE_ADDRESS} {HTML_LINK}",
 }
 MEMBER_NAMES = [MEMBER_FORMULA, AT_FORMULA, MARKDOWN_LINK, HTML_IMAGE, DDE, MARKDOWN_IMAGE, BARE_ADDRESS]
 

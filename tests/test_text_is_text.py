@@ -2,6 +2,7 @@
 the Markdown renderer would turn into a link, whatever a village, member, commune or file is called."""
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -69,16 +70,32 @@ def hostile_warehouse(warehouse_path: Path) -> Path:
     return warehouse_path
 
 
+def chart_tags(app: AppTest) -> list[str]:
+    """Every link or image tag in the text of the page's charts (Plotly reads `<a href>` in titles and labels)."""
+    found, stack = [], [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack += value.values()
+        elif isinstance(value, list):
+            stack += value
+        elif isinstance(value, str):
+            found += re.findall(r"(?i)<(?:a|img)\b[^>]*>", value)
+    return found
+
+
 def assert_only_text(app: AppTest, where: str) -> list[tuple[str, str]]:
     assert not app.exception, where
     texts = markdown_texts(app)
     leaks = [(kind, text, outside_references(text)) for kind, text in texts if outside_references(text)]
     assert not leaks, f"{where}: {leaks}"
+    assert chart_tags(app) == [], where
     return texts
 
 
 @pytest.mark.parametrize("value", [
-    hostile.MARKDOWN_LINK, hostile.MARKDOWN_IMAGE, hostile.HTML_IMAGE, hostile.BARE_ADDRESS, hostile.VILLAGE_FORMULA,
+    hostile.MARKDOWN_LINK, hostile.MARKDOWN_IMAGE, hostile.HTML_IMAGE, hostile.HTML_LINK, hostile.BARE_ADDRESS,
+    hostile.VILLAGE_FORMULA,
     "http://evil.example/x", "thu@evil.example", "**đậm** _nghiêng_ `mã` ~~gạch~~ $x^2$ :red[đỏ] :material/home:",
     "# tiêu đề", "- một", "+84 912", "12. mười hai", "> trích", "a | b", "&lt;img&gt; \\[x\\]", "dòng 1\ndòng 2",
 ])
