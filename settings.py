@@ -21,7 +21,7 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class UploadLimits:
     """What an uploaded file may hold, checked before it is parsed (a national monthly file, 100,000 villages and
-    about 20 columns, is 7 MB as CSV and 9 MB as .xlsx, 65 MB unpacked)."""
+    about 20 columns, is 7 MB as CSV and 7 MB as .xlsx, 80 MB unpacked)."""
 
     megabytes: int = 50
     rows: int = 500_000
