@@ -96,7 +96,7 @@ def _import(arguments: argparse.Namespace) -> int:
     settings = load_settings()
     outcomes = [
         import_path(path, arguments.db, uploaded_by=arguments.user, kind=arguments.kind, dry_run=arguments.dry_run,
-                    deadline_day=settings.report_deadline_day)
+                    deadline_day=settings.report_deadline_day, limits=settings.upload_limits)
         for path in arguments.paths
     ]
     if arguments.json:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,15 +23,17 @@ import pandas as pd
 
 import i18n
 from etl import schema, storage
-from etl.read import ReadRefused, read_sheets
+from etl.read import DEFAULT_LIMITS, Grid, ReadRefused, check_file_size, read_sheets, read_sheets_elsewhere
 from etl.validate import Checked, Problem, validate
-from settings import load_settings
+from settings import UploadLimits, load_settings
 from warehouse import uploads as upload_queries
 from warehouse import writer
 from warehouse.connection import make_private, private_folder, writing
 
 ACCEPTED, REFUSED, UNCHANGED = "accepted", "refused", "unchanged"
 KEPT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+# A commune's file reads in milliseconds; from this size on, starting a process of its own is worth its second.
+READ_ELSEWHERE_FROM = 1024 * 1024
 
 
 @dataclass
@@ -62,7 +64,8 @@ def message(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) -> str:
     values = dict(problem.values)
     if values.get("previous_period"):
         values["previous_period"] = i18n.period_label(values["previous_period"], language)
-    for name in ("amount", "households", "previous", "median"):
+    for name in ("amount", "households", "previous", "median", "size", "found", "limit", "rows", "columns",
+                 "limit_rows", "limit_columns"):
         if str(values.get(name, "")).isdigit():
             values[name] = i18n.number(int(values[name]), language)
     if problem.key == "import.error.choice":
@@ -78,12 +81,16 @@ def problem_document(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) ->
 
 
 def import_path(path: Path | str, warehouse: Path | str, **options: object) -> FileOutcome:
-    """`import_file` for a file on disk; a file that cannot be opened is refused with the reason."""
+    """`import_file` for a file on disk; a file that cannot be opened, or is too large to read, is refused."""
     try:
+        # Too large is refused from its size alone, before a byte is read.
+        check_file_size(Path(path).stat().st_size, options.get("limits", DEFAULT_LIMITS))
         data = Path(path).read_bytes()
     except OSError as error:
         return FileOutcome(str(path), None, REFUSED,
                            errors=[Problem(None, None, "import.read.cannot_open", {"reason": error.strerror})])
+    except ReadRefused as refused:
+        return FileOutcome(str(path), None, REFUSED, errors=[Problem(None, None, refused.key, refused.values)])
     return import_file(data, Path(path).name, warehouse, display_path=str(path), **options)
 
 
@@ -106,9 +113,11 @@ def _one_load_at_a_time(function: Callable[..., FileOutcome]) -> Callable[..., F
 def import_file(
     data: bytes, file_name: str, warehouse: Path | str, *, uploaded_by: str, kind: str | None = None,
     dry_run: bool = False, allowed_communes: set[str] | None = None, today: date | None = None,
-    deadline_day: int = 15, display_path: str | None = None,
+    deadline_day: int = 15, display_path: str | None = None, limits: UploadLimits = DEFAULT_LIMITS,
+    read_elsewhere: bool = False,
 ) -> FileOutcome:
-    """Validate one file and, unless refused, a dry run or already loaded, load it in one transaction."""
+    """Validate one file and, unless refused, a dry run or already loaded, load it in one transaction
+    (`read_elsewhere`: parse a large file in a process of its own, as a server serving other users does)."""
     today = today or date.today()
     shown = display_path or file_name
     con = writer.prepare(warehouse)
@@ -118,8 +127,11 @@ def import_file(
     if earlier is not None and (allowed_communes is None or earlier.commune_code in allowed_communes):
         return FileOutcome(shown, earlier.kind, UNCHANGED, earlier.rows, earlier.id)
     try:
-        checked = _validate_first_report_sheet(data, file_name, con, kind=kind, allowed_communes=allowed_communes,
-                                               today=today, deadline_day=deadline_day)
+        sheets = (read_sheets_elsewhere(data, file_name, limits) if read_elsewhere and len(data) > READ_ELSEWHERE_FROM
+                  else read_sheets(data, file_name, limits))
+        checked = _validate_first_report_sheet(sheets, con, kind=kind,
+                                               allowed_communes=allowed_communes, today=today,
+                                               deadline_day=deadline_day)
     except ReadRefused as refused:
         return FileOutcome(shown, kind, REFUSED, errors=[Problem(None, None, refused.key, refused.values)])
     preview = _preview(checked)
@@ -158,12 +170,10 @@ def import_file(
     return outcome
 
 
-def _validate_first_report_sheet(
-    data: bytes, file_name: str, con: duckdb.DuckDBPyConnection, **options: object
-) -> Checked:
+def _validate_first_report_sheet(sheets: Iterable[Grid], con: duckdb.DuckDBPyConnection, **options: object) -> Checked:
     """The validation of the first sheet with a recognisable header (a workbook may start with instructions)."""
     first = None
-    for position, grid in enumerate(read_sheets(data, file_name)):
+    for position, grid in enumerate(sheets):
         checked = validate(grid, con, **options)
         if not any(error.key == "import.error.no_header" for error in checked.errors):
             if position:

@@ -9,7 +9,7 @@ import i18n
 from etl import schema, templates
 from etl.load import ACCEPTED, REFUSED, UNCHANGED, FileOutcome, import_file, message, undo
 from ui import auth
-from ui.context import connection, filters, language, settings, tr, url_selectbox
+from ui.context import connection, filters, language, markdown_text, settings, tr, url_selectbox
 from warehouse import accounts, queries, uploads, writer
 from warehouse.connection import WarehouseBusy, busy
 from warehouse.periods import is_month
@@ -41,7 +41,8 @@ def load_file(data: bytes, name: str, dry_run: bool) -> FileOutcome:
     """The file checked (and, unless `dry_run`, loaded) as the signed-in user, within that user's communes."""
     return import_file(data, name, settings().warehouse_path, uploaded_by=user, dry_run=dry_run,
                        allowed_communes=accounts.user_communes(connection(), user),
-                       deadline_day=settings().report_deadline_day)
+                       deadline_day=settings().report_deadline_day, limits=settings().upload_limits,
+                       read_elsewhere=True)
 
 
 def load_confirmed(data: bytes, name: str) -> FileOutcome | None:
@@ -132,7 +133,7 @@ if undoable:
         try:
             st.success(undo(settings().warehouse_path, target, user, lang))
         except writer.UndoRefused as refused:
-            st.warning(refused.reason)
+            st.warning(markdown_text(refused.reason))
         except WarehouseBusy:
             st.error(tr("storage.busy"))
         history = uploads.upload_history(con, [chosen.commune])

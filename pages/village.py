@@ -6,7 +6,7 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import coverage_lines
-from ui.context import can_see_personal_data, connection, filters, language, settings, tr, url_selectbox
+from ui.context import can_see_personal_data, connection, filters, language, settings, tr, tr_plain, url_selectbox
 from ui.tables import show_table
 from warehouse import analysis, queries
 from warehouse.codes import HEADLINE_INDICATOR
@@ -68,7 +68,7 @@ else:
     lines = series.assign(series=series["indicator_code"].map(short_name))
     target = float(catalogue.loc[HEADLINE_INDICATOR, "target_share"])
     st.plotly_chart(coverage_lines(
-        lines, target, tr("analysis.village.chart_title", village=village["village_name"]), lang,
+        lines, target, tr_plain("analysis.village.chart_title", village=village["village_name"]), lang,
         tr("analysis.period"), highlight=short_name[HEADLINE_INDICATOR],
     ), width="stretch")
     table = series.assign(

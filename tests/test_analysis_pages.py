@@ -311,16 +311,16 @@ def test_a_village_without_a_team_keeps_its_row_in_the_reporting_matrix(warehous
 
 
 def test_the_village_pages_downloads_neutralise_a_note_written_like_a_formula(analysis_warehouse, monkeypatch):
-    from ui import tables
+    import exports
 
     exported: list[bytes] = []
-    original = tables.csv_bytes
+    original = exports.csv_bytes
 
     def recording_csv_bytes(frame):
         exported.append(original(frame))
         return exported[-1]
 
-    monkeypatch.setattr(tables, "csv_bytes", recording_csv_bytes)
+    monkeypatch.setattr(exports, "csv_bytes", recording_csv_bytes)
     open_page(analysis_warehouse, monkeypatch, "pages/village.py", village=fixture.TAY)
     history = next(data.decode("utf-8-sig") for data in exported if "Ghi chú".encode() in data)
     assert "'" + fixture.FORMULA_NOTE in history
