@@ -405,13 +405,13 @@ def check_replacement(result: BoundaryImport, stored: pd.DataFrame, replace: boo
     disappearing = stored[~stored["code"].isin(kept)]
     removed = [{"code": code, "name": name} for code, name in zip(disappearing["code"], disappearing["name"],
                                                                    strict=True)]
-    if not kept and not removed:
+    if not kept and not (removed and replace):
         result.errors.append(Problem(None, None, i18n.t("maps.import.nothing_matched", language,
                                                         path=result.path.name, features=unmatched or "—")))
-    elif removed and not replace:
+    if removed and not replace:
         items = ", ".join(f"{entry['code']} {entry['name']}" for entry in removed)
         result.errors.append(Problem(None, None, i18n.t(
             "maps.import.would_remove", language, path=result.path.name, count=len(removed), stored=len(stored),
             items=items, matched=len(kept), features=unmatched or "—")))
-    else:
+    if not result.refused:
         result.removed = removed

@@ -67,7 +67,7 @@ def offset(start: shapely.Point, end: shapely.Point) -> tuple[float, str]:
 
 def where(place_name: str, start: shapely.Point, end: shapely.Point | None, language: str) -> str:
     """`cách Xã Gia Lộc 2.394 km về phía tây nam`, in the user's language."""
-    if end is None or not np.isfinite([end.x, end.y]).all():
+    if end is None or not (abs(end.x) <= 180 and abs(end.y) <= 90):
         return i18n.t("maps.place.where_unknown", language)
     metres, direction = offset(start, end)
     return i18n.t("maps.place.where", language, place=place_name, distance=distance_text(metres, language),
@@ -99,7 +99,7 @@ def _to_degrees(crs: CRS, x: float, y: float) -> shapely.Point | None:
         lon, lat = Transformer.from_crs(crs, WGS84, always_xy=True).transform(x, y)
     except Exception:  # noqa: BLE001
         return None
-    return shapely.Point(lon, lat) if np.isfinite([lon, lat]).all() else None
+    return shapely.Point(lon, lat) if np.isfinite([lon, lat]).all() and abs(lon) <= 180 and abs(lat) <= 90 else None
 
 
 @cache
@@ -115,12 +115,12 @@ def _metric_candidates() -> list[CRS]:
 
 
 def _guess(x: float, y: float, reference: shapely.Point, language: str) -> str:
-    """A sentence naming the CRS that puts the point within a few kilometres of the reference, if one does."""
-    for crs in _metric_candidates():
-        point = _to_degrees(crs, x, y)
-        if point is not None and offset(reference, point)[0] <= GUESS_DISTANCE_M:
-            return i18n.t("maps.place.guess", language, crs=crs_label(crs))
-    return ""
+    """A sentence naming the CRSs that put the point within a few kilometres of the reference, if any does."""
+    fitting = [crs_label(crs) for crs in _metric_candidates()
+               if (point := _to_degrees(crs, x, y)) is not None and offset(reference, point)[0] <= GUESS_DISTANCE_M]
+    if not fitting:
+        return ""
+    return i18n.t("maps.place.guess", language, crs=i18n.t("maps.place.or", language).join(fitting))
 
 
 def check_declared_coordinates(
@@ -181,7 +181,7 @@ def _checked_datum(
         return crs, [], []
     twin = _vn2000_twin(crs)
     declared = _to_degrees(crs, x, y)
-    official = _to_degrees(twin if twin is not None else _with_official_shift(crs), x, y)
+    official = _with_official_shift(crs, x, y)
     shift = distance_text(offset(declared, official)[0], language) if declared and official else "?"
     if twin is None:
         return None, [Finding(None, "maps.crs.vn2000_without_shift", {
@@ -223,8 +223,10 @@ def _same_projection(one: CRS, other: CRS) -> bool:
         one.axis_info[0].unit_name == other.axis_info[0].unit_name)
 
 
-def _with_official_shift(crs: CRS) -> CRS:
-    return CRS.from_proj4(crs.to_proj4() + " +towgs84=" + ",".join(str(value) for value in VN2000_TOWGS84))
+def _with_official_shift(crs: CRS, x: float, y: float) -> shapely.Point | None:
+    """The point read as VN-2000 with the official shift: its own longitude and latitude, shifted to WGS 84."""
+    lon, lat = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True).transform(x, y)
+    return _to_degrees(CRS.from_epsg(4756), lon, lat)
 
 
 def check_villages_in_commune(geometries: np.ndarray, place: Place, path_name: str, language: str) -> list[Finding]:
