@@ -459,3 +459,41 @@ def test_names_match_exactly_first_and_without_tone_marks_only_when_one_entry_fi
     matches = match_to_registry(["Cẩm Giàng", "cam giang", "XÃ CẨM GIANG"], registry, by_code=False)
     assert [match.code for match in matches] == ["b", None, "a"]
     assert matches[1].candidates == ("a", "b")
+
+
+# --- The upload history holds boundary uploads ----------------------------------------------------------------------
+
+def test_every_kind_the_upload_history_can_hold_has_a_name_in_both_languages():
+    import i18n
+
+    for kind in writer.UPLOAD_SCOPES:
+        assert all(i18n.strings().get(f"import.kind.{kind}", {}).get(language) for language in i18n.LANGUAGES), kind
+
+
+@pytest.mark.parametrize(("level", "kind_name"), [("village", "Ranh giới thôn"), ("commune", "Ranh giới xã")])
+def test_after_each_kind_of_boundary_upload_the_upload_page_and_the_uploads_command_work(
+        demo_warehouse, tmp_path, capsys, monkeypatch, level, kind_name):
+    from tests.geo_fixtures import GIA_LOC
+    from tests.test_upload_page import button, open_upload_page
+
+    before = boundary_rows(demo_warehouse)
+    if level == "village":
+        status, result = villages(capsys, demo_warehouse, geojson(gia_loc_villages(seed=7), tmp_path / "t.geojson"),
+                                  "--code-field", "ma_thon")
+    else:
+        status, result = run(capsys, demo_warehouse, GIA_LOC, "--level", "commune", "--code-field", "code")
+    assert status == 0
+
+    assert main(["uploads", "--db", str(demo_warehouse)]) == 0
+    assert f"{kind_name}" in capsys.readouterr().out
+
+    app = open_upload_page(demo_warehouse, monkeypatch, communes=(GIA_LOC_CODE,))
+    assert not app.exception
+    history = app.dataframe[-1].value
+    assert history[["Số", "Loại dữ liệu", "Trạng thái"]].values.tolist() == [
+        [result["upload_id"], kind_name, "đã nạp"]]
+    button(app, "Hoàn tác").click()
+    app.run()
+    assert not app.exception
+    assert boundary_rows(demo_warehouse) == before
+    assert app.dataframe[-1].value["Trạng thái"].tolist() == ["đã hoàn tác"]
