@@ -39,7 +39,7 @@ DISPLAY_GRID = 1e-5
 # Equal-area projection for areas anywhere on Earth.
 EQUAL_AREA_CRS = "EPSG:6933"
 OFFICIAL_COMMUNE_CODE_LENGTH = 5
-LABEL_FIELDS = ("fullName", "name", "ten", "TEN")
+LABEL_FIELDS = ("fullName", "name", "ten")  # compared without case
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from functools import cache
 
 import numpy as np
 import shapely
+import shapely.ops
 from pyproj import CRS, Geod, Transformer
 from pyproj.database import query_crs_info
 from pyproj.transformer import TransformerGroup
@@ -74,6 +75,15 @@ def where(place_name: str, start: shapely.Point, end: shapely.Point | None, lang
                   direction=i18n.t(f"maps.direction.{direction}", language))
 
 
+def _where_from(place: Place | None, end: shapely.Point | None, language: str) -> str:
+    """Where `end` is from the commune's centre, or (no commune) from the nearest point of Vietnam's extent."""
+    if place is not None:
+        return where(place.name, place.outline.centroid, end, language)
+    extent = shapely.box(*VIETNAM_EXTENT)
+    start = shapely.ops.nearest_points(extent, end)[0] if end is not None and abs(end.y) <= 90 else extent.centroid
+    return where(i18n.t("maps.place.vietnam", language), start, end, language)
+
+
 def crs_label(crs: CRS) -> str:
     """`WGS 84 / UTM zone 48N (EPSG:32648)`, or the CRS's name alone when it has no EPSG code."""
     code = crs.to_epsg()
@@ -132,7 +142,6 @@ def check_declared_coordinates(
     `bounds` holds each feature's (west, south, east, north) in the file's own coordinates.
     """
     reference = place.outline.centroid if place is not None else shapely.box(*VIETNAM_EXTENT).centroid
-    reference_name = place.name if place is not None else i18n.t("maps.place.vietnam", language)
     whole = np.array([bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()])
     centre_x, centre_y = (whole[0] + whole[2]) / 2, (whole[1] + whole[3]) / 2
     in_degrees = _within(bounds, VIETNAM_EXTENT)
@@ -145,7 +154,7 @@ def check_declared_coordinates(
             return WGS84, [], [Finding(None, "maps.import.assumed_wgs84", {"path": path_name})]
         if swapped_in_degrees.all():
             return None, [Finding(None, "maps.place.swapped_degrees", {
-                **values, "where": where(reference_name, reference, shapely.Point(centre_y, centre_x), language)})], []
+                **values, "where": _where_from(place, shapely.Point(centre_y, centre_x), language)})], []
         return None, [Finding(None, "maps.import.no_crs", {
             **values, "guess": _guess(centre_x, centre_y, reference, language)})], []
 
@@ -154,7 +163,7 @@ def check_declared_coordinates(
     if inside.all():
         return _checked_datum(crs, centre_x, centre_y, path_name, language)
     landing = _to_degrees(crs, centre_x, centre_y)
-    values = {**values, "crs": crs_label(crs), "where": where(reference_name, reference, landing, language)}
+    values = {**values, "crs": crs_label(crs), "where": _where_from(place, landing, language)}
     if inside.any():
         return None, [Finding(row, "maps.place.feature_outside_vietnam", {"crs": crs_label(crs)})
                       for row in np.flatnonzero(~inside) + 1], []
@@ -199,9 +208,10 @@ def _lacks_datum_shift(crs: CRS) -> bool:
 def _named_or_shaped_vn2000(crs: CRS) -> bool:
     names = " ".join(filter(None, [crs.name, crs.geodetic_crs and crs.geodetic_crs.name,
                                    crs.datum and crs.datum.name])).lower()
-    return any(name in names for name in VN2000_NAMES) or (
-        _vn2000_twin(crs) is not None and crs.is_projected
-        and crs.coordinate_operation.params[2].value == 0.9999)  # TM-3's scale: a VN-2000 convention only
+    scales = [param.value for param in crs.coordinate_operation.params
+              if param.name == "Scale factor at natural origin"] if crs.is_projected else []
+    # TM-3 zones (scale 0.9999) are a VN-2000 convention only.
+    return any(name in names for name in VN2000_NAMES) or (scales == [0.9999] and _vn2000_twin(crs) is not None)
 
 
 def _vn2000_twin(crs: CRS) -> CRS | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -42,8 +43,7 @@ class Layer:
     name: str | None  # the layer inside the source, None when the source has one
     label: str  # `thu_muc/thon.shp`, `ranh_gioi.gpkg: thon`
     features: int
-    is_shapefile: bool = False
-    code_page: str | None = None  # the Shapefile's `.cpg`
+    is_shapefile: bool = False  # its text is decoded by geo.text, whatever its `.cpg` says
     geojson_declares_crs: bool | None = None  # for GeoJSON only
 
 
@@ -52,8 +52,8 @@ def _suffix(name: str) -> str:
     return next((suffix for suffix in SUFFIXES if lowered.endswith(suffix)), PurePosixPath(lowered).suffix)
 
 
-def _layers_of(source: str, label: str, suffix: str, read_text: callable) -> list[Layer]:
-    """The layers with geometry of one dataset (a Shapefile has one)."""
+def _layers_of(source: str, label: str, suffix: str, read_bytes: Callable[[str], bytes]) -> list[Layer]:
+    """The layers with geometry of one dataset (a Shapefile has one); `read_bytes` reads a file by its label."""
     try:
         listed = pyogrio.list_layers(source)
     except Exception:  # noqa: BLE001 (GDAL's many errors all mean: not a readable dataset)
@@ -67,11 +67,9 @@ def _layers_of(source: str, label: str, suffix: str, read_text: callable) -> lis
             continue
         extra = {}
         if suffix == ".shp":
-            code_page = read_text(str(PurePosixPath(label).with_suffix(".cpg")))
-            extra = {"is_shapefile": True, "code_page": code_page.strip() if code_page else None}
+            extra = {"is_shapefile": True}
         elif suffix in (".geojson", ".json", ".geojson.gz"):
-            raw = read_text(label, raw=True)
-            extra = {"geojson_declares_crs": bool(raw and _GEOJSON_CRS.search(raw))}
+            extra = {"geojson_declares_crs": bool(_GEOJSON_CRS.search(read_bytes(label)))}
         shown = label if len(spatial) == 1 or suffix == ".shp" else f"{label}: {name}"
         layers.append(Layer(source, name if len(spatial) > 1 else None, shown, int(features), **extra))
     return layers
@@ -83,18 +81,14 @@ def find_layers(path: Path) -> list[Layer]:
     if suffix in ARCHIVE_SUFFIXES:
         return _archive_layers(path)
 
-    def read_text(name: str, raw: bool = False) -> str | bytes | None:
-        sibling = path.parent / PurePosixPath(name).name
-        found = next((candidate for candidate in path.parent.glob("*") if candidate.name.lower() ==
-                      sibling.name.lower()), None) if path.parent.is_dir() else None
-        if found is None:
-            return None
-        data = found.read_bytes()
-        if found.name.lower().endswith(".gz"):
-            data = gzip.decompress(data)
-        return data if raw else data.decode("latin-1")
+    def read_bytes(name: str) -> bytes:
+        data = path.read_bytes()
+        return gzip.decompress(data) if name.lower().endswith(".gz") else data
 
-    return _layers_of(gdal_path(path), path.name, suffix, read_text)
+    layers = _layers_of(gdal_path(path), path.name, suffix, read_bytes)
+    if not layers:
+        raise ReadRefused("maps.import.unreadable")
+    return layers
 
 
 def _archive_layers(path: Path) -> list[Layer]:
@@ -105,20 +99,11 @@ def _archive_layers(path: Path) -> list[Layer]:
     with archive:
         members = [name for name in archive.namelist() if not name.endswith("/")
                    and "__MACOSX/" not in name and not PurePosixPath(name).name.startswith("._")]
-        by_lower_name = {name.lower(): name for name in members}
-
-        def read_text(name: str, raw: bool = False) -> str | bytes | None:
-            member = by_lower_name.get(name.lower())
-            if member is None:
-                return None
-            data = archive.read(member)
-            return data if raw else data.decode("latin-1")
-
         layers = []
         for member in members:
             suffix = _suffix(member)
             if suffix in DATASET_SUFFIXES and suffix != ".geojson.gz":
-                layers += _layers_of(f"/vsizip/{path.resolve()}/{member}", member, suffix, read_text)
+                layers += _layers_of(f"/vsizip/{path.resolve()}/{member}", member, suffix, archive.read)
     return layers
 
 

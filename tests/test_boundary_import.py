@@ -5,6 +5,7 @@ import json
 import pandas as pd
 import pytest
 import shapely
+from pyproj import CRS
 
 from etl import demo
 from etl.cli import main
@@ -148,6 +149,15 @@ def test_a_file_in_degrees_whose_prj_says_utm_is_refused_saying_how_far_off_it_w
     distance = float(message.split("cách Xã Gia Lộc ")[1].split(" km")[0].replace(".", ""))
     assert 2300 < distance < 2500 and "km về phía nam, ngoài Việt Nam" in message
     assert boundary_rows(demo_warehouse) == before
+
+
+def test_a_commune_file_in_degrees_declared_as_utm_says_how_far_from_vietnam_it_would_land(
+        demo_warehouse, tmp_path, capsys):
+    in_degrees = read_layer(HAI_PHONG).set_crs("EPSG:32648", allow_override=True)
+    status, result = run(capsys, demo_warehouse, zipped_shapefile(in_degrees, tmp_path, name="xa"), "--level",
+                         "commune", "--code-field", "code", "--register")
+    assert status == 1 and result["registered"] == []
+    assert "ranh giới nằm cách lãnh thổ Việt Nam 7" in messages(result) and "km về phía nam" in messages(result)
 
 
 def test_the_neighbouring_communes_layer_is_refused_naming_where_it_lies_and_how_far(
@@ -353,6 +363,22 @@ def test_a_geopackage_with_several_layers_is_refused_listing_them_and_layer_pick
     assert status == 0 and result["rows"] == 28
 
 
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("hong.zip", b"PK\x03\x04 not really a zip", "không phải tệp nén .zip/.kmz đọc được"),
+    ("hong.geojson", b'{"type": "FeatureCollection", "features": [', "tệp có thể bị hỏng"),
+    ("trong.zip", None, "không có lớp bản đồ nào"),
+])
+def test_a_damaged_file_is_refused_in_the_users_language(demo_warehouse, tmp_path, capsys, name, content, expected):
+    path = tmp_path / name
+    if content is None:
+        zip_files(path, [geojson(gia_loc_villages(), tmp_path / "thon.txt")])
+    else:
+        path.write_bytes(content)
+    status, result = villages(capsys, demo_warehouse, path, "--code-field", "ma_thon")
+    assert status == 1 and expected in messages(result)
+    assert all(word not in messages(result) for word in ("GDAL", "Error", "failed"))
+
+
 @pytest.mark.parametrize("suffix", [".kml", ".kmz"])
 def test_kml_and_kmz_from_google_earth_are_read(demo_warehouse, tmp_path, capsys, suffix):
     kml = tmp_path / "thon.kml"
@@ -389,10 +415,14 @@ def vn2000_prj(datum: str = 'DATUM["VN2000",SPHEROID["WGS 84",6378137,298.257223
             f'UNIT["degree",0.0174532925199433]],' + TM3_105_30.format(meridian=meridian))
 
 
+UNNAMED_TM3 = CRS.from_proj4("+proj=tmerc +lat_0=0 +lon_0=105.5 +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 +units=m")
+
+
+@pytest.mark.parametrize("prj", [vn2000_prj(), UNNAMED_TM3.to_wkt("WKT1_ESRI")], ids=["named", "unnamed"])
 def test_a_vn2000_prj_without_towgs84_is_read_with_the_official_parameters_and_warns_the_offset(
-        demo_warehouse, tmp_path, capsys):
+        demo_warehouse, tmp_path, capsys, prj):
     frame = gia_loc_villages(seed=7)
-    path = zipped_shapefile(frame.to_crs("EPSG:9209"), tmp_path, prj=vn2000_prj())
+    path = zipped_shapefile(frame.to_crs("EPSG:9209"), tmp_path, prj=prj)
     status, result = villages(capsys, demo_warehouse, path, "--code-field", "ma_thon")
     assert status == 0 and result["crs"] == "EPSG:9209"
     [warning] = [warning for warning in result["warnings"] if "TOWGS84" in warning["message"]]
