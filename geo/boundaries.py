@@ -412,6 +412,7 @@ def check_replacement(result: BoundaryImport, stored: pd.DataFrame, replace: boo
         items = ", ".join(f"{entry['code']} {entry['name']}" for entry in removed)
         result.errors.append(Problem(None, None, i18n.t(
             "maps.import.would_remove", language, path=result.path.name, count=len(removed), stored=len(stored),
-            items=items, matched=len(kept), features=unmatched or "—")))
+            items=items, matched=len(kept),
+            unmatched=i18n.t("maps.import.unmatched_features", language, features=unmatched) if unmatched else "")))
     if not result.refused:
         result.removed = removed
