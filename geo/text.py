@@ -24,11 +24,13 @@ VIETNAMESE_LETTERS = frozenset(
     + _VOWELS
     + "".join(unicodedata.normalize("NFC", vowel + tone) for vowel in _VOWELS for tone in _TONES)
 )
+_ETH_AS_D = str.maketrans("Ðð", "Đđ")
 _ALLOWED_MARKS = frozenset(" 0123456789.,;:-–_/()'’\"&+#")
 
 
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+def normalised(text: str) -> str:
+    """NFC, with the eth (Ð, ð) some converters write for Đ, đ replaced by them."""
+    return unicodedata.normalize("NFC", text).translate(_ETH_AS_D)
 
 
 def _tone_marks(word: str) -> int:
@@ -38,7 +40,7 @@ def _tone_marks(word: str) -> int:
 def looks_garbled(text: str) -> bool:
     """Whether a name is not Vietnamese as written: a character no Vietnamese name has (`Th«n`, `ThÃ´n`, `�`),
     a capital inside a syllable (`CâÒm`) or a syllable with two tone marks."""
-    text = nfc(text)
+    text = normalised(text)
     if any(char.lower() not in VIETNAMESE_LETTERS and char not in _ALLOWED_MARKS for char in text):
         return True
     for word in re.findall(r"[^\W\d_]+", text):
@@ -50,14 +52,14 @@ def looks_garbled(text: str) -> bool:
 def decode_bytes(values: list[bytes]) -> tuple[list[str], str]:
     """The values decoded with the one encoding that fits them all, and that encoding's name."""
     try:
-        return [value.decode("utf-8") for value in values], UTF8
+        return [normalised(value.decode("utf-8")) for value in values], UTF8
     except UnicodeDecodeError:
         pass
     # TCVN3 bytes read one to one (Latin-1) are the characters viparse's TCVN3 table converts.
     surface = [value.decode("latin-1") for value in values]
     if viparse.detect_text_encoding("\n".join(surface)) == "tcvn3":
-        return [viparse.fix(text, encoding="tcvn3") for text in surface], TCVN3
-    return [nfc(value.decode("cp1258", errors="replace")) for value in values], CP1258
+        return [normalised(viparse.fix(text, encoding="tcvn3")) for text in surface], TCVN3
+    return [normalised(value.decode("cp1258", errors="replace")) for value in values], CP1258
 
 
 def _text_columns(frame: pd.DataFrame) -> list:
@@ -86,6 +88,6 @@ def fix_legacy_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     legacy = viparse.detect_text_encoding(joined) == "tcvn3"
     for column in text_columns:
         result[column] = frame[column].map(
-            lambda value: (viparse.fix(value, encoding="tcvn3") if legacy else nfc(value))
+            lambda value: normalised(viparse.fix(value, encoding="tcvn3") if legacy else value)
             if isinstance(value, str) else value)
-    return result.rename(columns=lambda name: nfc(str(name))), TCVN3 if legacy else None
+    return result.rename(columns=lambda name: normalised(str(name))), TCVN3 if legacy else None

@@ -321,6 +321,17 @@ def test_dbf_text_in_every_encoding_in_use_is_read_as_written(demo_warehouse, tm
     assert result["encoding"] == warned
 
 
+def test_decomposed_text_and_the_eth_written_for_d_match_exactly(demo_warehouse, tmp_path, capsys):
+    import unicodedata
+
+    written = [unicodedata.normalize("NFD", name.replace("Đ", "Ð")) for name in VILLAGE_NAMES]
+    frame = gia_loc_villages(seed=7).assign(ten_thon=written)
+    status, result = villages(capsys, demo_warehouse, geojson(frame, tmp_path / "thon.geojson"), "--name-field",
+                              "ten_thon")
+    assert status == 0 and [entry["name"] for entry in result["matched"]] == VILLAGE_NAMES
+    assert not any(warning["row"] for warning in result["warnings"])
+
+
 def test_text_that_still_looks_garbled_is_refused_naming_feature_field_and_what_to_do(
         demo_warehouse, tmp_path, capsys):
     garbled = [name.encode("utf-8").decode("cp1252", errors="replace") for name in VILLAGE_NAMES]  # "ThÃ´n …"
