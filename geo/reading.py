@@ -42,7 +42,6 @@ class Layer:
     source: str  # the path GDAL opens (`/vsizip/…` inside an archive)
     name: str | None  # the layer inside the source, None when the source has one
     label: str  # `thu_muc/thon.shp`, `ranh_gioi.gpkg: thon`
-    features: int
     is_shapefile: bool = False  # its text is decoded by geo.text, whatever its `.cpg` says
     geojson_declares_crs: bool | None = None  # for GeoJSON only
 
@@ -61,17 +60,13 @@ def _layers_of(source: str, label: str, suffix: str, read_bytes: Callable[[str],
     spatial = [str(name) for name, geometry_type in listed if geometry_type is not None]
     layers = []
     for name in spatial:
-        try:
-            features = pyogrio.read_info(source, layer=name)["features"]
-        except Exception:  # noqa: BLE001
-            continue
         extra = {}
         if suffix == ".shp":
             extra = {"is_shapefile": True}
         elif suffix in (".geojson", ".json", ".geojson.gz"):
             extra = {"geojson_declares_crs": bool(_GEOJSON_CRS.search(read_bytes(label)))}
         shown = label if len(spatial) == 1 or suffix == ".shp" else f"{label}: {name}"
-        layers.append(Layer(source, name if len(spatial) > 1 else None, shown, int(features), **extra))
+        layers.append(Layer(source, name if len(spatial) > 1 else None, shown, **extra))
     return layers
 
 
@@ -109,7 +104,6 @@ def _archive_layers(path: Path) -> list[Layer]:
 
 def choose_layer(layers: list[Layer], wanted: str | None) -> Layer:
     """The one layer to read: the only one, or the one `wanted` names (its label or layer name, any case)."""
-    listing = "; ".join(f"{layer.label} ({layer.features})" for layer in layers)
     if wanted is not None:
         key = wanted.strip().casefold()
         matching = [layer for layer in layers if key in {
@@ -117,12 +111,23 @@ def choose_layer(layers: list[Layer], wanted: str | None) -> Layer:
             PurePosixPath(layer.label.split(": ")[0]).name.casefold()} - {""}]
         if len(matching) == 1:
             return matching[0]
-        raise ReadRefused("maps.import.no_such_layer", layer=wanted, layers=listing)
+        raise ReadRefused("maps.import.no_such_layer", layer=wanted, layers=_listing(layers))
     if not layers:
         raise ReadRefused("maps.import.no_layer")
     if len(layers) > 1:
-        raise ReadRefused("maps.import.several_layers", count=len(layers), layers=listing)
+        raise ReadRefused("maps.import.several_layers", count=len(layers), layers=_listing(layers))
     return layers[0]
+
+
+def _listing(layers: list[Layer]) -> str:
+    """`thon.shp (28); xa.shp (3)`: each layer with its number of features (counted only for this list)."""
+    def features(layer: Layer) -> str:
+        try:
+            return str(pyogrio.read_info(layer.source, layer=layer.name)["features"])
+        except Exception:  # noqa: BLE001 (a layer GDAL cannot count is still listed)
+            return "?"
+
+    return "; ".join(f"{layer.label} ({features(layer)})" for layer in layers)
 
 
 def read_chosen_layer(layer: Layer) -> tuple[gpd.GeoDataFrame, str | None]:
