@@ -20,13 +20,13 @@ from rapidfuzz import fuzz, process
 from etl import schema
 from etl.read import Grid
 from etl.schema import Column, Kind, fold_series, header_keys
-from geo.names import fold
+from geo.names import FOLDED_UNIT_PREFIX, fold
 from warehouse import uploads as upload_queries
 from warehouse.periods import quarter_deadline, quarter_of
 
 HEADER_SEARCH_ROWS = 30
 MOST_DIGITS = 12
-VILLAGE_PREFIXES = r"^(?:thon|to dan pho|tdp|to|xom|khu|ap|ban|lang)\s+"
+VILLAGE_PREFIXES = FOLDED_UNIT_PREFIX  # the unit words of geo/names.py, for uploads and boundaries alike
 
 
 @dataclass(frozen=True)

@@ -216,32 +216,46 @@ def replace_village_boundaries(
 ) -> int | None:
     """Replace the village boundaries of `commune` by `boundaries` (code, geometry, display, area_km2).
 
-    Records the upload when one is given (file_name, checksum, messages…) and returns its id.
+    With an upload (file_name, checksum, uploaded_by, messages) it is recorded, undoable, and its id returned.
     """
+    rows = _boundary_rows(boundaries, "village", commune, is_demo, None)
+    if upload is not None:
+        scope = pd.DataFrame({"part": ["village_boundaries"], "key": [commune], "sub_key": [""]})
+        record = {**upload, "kind": "boundaries_village", "commune_code": commune, "status": "accepted",
+                  "rows_accepted": len(boundaries)}
+        return load_upload(path, kind="boundaries_village", upload=record, scope=scope, rows={"boundaries": rows})
     with transaction(path) as cursor:
-        if upload is not None:
-            backup.snapshot_before_write(path, "boundaries")
-        upload_id = _record_upload(cursor, upload, commune, len(boundaries))
         cursor.execute("DELETE FROM boundaries WHERE level = 'village' AND commune_code = ?", [commune])
-        _insert(cursor, "boundaries", _boundary_rows(boundaries, "village", commune, is_demo, upload_id))
-    return upload_id
+        _insert(cursor, "boundaries", rows)
+    return None
 
 
 def store_commune_boundaries(
     path: Path | str, boundaries: pd.DataFrame, new_communes: pd.DataFrame | None = None,
     upload: Mapping | None = None,
 ) -> int | None:
-    """Store commune boundaries (replacing those of the same codes) and register `new_communes` (code, name)."""
+    """Store commune boundaries (replacing those of the same codes) and register `new_communes` (code, name).
+
+    With an upload (file_name, checksum, uploaded_by, messages) it is recorded, undoable, and its id returned.
+    """
+    rows = _boundary_rows(boundaries, "commune", None, False, None)
+    added = (new_communes if new_communes is not None else pd.DataFrame(columns=["code", "name"]))[["code", "name"]]
+    added = added.assign(province=None, is_demo=False)
+    if upload is not None:
+        codes = boundaries["code"].tolist()
+        scope = pd.DataFrame({"part": ["commune_boundary"] * len(codes) + ["new_commune"] * len(added),
+                              "key": codes + added["code"].tolist(), "sub_key": ""})
+        record = {**upload, "kind": "boundaries_commune", "commune_code": codes[0] if len(codes) == 1 else None,
+                  "status": "accepted", "rows_accepted": len(boundaries)}
+        return load_upload(path, kind="boundaries_commune", upload=record, scope=scope,
+                           rows={"communes": added, "boundaries": rows})
     with transaction(path) as cursor:
-        if upload is not None:
-            backup.snapshot_before_write(path, "boundaries")
-        upload_id = _record_upload(cursor, upload, None, len(boundaries))
-        if new_communes is not None and len(new_communes):
-            _insert(cursor, "communes", new_communes[["code", "name"]].assign(province=None, is_demo=False))
+        if len(added):
+            _insert(cursor, "communes", added)
         cursor.execute("DELETE FROM boundaries WHERE level = 'commune' AND code IN (SELECT unnest($codes))",
                        {"codes": boundaries["code"].tolist()})
-        _insert(cursor, "boundaries", _boundary_rows(boundaries, "commune", None, False, upload_id))
-    return upload_id
+        _insert(cursor, "boundaries", rows)
+    return None
 
 
 def _boundary_rows(
@@ -252,17 +266,6 @@ def _boundary_rows(
     return rows[BOUNDARY_COLUMNS]
 
 
-def _record_upload(
-    cursor: duckdb.DuckDBPyConnection, upload: Mapping | None, commune: str | None, rows: int
-) -> int | None:
-    if upload is None:
-        return None
-    return cursor.execute(
-        "INSERT INTO uploads (file_name, checksum, kind, commune_code, uploaded_by, status, rows_accepted, messages)"
-        " VALUES (?, ?, ?, ?, ?, 'accepted', ?, ?) RETURNING id",
-        [upload["file_name"], upload["checksum"], upload["kind"], commune, upload["uploaded_by"], rows,
-         upload.get("messages")],
-    ).fetchone()[0]
 # --- Quarterly report texts (issue 8) -------------------------------------------------------------------------------
 
 
@@ -429,9 +432,18 @@ UPLOAD_SCOPES: dict[str, list[tuple[str, str]]] = {
         ("training_sessions", f"code IN ({_SCOPE.format(part='session')})"),
         ("training_attendance", f"session_code IN ({_SCOPE.format(part='session')})"),
     ],
+    "boundaries_village": [
+        ("boundaries", f"level = 'village' AND commune_code IN ({_SCOPE.format(part='village_boundaries')})"),
+    ],
+    "boundaries_commune": [
+        ("communes", f"code IN ({_SCOPE.format(part='new_commune')})"),
+        ("boundaries", f"level = 'commune' AND code IN ({_SCOPE.format(part='commune_boundary')})"),
+    ],
 }
 # Tables whose rows remember the upload that wrote them.
-_TABLES_WITH_UPLOAD_ID = {"reports", "training_sessions"}
+_TABLES_WITH_UPLOAD_ID = {"reports", "training_sessions", "boundaries"}
+# Boundary uploads recorded before migration 0010 kept no scope: undoing one would restore nothing.
+_KINDS_SCOPED_SINCE_0010 = {"boundaries_village", "boundaries_commune"}
 
 
 class UndoRefused(ValueError):
@@ -491,6 +503,10 @@ def undo_upload(path: Path | str, upload_id: int, undone_by: str) -> str:
         kind, status = found
         if status != "accepted":
             raise UndoRefused("not_accepted", upload=upload_id)
+        scoped = cursor.execute("SELECT count(*) FROM upload_scope WHERE upload_id = $upload",
+                                {"upload": upload_id}).fetchone()[0]
+        if kind not in UPLOAD_SCOPES or (kind in _KINDS_SCOPED_SINCE_0010 and not scoped):
+            raise UndoRefused("not_undoable", upload=upload_id)
         later = cursor.execute(
             "SELECT min(later.upload_id) FROM upload_scope later JOIN upload_scope mine "
             "ON later.part = mine.part AND later.key = mine.key AND later.sub_key = mine.sub_key "
