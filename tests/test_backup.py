@@ -197,7 +197,9 @@ def test_a_boundary_upload_keeps_a_snapshot_too(tiny_warehouse, tmp_path, capsys
     from tests.test_boundaries import import_boundaries, village_file
 
     path = village_file(tmp_path, ["thon a", "B"])
-    status, _ = import_boundaries(capsys, tiny_warehouse, path, "--level", "village", "--name-field", "ten_thon",
-                                  "--commune", tiny_commune.CODE)
+    status, result = import_boundaries(capsys, tiny_warehouse, path, "--level", "village", "--name-field",
+                                       "ten_thon", "--commune", tiny_commune.CODE)
     assert status == 0
-    assert [snapshot.name.rsplit("-", 1)[-1] for snapshot in backup.snapshots(tiny_warehouse)] == ["boundaries"]
+    # Boundary uploads are uploads like any other: the snapshot is named after the upload.
+    snapshots = backup.snapshots(tiny_warehouse)
+    assert len(snapshots) == 1 and snapshots[0].name.endswith(f"-upload-{result['upload_id']}")
