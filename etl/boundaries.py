@@ -2,7 +2,8 @@
 
 Villages are matched against the villages of `--commune`; communes against the communes of the warehouse.
 A commune boundary with no registry entry is reported and not stored, unless `--register` asks to add such
-communes (by their code, with the name from `--label-field`). A refused file changes nothing.
+communes: those whose code the official registry (`etl/registry.py`) knows, with its name, type and province.
+A refused file changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 import i18n
+from etl import registry as official_registry
 from etl.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from geo.boundaries import BoundaryImport, prepare_boundaries
 from warehouse import writer
@@ -33,9 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     key.add_argument("--name-field", help="property holding the name (compared without diacritics and case)")
     parser.add_argument("--commune", help="for --level village: the code of the villages' commune")
     parser.add_argument("--register", action="store_true",
-                        help="for --level commune: add communes missing from the registry (by code)")
-    parser.add_argument("--label-field", help="with --register: property holding the new communes' names "
-                        "(default: fullName, else name)")
+                        help="for --level commune with --code-field: add communes missing from the warehouse, "
+                        "with their official names (python -m etl communes registers whole provinces)")
+    parser.add_argument("--label-field", help="no longer used: names come from the official registry")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -53,18 +55,48 @@ def run(arguments: argparse.Namespace) -> int:
         registry = village_registry(con, arguments.commune)
     else:
         registry = commune_registry(con)
+    register = arguments.register and arguments.level == "commune"
+    if arguments.label_field:
+        print(i18n.t("maps.cli.label_field_unused", language), file=sys.stderr)
+    if register and not arguments.code_field:
+        print(i18n.t("maps.cli.register_needs_code", language), file=sys.stderr)
+        return EXIT_USAGE
+    stored = registry
+    if register:  # features may also match the official registry; those matches are registered
+        official = official_registry.all_communes()
+        registry = pd.concat([stored, official.loc[~official["code"].isin(stored["code"]), ["code", "name"]]])
     result = prepare_boundaries(
         Path(arguments.file), arguments.level, registry, code_field=arguments.code_field,
-        name_field=arguments.name_field, register_unknown=arguments.register and arguments.level == "commune",
-        label_field=arguments.label_field, language=language,
+        name_field=arguments.name_field, language=language,
     )
+    if register:
+        _official_matches_to_register(result, set(stored["code"]))
     upload_id = None if result.refused else _store(path, arguments, result)
     report = _report(result, upload_id)
     if arguments.json:
         print(json.dumps({"files": [report]}, ensure_ascii=False, indent=2))
     else:
         _print_text(result, language)
+        if arguments.level == "commune" and not register:
+            _hint_official_codes(result, language)
     return EXIT_REFUSED if result.refused else EXIT_OK
+
+
+def store_commune_layer(path: Path | str, file: Path, code_field: str = "code") -> BoundaryImport:
+    """Import a commune boundary file matched by code against the warehouse's communes (the demo's city map)."""
+    result = prepare_boundaries(file, "commune", commune_registry(writer.prepare(path)), code_field=code_field)
+    if not result.refused and len(result.boundaries):
+        writer.store_commune_boundaries(path, result.boundaries)
+    return result
+
+
+def _hint_official_codes(result: BoundaryImport, language: str) -> None:
+    """Say how to register unmatched features whose code the official registry knows."""
+    official = official_registry.all_communes().set_index("code")
+    known = [entry["value"] for entry in result.boundaries_without_registry if entry["value"] in official.index]
+    if known:
+        provinces = ", ".join(sorted(set(official.loc[known, "province"])))
+        print(i18n.t("maps.cli.official_codes_hint", language, count=len(known), provinces=provinces))
 
 
 def _store(path: Path, arguments: argparse.Namespace, result: BoundaryImport) -> int | None:
@@ -75,8 +107,20 @@ def _store(path: Path, arguments: argparse.Namespace, result: BoundaryImport) ->
     }
     if result.level == "village":
         return writer.replace_village_boundaries(path, arguments.commune, result.boundaries, upload=upload)
-    new_communes = pd.DataFrame(result.registered, columns=["code", "name"])
-    return writer.store_commune_boundaries(path, result.boundaries, new_communes, upload)
+    official = official_registry.all_communes()
+    new_communes = official[official["code"].isin([entry["code"] for entry in result.registered])]
+    provinces = official_registry.provinces()
+    return writer.store_commune_boundaries(path, result.boundaries, new_communes, upload,
+                                           provinces=provinces[provinces["code"].isin(new_communes["province"])])
+
+
+def _official_matches_to_register(result: BoundaryImport, stored_codes: set[str]) -> None:
+    """Move the features matched only in the official registry from `matched` to `registered`."""
+    result.registered = [{"code": entry["code"], "name": entry["name"]} for entry in result.matched
+                         if entry["code"] not in stored_codes]
+    result.matched = [entry for entry in result.matched if entry["code"] in stored_codes]
+    result.registry_without_boundary = [entry for entry in result.registry_without_boundary
+                                        if entry["code"] in stored_codes]
 
 
 def _report(result: BoundaryImport, upload_id: int | None) -> dict:
