@@ -1,12 +1,12 @@
 # Two commands: `make run` (the dashboard, with the demo data on first start) and `make test` (every test).
-# `make run PORT=8600 ADDRESS=0.0.0.0` serves on another port, to other machines; `make etl ARGS="uploads"` runs
+# `make run PORT=8600 ADDRESS=0.0.0.0` serves on another port, to other machines (default: this one only); `make etl ARGS="uploads"` runs
 # the command line (`python -m etl uploads`) in the project's virtual environment.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 8501
-ADDRESS ?= localhost
+ADDRESS ?= 127.0.0.1
 ARGS ?= --help
 
 .PHONY: run test demo etl lint bench-etl

@@ -177,7 +177,7 @@ def _audit_detail(registration: Registration) -> str:
     provinces_text = ", ".join(registration.provinces["code"])
     renamed = "; ".join(
         f"{row.code}: " + ", ".join(f"{change['field']} {change['old']} → {change['new']}" for change in row.changes)
-        for row in registration.communes.itertuples() if any(change["overwrites"] for change in row.changes)
+        for row in registration.renames.itertuples()
     )
     summary = (f"{registration.source['package']} {registration.source['version']}, {provinces_text}: "
                f"+{registration.count(ADDED)}, ~{registration.count(CHANGED)}")

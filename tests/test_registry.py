@@ -164,3 +164,16 @@ def test_registered_communes_without_data_keep_the_demo_warehouse_demo_until_one
 def test_a_warehouse_holding_only_registered_communes_is_not_public(warehouse_path):
     assert register(warehouse_path, "--province", HAI_PHONG) == 0
     assert not accounts.every_commune_is_demo(shared_connection(warehouse_path))
+
+
+def test_the_demo_leaves_a_city_registered_under_other_names_as_it_is_and_says_how_to_see_why(warehouse_path, capsys):
+    assert register(warehouse_path, "--province", HAI_PHONG) == 0
+    with writer.transaction(warehouse_path) as cursor:
+        cursor.execute("UPDATE communes SET name = 'Thành Đông' WHERE code = '10510'")
+    capsys.readouterr()
+    assert main(["demo", "--db", str(warehouse_path)]) == 0
+    printed = capsys.readouterr().out
+    assert ("Chưa cập nhật danh mục Thành phố Hải Phòng: kho dữ liệu đã có các xã này với tên khác. "
+            "Xem bằng python -m etl communes --province 31.") in printed
+    assert rows(warehouse_path, "SELECT name FROM communes WHERE code = '10510'") == [("Thành Đông",)]
+    assert rows(warehouse_path, "SELECT count(*) FROM boundaries WHERE level = 'commune'") == [(0,)]
