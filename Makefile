@@ -1,6 +1,6 @@
 # Two commands: `make run` (the dashboard, with the demo data on first start) and `make test` (every test).
-# `make run PORT=8600 ADDRESS=0.0.0.0` serves on another port, to other machines (default: this one only); `make etl ARGS="uploads"` runs
-# the command line (`python -m etl uploads`) in the project's virtual environment.
+# `make run PORT=8600 ADDRESS=0.0.0.0` serves on another port and to other machines (default: this one only);
+# `make etl ARGS="uploads"` runs the command line (`python -m etl uploads`) in the project's virtual environment.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
