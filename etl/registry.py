@@ -44,8 +44,8 @@ def source() -> dict[str, str]:
 
 
 def _text(name: str) -> str:
-    # One Unicode form for every name, so that a name typed elsewhere compares equal when it is the same.
-    return unicodedata.normalize("NFC", name.strip())
+    # One Unicode form and single spaces (the package writes "Phường  An Nhơn"), so that the same name compares equal.
+    return unicodedata.normalize("NFC", " ".join(name.split()))
 
 
 def provinces() -> pd.DataFrame:

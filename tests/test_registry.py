@@ -139,6 +139,11 @@ def test_an_unknown_province_is_a_usage_error_naming_the_codes(warehouse_path, c
     assert rows(warehouse_path, "SELECT count(*) FROM communes") == [(0,)]
 
 
+def test_names_are_stored_with_single_spaces_even_where_the_package_doubles_one():
+    names = registry.communes(["79"]).set_index("code")["name"]
+    assert names["26887"] == "Phường An Nhơn"
+
+
 def test_province_codes_may_be_typed_with_or_without_the_leading_zero():
     assert registry.province_code("1") == registry.province_code("01") == "01"
     assert registry.province_code(" 31 ") == "31"
