@@ -1,20 +1,27 @@
 # Two commands: `make run` (the dashboard, with the demo data on first start) and `make test` (every test).
+# `make run PORT=8600 ADDRESS=0.0.0.0` serves on another port and to other machines (default: this one only);
+# `make etl ARGS="uploads"` runs the command line (`python -m etl uploads`) in the project's virtual environment.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+PORT ?= 8501
+ADDRESS ?= 127.0.0.1
+ARGS ?= --help
 
-.PHONY: run test demo lint bench-etl
+.PHONY: run test demo etl lint bench-etl
 .DEFAULT_GOAL := run
 
 $(INSTALLED): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed: $(PYTHON) is $$($(PYTHON) --version 2>&1)."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
 run: $(INSTALLED)
 	$(BIN)/python -m etl demo --if-missing
-	$(BIN)/streamlit run dashboard.py --server.port 8501
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -22,6 +29,9 @@ test: $(INSTALLED)
 
 demo: $(INSTALLED)
 	$(BIN)/python -m etl demo
+
+etl: $(INSTALLED)
+	$(BIN)/python -m etl $(ARGS)
 
 bench-etl: $(INSTALLED)
 	$(BIN)/python -m etl.bench

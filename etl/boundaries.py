@@ -2,9 +2,10 @@
 
 Villages are matched against the villages of `--commune` and must lie inside its outline (stored, else shipped);
 communes are matched against the communes of the warehouse and must lie inside their province. A commune boundary
-with no registry entry is reported and not stored, unless `--register` asks to add such communes (by their code,
-with the name from `--label-field`). A village file that matches nothing, or would delete stored boundaries, is
-refused unless `--replace` asks for it. A refused file changes nothing; an accepted one can be undone.
+with no registry entry is reported and not stored, unless `--register` asks to add such communes: those whose code
+the official registry (`etl/registry.py`) knows, with its name, type and province. A village file that matches
+nothing, or would delete stored boundaries, is refused unless `--replace` asks for it. A refused file changes
+nothing; an accepted one can be undone.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 import shapely
 
 import i18n
+from etl import registry as official_registry
 from etl.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from geo.boundaries import BoundaryImport, check_replacement, prepare_boundaries
 from geo.placement import Place
@@ -48,9 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="for --level village: replace the commune's village boundaries even when stored "
                         "boundaries missing from the file are deleted (undo with python -m etl undo)")
     parser.add_argument("--register", action="store_true",
-                        help="for --level commune: add communes missing from the registry (by code)")
-    parser.add_argument("--label-field", help="with --register: property holding the new communes' names "
-                        "(default: fullName, else name)")
+                        help="for --level commune with --code-field: add communes missing from the warehouse, "
+                        "with their official names (python -m etl communes registers whole provinces)")
+    parser.add_argument("--label-field", help="no longer used: names come from the official registry")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -80,17 +82,30 @@ def run(arguments: argparse.Namespace) -> int:
         stored = stored_village_boundary_names(con, arguments.commune)
     else:
         registry = commune_registry(con)
+    register = arguments.register and arguments.level == "commune"
+    if arguments.label_field:
+        print(i18n.t("maps.cli.label_field_unused", language), file=sys.stderr)
+    if register and not arguments.code_field:
+        print(i18n.t("maps.cli.register_needs_code", language), file=sys.stderr)
+        return EXIT_USAGE
+    known = registry
+    if register:  # features may also match the official registry; those matches are registered
+        official = official_registry.all_communes()
+        registry = pd.concat([known, official.loc[~official["code"].isin(known["code"]), ["code", "name"]]])
     result = prepare_boundaries(
         Path(arguments.file), arguments.level, registry, code_field=arguments.code_field,
-        name_field=arguments.name_field, register_unknown=arguments.register and arguments.level == "commune",
-        label_field=arguments.label_field, language=language, layer=arguments.layer, place=place,
+        name_field=arguments.name_field, language=language, layer=arguments.layer, place=place,
     )
     check_replacement(result, stored, arguments.replace, language)
+    if register:
+        _official_matches_to_register(result, set(known["code"]))
     upload_id = None if result.refused else _store(path, arguments, result)
     if arguments.json:
         print(json.dumps({"files": [_report(result, upload_id)]}, ensure_ascii=False, indent=2))
     else:
         _print_text(result, upload_id, language)
+        if arguments.level == "commune" and not register:
+            _hint_official_codes(result, language)
     return EXIT_REFUSED if result.refused else EXIT_OK
 
 
@@ -106,6 +121,23 @@ def _refuse(arguments: argparse.Namespace, sentence: str, status: int) -> int:
     return status
 
 
+def store_commune_layer(path: Path | str, file: Path, code_field: str = "code") -> BoundaryImport:
+    """Import a commune boundary file matched by code against the warehouse's communes (the demo's city map)."""
+    result = prepare_boundaries(file, "commune", commune_registry(writer.prepare(path)), code_field=code_field)
+    if not result.refused and len(result.boundaries):
+        writer.store_commune_boundaries(path, result.boundaries)
+    return result
+
+
+def _hint_official_codes(result: BoundaryImport, language: str) -> None:
+    """Say how to register unmatched features whose code the official registry knows."""
+    official = official_registry.all_communes().set_index("code")
+    known = [entry["value"] for entry in result.boundaries_without_registry if entry["value"] in official.index]
+    if known:
+        provinces = ", ".join(sorted(set(official.loc[known, "province"])))
+        print(i18n.t("maps.cli.official_codes_hint", language, count=len(known), provinces=provinces))
+
+
 def _store(path: Path, arguments: argparse.Namespace, result: BoundaryImport) -> int | None:
     upload = {
         "file_name": result.path.name, "checksum": hashlib.sha256(result.path.read_bytes()).hexdigest(),
@@ -114,8 +146,20 @@ def _store(path: Path, arguments: argparse.Namespace, result: BoundaryImport) ->
     }
     if result.level == "village":
         return writer.replace_village_boundaries(path, arguments.commune, result.boundaries, upload=upload)
-    new_communes = pd.DataFrame(result.registered, columns=["code", "name"])
-    return writer.store_commune_boundaries(path, result.boundaries, new_communes, upload)
+    official = official_registry.all_communes()
+    new_communes = official[official["code"].isin([entry["code"] for entry in result.registered])]
+    provinces = official_registry.provinces()
+    return writer.store_commune_boundaries(path, result.boundaries, new_communes, upload,
+                                           provinces=provinces[provinces["code"].isin(new_communes["province"])])
+
+
+def _official_matches_to_register(result: BoundaryImport, stored_codes: set[str]) -> None:
+    """Move the features matched only in the official registry from `matched` to `registered`."""
+    result.registered = [{"code": entry["code"], "name": entry["name"]} for entry in result.matched
+                         if entry["code"] not in stored_codes]
+    result.matched = [entry for entry in result.matched if entry["code"] in stored_codes]
+    result.registry_without_boundary = [entry for entry in result.registry_without_boundary
+                                        if entry["code"] in stored_codes]
 
 
 def _report(result: BoundaryImport, upload_id: int | None) -> dict:

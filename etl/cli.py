@@ -13,10 +13,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 import i18n
-from etl import boundaries, demo, schema, storage, templates, users_command
+from etl import boundaries, communes_command, demo, registry, schema, storage, templates, users_command
 from etl.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from etl.load import REFUSED, FileOutcome, import_path, message, undo
 from geo import demo as demo_geography
+from geo import shipped
 from settings import SettingsError, load_settings
 from warehouse import accounts, backup, queries, uploads, writer
 from warehouse.connection import WarehouseLocked, WarehouseUnavailable, make_private
@@ -38,8 +39,23 @@ def _demo(arguments: argparse.Namespace) -> int:
         villages=len(tables["villages"]), members=len(tables["members"]), reports=len(tables["reports"]),
     ))
     print(i18n.t("maps.cli.demo_boundaries", arguments.lang, count=len(village_shapes)))
+    _demo_city(path, arguments.lang)
     _demo_accounts(path, arguments.lang)
     return EXIT_OK
+
+
+def _demo_city(path: Path, lang: str) -> None:
+    """Register the demo commune's city (its other communes hold no data) and store the shipped city boundaries."""
+    registration = registry.register(path, [demo.PROVINCE_CODE], user="demo")
+    province = registration.provinces["name"].iloc[0]
+    if registration.refused:
+        # A warehouse that already holds the city's communes under other names keeps them: the command shows why.
+        print(i18n.t("cli.demo.city_not_registered", lang, province=province, code=demo.PROVINCE_CODE))
+        return
+    print(i18n.t("cli.demo.city_registered", lang, province=province, count=len(registration.communes),
+                 added=registration.count(registry.ADDED)))
+    layer = boundaries.store_commune_layer(path, shipped.HAI_PHONG_COMMUNES)
+    print(i18n.t("cli.demo.city_boundaries", lang, count=len(layer.boundaries), province=province))
 
 
 def _report(arguments: argparse.Namespace) -> int:
@@ -246,6 +262,8 @@ def build_parser(default_db: Path) -> argparse.ArgumentParser:
     demo_command.add_argument("--if-missing", action="store_true", help="do nothing when the warehouse exists")
     demo_command.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
     boundaries.add_arguments(command("boundaries", boundaries.run, "import village or commune boundaries"))
+    communes_command.add_arguments(command(
+        "communes", communes_command.run, "register a province's communes with their official names and types"))
 
     report_command = command("report", _report, "write a commune's quarterly report as Word and its annexes as Excel")
     report_command.add_argument("--commune", required=True, help="commune code, e.g. 10999")

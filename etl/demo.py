@@ -16,7 +16,9 @@ from warehouse.codes import AFFILIATIONS, CORE_AFFILIATION
 
 COMMUNE_CODE = "10999"
 COMMUNE_NAME = "Xã Gia Lộc"
-PROVINCE = "Thành phố Hải Phòng"
+# Hải Phòng: the demo warehouse also registers its other communes (without data) and their boundaries.
+PROVINCE_CODE = "31"
+UNIT_TYPE = "xa"
 POPULATION = 46_700
 HOUSEHOLDS = 13_000
 MONTHS = ["2025-09", "2025-10", "2025-11", "2025-12"]
@@ -85,7 +87,8 @@ def generate(seed: int = DEFAULT_SEED, choices: DemoChoices = DemoChoices()) -> 
     reports, values = _reports(rng, villages, choices)
     sessions, attendance = _training(rng, members)
     communes = pd.DataFrame(
-        [{"code": COMMUNE_CODE, "name": COMMUNE_NAME, "province": PROVINCE, "is_demo": True}]
+        [{"code": COMMUNE_CODE, "name": COMMUNE_NAME, "province": PROVINCE_CODE, "unit_type": UNIT_TYPE,
+          "is_demo": True}]
     )
     return {
         "communes": communes, "villages": villages, "teams": teams, "members": members,

@@ -43,6 +43,8 @@ def class_name(share: float | None, empty_key: str) -> str:
 
 def show_city() -> None:
     layer = geography.city_map(con, period)
+    if layer.is_demo:
+        st.warning(tr("maps.city.demo_label"), icon=":material/science:")
     st.caption(tr("maps.city.caption", period=period_name))
     event = st.plotly_chart(city_map_figure(layer, lang, tiles), on_select="rerun", selection_mode="points",
                             key="city_map", width="stretch")

@@ -51,7 +51,14 @@ def test_importing_the_hai_phong_file_registers_and_matches_all_114_codes_and_fi
     assert [entry for entry in first["matched"] if entry["code"] == GIA_LOC_CODE] == [
         {"code": GIA_LOC_CODE, "name": "Xã Gia Lộc", "feature": 44}]
     assert len(first["registered"]) == 113
-    assert {"code": "10507", "name": "Phường Thành Đông"} in first["registered"]
+    # Names come from the official registry, not from the file (which spells it "Phường Việt Hoà").
+    assert {"code": "10510", "name": "Phường Thành Đông"} in first["registered"]
+    assert {"code": "10543", "name": "Phường Việt Hòa"} in first["registered"]
+    registered = shared_connection(demo_warehouse).cursor().execute(
+        "SELECT name, unit_type, province, is_demo FROM communes WHERE code = '10543'").fetchall()
+    assert registered == [("Phường Việt Hòa", "phuong", "31", False)]
+    assert shared_connection(demo_warehouse).cursor().execute("SELECT code, name FROM provinces").fetchall() == [
+        ("31", "Thành phố Hải Phòng")]
 
     status, again = import_boundaries(capsys, demo_warehouse, HAI_PHONG, "--level", "commune", "--code-field", "code")
     assert status == 0
@@ -66,7 +73,7 @@ def test_commune_boundaries_without_registry_entry_are_reported_and_not_stored(d
     assert status == 0
     assert [entry["code"] for entry in result["matched"]] == [GIA_LOC_CODE]
     assert len(result["boundaries_without_registry"]) == 113
-    assert {"feature": 1, "value": "10507"} in result["boundaries_without_registry"]
+    assert {"feature": 1, "value": "10510"} in result["boundaries_without_registry"]
     assert stored(demo_warehouse, "commune")["code"].tolist() == [GIA_LOC_CODE]
 
 
@@ -78,6 +85,40 @@ def test_the_text_output_prints_the_figure_size_before_and_after_simplification(
     before, after = (int(size.replace(".", "")) for size in sizes.groups())
     assert before > 1500 and after < 500
     assert "Đã thêm vào danh mục 113 xã mới." in printed
+
+
+def test_register_adds_only_codes_of_the_official_registry_and_reports_the_others(tiny_warehouse, tmp_path, capsys):
+    gia_loc = read_layer(GIA_LOC)
+    unknown = gia_loc.assign(code="12399", geometry=gia_loc.translate(0.2).geometry)
+    path = tmp_path / "two.geojson"
+    pd.concat([gia_loc, unknown]).to_file(path, driver="GeoJSON")
+    status, result = import_boundaries(capsys, tiny_warehouse, path, "--level", "commune", "--code-field", "code",
+                                       "--register")
+    assert status == 0
+    assert result["registered"] == [{"code": GIA_LOC_CODE, "name": "Xã Gia Lộc"}]
+    assert result["boundaries_without_registry"] == [{"feature": 2, "value": "12399"}]
+    assert result["registry_without_boundary"] == [{"code": tiny_commune.CODE, "name": tiny_commune.NAME}]
+    assert stored(tiny_warehouse, "commune")["code"].tolist() == [GIA_LOC_CODE]
+
+
+def test_register_needs_codes_and_the_label_field_is_no_longer_used(tiny_warehouse, capsys):
+    assert main(["boundaries", str(GIA_LOC), "--level", "commune", "--name-field", "fullName", "--register",
+                 "--db", str(tiny_warehouse)]) == 2
+    assert "--code-field" in capsys.readouterr().err
+    assert main(["boundaries", str(GIA_LOC), "--level", "commune", "--code-field", "code", "--register",
+                 "--label-field", "name", "--db", str(tiny_warehouse)]) == 0
+    printed = capsys.readouterr()
+    assert "--label-field không còn được dùng" in printed.err
+    assert "Đã thêm vào danh mục 1 xã mới." in printed.out
+    assert geography.commune_registry(shared_connection(tiny_warehouse)).set_index("code").loc[
+        GIA_LOC_CODE, "name"] == "Xã Gia Lộc"
+
+
+def test_without_register_unmatched_official_codes_come_with_the_command_that_registers_them(demo_warehouse, capsys):
+    assert main(["boundaries", str(HAI_PHONG), "--level", "commune", "--code-field", "code",
+                 "--db", str(demo_warehouse)]) == 0
+    assert ("113 mã trong số đó có trong danh mục chính thức: đăng ký tỉnh của chúng (mã 31) bằng "
+            "python -m etl communes --province MÃ") in capsys.readouterr().out
 
 
 def test_the_simplified_city_layer_stays_under_500_kb_of_figure_json(capsys, demo_warehouse):

@@ -12,7 +12,7 @@ from geo import demo as demo_geography
 from geo.shipped import read_layer
 from tests import tiny_commune
 from tests.conftest import ROOT
-from tests.geo_fixtures import GIA_LOC, GIA_LOC_CODE, HAI_PHONG, side_by_side_squares
+from tests.geo_fixtures import GIA_LOC, GIA_LOC_CODE, side_by_side_squares
 from warehouse import geography, writer
 from warehouse.connection import shared_connection
 
@@ -142,11 +142,14 @@ def test_a_commune_without_village_boundaries_explains_how_to_load_them(tiny_war
     assert "python -m etl boundaries" in app.info[0].value
 
 
-def test_the_city_view_colours_communes_by_share_of_villages_meeting_the_target(demo_warehouse, monkeypatch, capsys):
-    assert main(["boundaries", str(HAI_PHONG), "--level", "commune", "--code-field", "code", "--register",
-                 "--db", str(demo_warehouse)]) == 0
+def test_the_city_view_colours_communes_by_share_of_villages_meeting_the_target(tmp_path, monkeypatch, capsys):
+    # The demo command registers the city's communes and stores their shipped boundaries: no import needed.
+    demo_warehouse = tmp_path / "demo.duckdb"
+    assert main(["demo", "--db", str(demo_warehouse)]) == 0
     app = open_map(demo_warehouse, monkeypatch, commune=GIA_LOC_CODE, period="2025-12", map_view="city")
     assert not app.exception
+    assert "DỮ LIỆU MINH HỌA – số liệu của xã minh họa trên bản đồ này là giả lập, không phải số liệu thật." in [
+        warning.value for warning in app.warning]
     chart = app.get("plotly_chart")[0].proto.spec
     assert len(chart) < 500_000
     shown = shown_values(plotly.io.from_json(chart))
@@ -154,6 +157,15 @@ def test_the_city_view_colours_communes_by_share_of_villages_meeting_the_target(
     share = geography.city_map(shared_connection(demo_warehouse), "2025-12").rows.set_index("commune_code")
     assert shown[GIA_LOC_CODE][1] == pytest.approx(share.loc[GIA_LOC_CODE, "share_meeting_target"])
     assert {name for code, (name, _) in shown.items() if code != GIA_LOC_CODE} == {"chưa có dữ liệu"}
+
+
+def test_the_city_map_is_labelled_demo_only_when_a_demo_communes_figures_are_on_it(tiny_warehouse, monkeypatch):
+    writer.replace_communes(tiny_warehouse, demo.generate())
+    writer.store_commune_boundaries(tiny_warehouse, side_by_side_squares([tiny_commune.CODE]))
+    con = shared_connection(tiny_warehouse)
+    assert not geography.city_map(con, "2025-12").is_demo
+    writer.store_commune_boundaries(tiny_warehouse, side_by_side_squares([GIA_LOC_CODE], west=107))
+    assert geography.city_map(con, "2025-12").is_demo
 
 
 def test_the_demo_command_also_creates_the_demo_village_boundaries(tmp_path, capsys):

@@ -132,8 +132,13 @@ def audit_log(con: duckdb.DuckDBPyConnection, limit: int = 1000) -> pd.DataFrame
 
 
 def every_commune_is_demo(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the warehouse holds only demo communes (and at least one)."""
-    communes, demo = con.cursor().execute(
-        "SELECT count(*), count(*) FILTER (WHERE is_demo) FROM communes"
+    """Whether every commune holding data (villages) is demo, and at least one does.
+
+    A commune only registered (official name, no village) is neither demo nor real: the demo warehouse registers its
+    whole city without making it a real warehouse, and a warehouse holding nothing but registered communes is empty.
+    """
+    with_data, demo = con.cursor().execute(
+        "SELECT count(*), count(*) FILTER (WHERE is_demo) FROM communes c "
+        "WHERE EXISTS (SELECT 1 FROM villages v WHERE v.commune_code = c.code)"
     ).fetchone()
-    return communes > 0 and communes == demo
+    return with_data > 0 and with_data == demo

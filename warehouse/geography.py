@@ -109,7 +109,7 @@ def commune_target_shares(con: duckdb.DuckDBPyConnection, period: str) -> pd.Dat
     """Every commune with a boundary and the share of its villages meeting the target in the period.
 
     Columns commune_code, commune_name, villages, villages_reported, villages_meeting_target,
-    share_meeting_target (none when no village reported), display.
+    share_meeting_target (none when no village reported), is_demo, display.
     """
     sql = """
     WITH village_value AS (
@@ -132,7 +132,7 @@ def commune_target_shares(con: duckdb.DuckDBPyConnection, period: str) -> pd.Dat
            coalesce(p.villages_meeting_target, 0) AS villages_meeting_target,
            CASE WHEN p.villages_reported > 0 THEN p.villages_meeting_target / p.villages END
                AS share_meeting_target,
-           b.display
+           c.is_demo, b.display
     FROM boundaries b
     JOIN communes c ON c.code = b.code
     LEFT JOIN per_commune p ON p.commune_code = b.code
@@ -143,7 +143,9 @@ def commune_target_shares(con: duckdb.DuckDBPyConnection, period: str) -> pd.Dat
 
 
 def city_map(con: duckdb.DuckDBPyConnection, period: str) -> MapLayer:
-    """The communes with a boundary, coloured by the share of their villages meeting the target."""
+    """The communes with a boundary, coloured by the share of their villages meeting the target; demo when a demo
+    commune's (invented) figures are among them."""
     rows = commune_target_shares(con, period)
     geojson = feature_collection(rows["commune_code"].tolist(), rows["display"].tolist())
-    return MapLayer(rows.drop(columns="display"), geojson, is_demo=False)
+    is_demo = bool((rows["is_demo"] & (rows["villages"] > 0)).any())
+    return MapLayer(rows.drop(columns=["display", "is_demo"]), geojson, is_demo=is_demo)

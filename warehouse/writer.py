@@ -205,6 +205,40 @@ def _insert(cursor: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) 
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# The official registry (issue 11): provinces and communes with their official names and types, from `etl/registry`.
+# ---------------------------------------------------------------------------------------------------------------
+
+REGISTRY_COLUMNS = ["code", "name", "unit_type", "province"]
+
+
+def register_communes(
+    path: Path | str, provinces: pd.DataFrame, added: pd.DataFrame, changed: pd.DataFrame, *,
+    user: str | None = None, detail: str | None = None,
+) -> None:
+    """Store provinces (code, name, unit_type), add communes and update the official fields of `changed` ones.
+
+    Only name, unit_type and province are written: a commune's data (villages, reports) and its demo mark stay.
+    """
+    with transaction(path) as cursor:
+        _register(cursor, provinces, added)
+        if len(changed):
+            incoming_rows = changed[REGISTRY_COLUMNS]  # noqa: F841 (read by DuckDB's replacement scan, by name)
+            cursor.execute("UPDATE communes SET name = i.name, unit_type = i.unit_type, province = i.province "
+                           "FROM incoming_rows i WHERE communes.code = i.code")
+        _audit(cursor, user, "register_communes", detail, datetime.now())
+
+
+def _register(cursor: duckdb.DuckDBPyConnection, provinces: pd.DataFrame | None, added: pd.DataFrame | None) -> None:
+    if provinces is not None and len(provinces):
+        incoming_rows = provinces[["code", "name", "unit_type"]]  # noqa: F841 (read by DuckDB by name)
+        cursor.execute("INSERT INTO provinces SELECT code, name, unit_type FROM incoming_rows ON CONFLICT (code) "
+                       "DO UPDATE SET name = excluded.name, unit_type = excluded.unit_type")
+    if added is not None and len(added):
+        rows = added.reindex(columns=REGISTRY_COLUMNS).astype(object)
+        _insert(cursor, "communes", rows.where(rows.notna(), None).assign(is_demo=False))
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Boundaries (issue 4: maps). Geometry comes checked and simplified from `geo/`; these functions only store it.
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -232,15 +266,21 @@ def replace_village_boundaries(
 
 def store_commune_boundaries(
     path: Path | str, boundaries: pd.DataFrame, new_communes: pd.DataFrame | None = None,
-    upload: Mapping | None = None,
+    upload: Mapping | None = None, provinces: pd.DataFrame | None = None,
 ) -> int | None:
-    """Store commune boundaries (replacing those of the same codes) and register `new_communes` (code, name).
+    """Store commune boundaries (replacing those of the same codes) and register `new_communes` (code, name, and
+    unit_type and province when known) with their `provinces` (code, name, unit_type).
 
     With an upload (file_name, checksum, uploaded_by, messages) it is recorded, undoable, and its id returned.
     """
     rows = _boundary_rows(boundaries, "commune", None, False, None)
-    added = (new_communes if new_communes is not None else pd.DataFrame(columns=["code", "name"]))[["code", "name"]]
-    added = added.assign(province=None, is_demo=False)
+    added = (new_communes if new_communes is not None else pd.DataFrame(columns=["code", "name"]))
+    added = added.reindex(columns=REGISTRY_COLUMNS).astype(object)
+    added = added.where(added.notna(), None).assign(is_demo=False)
+    if provinces is not None and len(provinces):
+        # Provinces are the official list, not data of the upload: undoing it keeps them.
+        with transaction(path) as cursor:
+            _register(cursor, provinces, None)
     if upload is not None:
         codes = boundaries["code"].tolist()
         scope = pd.DataFrame({"part": ["commune_boundary"] * len(codes) + ["new_commune"] * len(added),

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.e2e.browser import (
     ARTIFACTS,
@@ -21,6 +21,10 @@ from tests.e2e.browser import (
 from tests.e2e.demo_figures import DemoFigures, read_demo_figures
 
 VIEWPORT = {"width": 1400, "height": 1000}
+# Streamlit loads the code of widgets, metrics and charts on first use in each tab: on a loaded machine (CI shares
+# two cores) that took more than Playwright's default 5 s after the run had finished. Absence checks still pass
+# at once; only a failing expectation waits this long.
+expect.set_options(timeout=15_000)
 WALK_FAILED = pytest.StashKey[bool]()
 
 

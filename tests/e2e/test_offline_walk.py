@@ -3,10 +3,17 @@
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page, Route, expect
 
 from etl import demo
-from tests.e2e.browser import NAV_LINKS, assert_no_exception, navigation_links, open_page, rerun_after
+from tests.e2e.browser import (
+    NAV_LINKS,
+    assert_no_exception,
+    navigation_links,
+    open_page,
+    rerun_after,
+    screenshot,
+)
 
 pytestmark = pytest.mark.e2e
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -53,3 +60,22 @@ def test_no_page_requests_anything_outside_the_dashboard(page: Page, signed_in: 
     assert refused == []
     icon = page.locator('link[rel="shortcut icon"], link[rel="icon"]').first.get_attribute("href")
     assert urlparse(page.url).hostname in LOCAL_HOSTS and urlparse(icon).hostname in (None, *LOCAL_HOSTS), icon
+
+
+def test_the_demo_city_map_fills_hai_phongs_114_communes_offline(page: Page):
+    refused = block_outside_requests(page)
+    # A visitor of the (public) demo warehouse may open the city view: its communes come with the demo, no import.
+    open_page(page, "/ban-do?map_view=city")
+    assert_no_exception(page)
+    expect(page.locator('[data-testid="stAlert"]').filter(has_text="số liệu của xã minh họa")).to_be_visible()
+    chart = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
+    expect(chart).to_have_count(1)
+    codes = chart.evaluate("plot => plot.data.flatMap(trace => trace.locations)")
+    assert len(set(codes)) == 114 and demo.COMMUNE_CODE in codes
+    page.wait_for_function("plot => plot._fullLayout.map._subplot.map.loaded()", arg=chart.element_handle())
+    drawn = chart.evaluate("""plot => new Set(plot._fullLayout.map._subplot.map.queryRenderedFeatures()
+        .filter(feature => feature.layer.type === 'fill')
+        .map(feature => JSON.stringify(feature.properties.ct))).size""")
+    assert drawn == 114, f"the map fills every commune on screen, not {drawn}"
+    screenshot(page, "map-city-vi")
+    assert refused == []
