@@ -19,7 +19,7 @@ import pandas as pd
 import i18n
 from etl import schema
 from etl.read import ReadRefused, read_sheets
-from etl.validate import Checked, Problem, validate
+from etl.validate import CLEARED, LOWERED, Checked, Problem, validate
 from warehouse import uploads as upload_queries
 from warehouse import writer
 
@@ -39,12 +39,21 @@ class FileOutcome:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     preview: pd.DataFrame | None = None
+    # Files with figures: their cells counted by how they change the stored figures (etl.validate.CHANGE_KINDS),
+    # and the raised, lowered and cleared cells (row, column, village_code, period, indicator_code, old, new, change).
+    changes: dict[str, int] | None = None
+    changed_cells: pd.DataFrame | None = None
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Whether loading the file lowers or clears stored figures (allowed only when the user confirms)."""
+        return bool(self.changes and (self.changes[LOWERED] or self.changes[CLEARED]))
 
     def document(self, language: str = i18n.DEFAULT_LANGUAGE) -> dict:
         """The outcome as the `--json` document describes a file."""
         return {
             "path": self.path, "kind": self.kind, "status": self.status, "rows": self.rows,
-            "upload_id": self.upload_id,
+            "upload_id": self.upload_id, "changes": self.changes,
             "errors": [problem_document(problem, language) for problem in self.errors],
             "warnings": [problem_document(problem, language) for problem in self.warnings],
         }
@@ -53,13 +62,24 @@ class FileOutcome:
 def message(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) -> str:
     """The problem as a sentence in `language`."""
     values = dict(problem.values)
-    if values.get("previous_period"):
-        values["previous_period"] = i18n.period_label(values["previous_period"], language)
-    for name in ("amount", "households", "previous", "median"):
+    for name in ("previous_period", "current_period"):
+        if values.get(name):
+            values[name] = i18n.period_label(values[name], language)
+    for name in ("amount", "households", "previous", "median", "maximum", "old", "new"):
         if str(values.get(name, "")).isdigit():
             values[name] = i18n.number(int(values[name]), language)
     if problem.key == "import.error.choice":
         values["choices"] = i18n.t(values["choices"], language)
+    if "cause" in values:
+        values["cause"] = i18n.t(values["cause"], language)
+    if "rows" in values:
+        values["rows"] = i18n.t("import.rows", language, rows=", ".join(str(row) for row in values["rows"]))
+    if "skipped" in values:
+        values["skipped"] = ", ".join(f"{i18n.t('import.cli.where_row', language, row=row)} ({village})"
+                                      for row, village in values["skipped"])
+    if "figures" in values:
+        values["figures"] = "; ".join(f"{i18n.period_label(period, language)}: {i18n.number(value, language)}"
+                                      for period, value in values["figures"])
     if isinstance(values.get("expected"), list):
         values["expected"] = "; ".join(f"{i18n.t(f'import.kind.{kind}', language)}: {columns}"
                                        for kind, columns in values["expected"])
@@ -83,9 +103,12 @@ def import_path(path: Path | str, warehouse: Path | str, **options: object) -> F
 def import_file(
     data: bytes, file_name: str, warehouse: Path | str, *, uploaded_by: str, kind: str | None = None,
     dry_run: bool = False, allowed_communes: set[str] | None = None, today: date | None = None,
-    deadline_day: int = 15, display_path: str | None = None,
+    deadline_day: int = 15, display_path: str | None = None, allow_lower: bool = False,
 ) -> FileOutcome:
-    """Validate one file and, unless refused, a dry run or already loaded, load it in one transaction."""
+    """Validate one file and, unless refused, a dry run or already loaded, load it in one transaction.
+
+    A file lowering or clearing stored figures is refused unless `allow_lower` (the user confirmed it).
+    """
     today = today or date.today()
     shown = display_path or file_name
     con = writer.prepare(warehouse)
@@ -96,12 +119,12 @@ def import_file(
         return FileOutcome(shown, earlier.kind, UNCHANGED, earlier.rows, earlier.id)
     try:
         checked = _validate_first_report_sheet(data, file_name, con, kind=kind, allowed_communes=allowed_communes,
-                                               today=today, deadline_day=deadline_day)
+                                               today=today, deadline_day=deadline_day, allow_lower=allow_lower)
     except ReadRefused as refused:
         return FileOutcome(shown, kind, REFUSED, errors=[Problem(None, None, refused.key, refused.values)])
     preview = _preview(checked)
     outcome = FileOutcome(shown, checked.kind, REFUSED, len(checked.rows), None, checked.errors, checked.warnings,
-                          preview)
+                          preview, checked.changes, checked.changed_cells)
     if checked.errors:
         return outcome
     outcome.status = ACCEPTED
@@ -152,8 +175,9 @@ def _preview(checked: Checked) -> pd.DataFrame | None:
         return None
     preview = checked.raw.copy()
     for column, problems in (("errors", checked.errors), ("warnings", checked.warnings)):
-        worded = pd.DataFrame([(problem.row, f"{problem.column}: {message(problem)}") for problem in problems
-                               if problem.row is not None], columns=["row", "text"])
+        worded = pd.DataFrame([(problem.row, f"{problem.column}: {message(problem)}" if problem.column
+                                else message(problem)) for problem in problems if problem.row is not None],
+                              columns=["row", "text"])
         by_row = pd.Series(worded.groupby("row")["text"].agg(" · ".join).to_dict(), dtype=object)
         preview[column] = by_row.reindex(preview["row"]).fillna("").to_numpy()
     return preview
@@ -183,18 +207,21 @@ def _scope(part: str, keys: pd.Series, sub_keys: pd.Series | None = None) -> pd.
 
 
 def _monthly_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The file's reports with their dates and notes resolved by the validator, and their figures: the file's
+    filled cells, and the stored figures of indicators the file has no column for."""
     rows = checked.rows
     indicators = [column.code for column in schema.kinds()["monthly"].columns
                   if column.indicator and column.code in rows]
     reports = pd.DataFrame({
         "village_code": rows["ma_thon"], "period": rows["ky_bao_cao"],
-        "reported_on": pd.to_datetime(rows["ngay_bao_cao"]).dt.date,
-        "note": rows["ghi_chu"] if "ghi_chu" in rows else None,
+        "reported_on": pd.to_datetime(rows["ngay_bao_cao"]).dt.date, "note": rows["ghi_chu"],
     })
     values = rows[["ma_thon", "ky_bao_cao", *indicators]].melt(
         id_vars=["ma_thon", "ky_bao_cao"], var_name="indicator_code", value_name="value",
     ).dropna(subset=["value"])
     values = values.rename(columns={"ma_thon": "village_code", "ky_bao_cao": "period"})
+    kept = checked.stored[~checked.stored["indicator_code"].isin(indicators)]
+    values = pd.concat([values, kept], ignore_index=True) if len(kept) else values
     values["value"] = values["value"].astype("int64")
     return ({"reports": reports, "report_values": values},
             _scope("village_period", rows["ma_thon"], rows["ky_bao_cao"]))
@@ -242,10 +269,12 @@ def _villages_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[
     names = new["ten_xa"] if "ten_xa" in new else pd.Series(None, index=new.index, dtype=object)
     communes = pd.DataFrame({"code": new["ma_xa"], "name": names.fillna(new["ma_xa"]), "province": None,
                              "is_demo": False})
+    # Without a population column, each village keeps the population the registry has.
+    stored_population = upload_queries.villages_for_matching(con).set_index("code")["population"]
     villages = pd.DataFrame({
         "code": rows["ma_thon"], "commune_code": rows["ma_xa"], "name": rows["ten_thon"],
         "households": rows["so_ho"].astype("int64"),
-        "population": rows["dan_so"] if "dan_so" in rows else None,
+        "population": rows["dan_so"] if "dan_so" in rows else rows["ma_thon"].map(stored_population),
     })
     scope = pd.concat([_scope("new_commune", new["ma_xa"]), _scope("village", rows["ma_thon"])])
     return {"communes": communes, "villages": villages}, scope

@@ -6,23 +6,30 @@ spreadsheet or text editor, so that messages can point at it. What cannot be rea
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from xml.etree import ElementTree
 
 import charset_normalizer
 import numpy as np
 import openpyxl
 import pandas as pd
 import xlrd
+from openpyxl.utils.cell import coordinate_to_tuple
 
 XLSX_SIGNATURE = b"PK\x03\x04"
 XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SEPARATORS = [",", ";", "\t"]
 # charset-normalizer's "chaos" of the best reading above which the encoding is not trusted.
 MOST_CHAOS_TRUSTED = 0.1
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+SPREADSHEET_NAMESPACE = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 class ReadRefused(ValueError):
@@ -36,11 +43,17 @@ class ReadRefused(ValueError):
 
 @dataclass(frozen=True)
 class Grid:
-    """The file's cells as text, one DataFrame column per position, and each row's number as the user sees it."""
+    """The file's cells as text, one DataFrame column per position, and each row's number as the user sees it.
+
+    A CSV file also gives each row's own number of fields (a row with more or fewer than its header is damaged);
+    a workbook gives the positions (row, column) of formula cells saved without their computed value.
+    """
 
     cells: pd.DataFrame
     row_numbers: np.ndarray
     sheet: str | None = None
+    field_counts: np.ndarray | None = None
+    uncalculated: frozenset[tuple[int, int]] = frozenset()
 
 
 def read_sheets(data: bytes, file_name: str) -> Iterator[Grid]:
@@ -57,11 +70,11 @@ def read_sheets(data: bytes, file_name: str) -> Iterator[Grid]:
         yield _read_csv_text(decode(data))
         return
     found = False
-    for name, rows in sheets:
-        if any(any(row) for row in rows):
+    for name, rows, uncalculated in sheets:
+        if any(any(row) for row in rows) or uncalculated:
             found = True
             # Workbook rows start at row 1 and include empty rows, so positions are row numbers.
-            yield _grid(_frame(rows), np.arange(1, len(rows) + 1), name)
+            yield _grid(_frame(rows), np.arange(1, len(rows) + 1), name, uncalculated=uncalculated)
     if not found:
         raise ReadRefused("import.read.empty")
 
@@ -100,17 +113,47 @@ def _decode_strictly(data: bytes, encoding: str) -> str:
 def _read_csv_text(text: str) -> Grid:
     if "\x00" in text:
         raise ReadRefused("import.read.not_text")
-    lines = text.splitlines()
+    lines = LINE_BREAK.split(text.removesuffix("\n").removesuffix("\r"))
     separator = _separator(lines[:30])
-    # Wide enough for the longest line (a separator inside quotes only adds an empty column).
-    width = max((line.count(separator) for line in lines), default=0) + 1
+    if '"' in text:
+        return _read_quoted_csv(text, separator)
+    # Without quotes every line is one row (blank ones too), split at every separator: pandas' C parser reads the
+    # cells fast, and each line's separators count its fields.
+    counts = np.fromiter((line.count(separator) + 1 for line in lines), dtype=np.int64, count=len(lines))
     try:
-        cells = pd.read_csv(io.StringIO(text), sep=separator, header=None, names=range(width), dtype=str,
-                            keep_default_na=False, skip_blank_lines=False, engine="c")
+        cells = pd.read_csv(io.StringIO(text), sep=separator, header=None, names=range(int(counts.max())),
+                            dtype=str, keep_default_na=False, skip_blank_lines=False, engine="c",
+                            quoting=csv.QUOTE_NONE)
     except (pd.errors.ParserError, ValueError):
         raise ReadRefused("import.read.not_table") from None
-    # Every line is a row (blank ones too), so positions are line numbers; staff files have no multi-line cells.
-    return _grid(cells, np.arange(1, len(cells) + 1))
+    if len(cells) != len(counts):  # line breaks pandas counts otherwise: read record by record
+        return _read_quoted_csv(text, separator)
+    return _grid(cells, np.arange(1, len(cells) + 1), field_counts=counts)
+
+
+def _read_quoted_csv(text: str, separator: str) -> Grid:
+    """A CSV file with quoted cells, record by record: a quoted separator or line break stays inside its cell, and
+    each row is numbered by the line it starts on."""
+    try:
+        records, starts = _records(text, separator, strict=True)
+    except csv.Error as error:
+        if "unexpected end of data" in str(error) or "field larger" in str(error):
+            raise ReadRefused("import.read.not_table") from None
+        # Text after a closing quote (`"Đông" mới`): read leniently, as spreadsheet programs do.
+        records, starts = _records(text, separator, strict=False)
+    counts = np.fromiter((len(record) for record in records), dtype=np.int64, count=len(records))
+    return _grid(_frame(records), np.asarray(starts), field_counts=counts)
+
+
+def _records(text: str, separator: str, strict: bool) -> tuple[list[list[str]], list[int]]:
+    """The CSV records and the line each starts on."""
+    records, starts, line = [], [], 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=strict)
+    for record in reader:
+        records.append(record)
+        starts.append(line + 1)
+        line = reader.line_num
+    return records, starts
 
 
 def _separator(lines: list[str]) -> str:
@@ -123,12 +166,13 @@ def _separator(lines: list[str]) -> str:
     ))
 
 
-def _grid(cells: pd.DataFrame, row_numbers: np.ndarray, sheet: str | None = None) -> Grid:
+def _grid(cells: pd.DataFrame, row_numbers: np.ndarray, sheet: str | None = None, *,
+          field_counts: np.ndarray | None = None, uncalculated: frozenset[tuple[int, int]] = frozenset()) -> Grid:
     if cells.empty:
         raise ReadRefused("import.read.empty")
     cells = cells.fillna("").astype(str).apply(lambda column: column.str.strip())
     cells.columns = range(len(cells.columns))
-    return Grid(cells, row_numbers, sheet)
+    return Grid(cells, row_numbers, sheet, field_counts, uncalculated)
 
 
 def _frame(rows: list[list[str]]) -> pd.DataFrame:
@@ -136,23 +180,50 @@ def _frame(rows: list[list[str]]) -> pd.DataFrame:
     return pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
 
 
-def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, list[list[str]]]]:
+def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, list[list[str]], frozenset[tuple[int, int]]]]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        archive = zipfile.ZipFile(io.BytesIO(data))
         for sheet in workbook.worksheets:
-            yield sheet.title, [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+            rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+            yield sheet.title, rows, _uncalculated_formulas(archive.read(sheet._worksheet_path))
     except ReadRefused:
         raise
     except Exception:  # openpyxl raises many types for damaged files; all mean the same to the user
         raise ReadRefused("import.read.broken_excel") from None
 
 
-def _xls_sheets(data: bytes) -> Iterator[tuple[str, list[list[str]]]]:
+def _uncalculated_formulas(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
+    """(row, column position) of the formula cells a program saved without computing them (openpyxl reads those
+    as empty): a formula and no value, where a computed one always has a value, or a type saying it is text."""
+    if b"<f>" not in sheet_xml and b"<f " not in sheet_xml:
+        return frozenset()  # the common case, decided without parsing
+    found, row, column = set(), 0, 0
+    for event, element in ElementTree.iterparse(io.BytesIO(sheet_xml), events=("start", "end")):
+        if element.tag == f"{SPREADSHEET_NAMESPACE}row":
+            if event == "start":
+                row, column = int(element.get("r", row + 1)), 0
+            else:
+                element.clear()
+        elif event == "end" and element.tag == f"{SPREADSHEET_NAMESPACE}c":
+            reference = element.get("r")
+            if reference:
+                row, column = coordinate_to_tuple(reference)
+            else:
+                column += 1
+            has_value = (element.findtext(f"{SPREADSHEET_NAMESPACE}v") or "") != ""
+            if (element.find(f"{SPREADSHEET_NAMESPACE}f") is not None and not has_value
+                    and element.get("t", "n") == "n"):
+                found.add((row, column - 1))
+    return frozenset(found)
+
+
+def _xls_sheets(data: bytes) -> Iterator[tuple[str, list[list[str]], frozenset[tuple[int, int]]]]:
     try:
         book = xlrd.open_workbook(file_contents=data)
         for sheet in book.sheets():
             yield sheet.name, [[_xls_cell_text(cell, book.datemode) for cell in sheet.row(number)]
-                               for number in range(sheet.nrows)]
+                               for number in range(sheet.nrows)], frozenset()
     except ReadRefused:
         raise
     except Exception:  # xlrd raises many types for damaged files; all mean the same to the user

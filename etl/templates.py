@@ -28,6 +28,8 @@ def template_frame(con: duckdb.DuckDBPyConnection, kind: str, commune: str, peri
         villages = _villages_by_code(con, commune)
         filled = {"ma_thon": villages["village_code"], "ten_thon": villages["village_name"],
                   "ky_bao_cao": f"{period[5:7]}/{period[:4]}" if period else ""}
+        if period:
+            filled |= _stored_month(con, villages["village_code"], period)
     elif kind == "roster":
         villages = _villages_by_code(con, commune)
         filled = {"ma_thon": villages["village_code"], "ten_thon": villages["village_name"]}
@@ -44,6 +46,23 @@ def template_frame(con: duckdb.DuckDBPyConnection, kind: str, commune: str, peri
         value = filled.get(column.code, "")
         frame[column.label] = value.to_numpy() if isinstance(value, pd.Series) else value
     return frame
+
+
+def _stored_month(con: duckdb.DuckDBPyConnection, villages: pd.Series, period: str) -> dict[str, pd.Series]:
+    """What the villages reported for the month (figures, report date, note), blank where nothing is stored, so that
+    a correction starts from the stored report and the template uploaded unchanged changes nothing."""
+    keys = pd.DataFrame({"village_code": villages, "period": period})
+    reports = upload_queries.stored_reports(con, keys).set_index("village_code")
+    if reports.empty:
+        return {}
+    values = upload_queries.stored_report_values(con, keys).pivot(index="village_code", columns="indicator_code",
+                                                                  values="value")
+    filled = {code: villages.map(values[code]).map(lambda value: "" if pd.isna(value) else int(value))
+              for code in values.columns}
+    days = pd.to_datetime(villages.map(reports["reported_on"]))
+    filled["ngay_bao_cao"] = days.dt.strftime("%d/%m/%Y").fillna("")
+    filled["ghi_chu"] = villages.map(reports["note"]).fillna("")
+    return filled
 
 
 def template_title(kind: str, commune_name: str, period: str | None) -> str:

@@ -96,7 +96,7 @@ def test_a_registry_with_no_households_or_another_communes_villages_is_refused(t
     assert [(error.row, error.column, error.key) for error in outside.errors] == [
         (4, "Mã thôn", "import.error.outside_communes"), (4, "Mã xã", "import.error.outside_communes")]
     # Nor may a row claim another commune's village for one's own commune.
-    moved = upload(tiny_warehouse, csv_text([REGISTRY[0], ["77777", "Xã Mới", "99999-01", "Thôn A", "100", ""]]),
+    moved = upload(tiny_warehouse, csv_text([REGISTRY[0], ["77777", "Xã Mới", "99999-01", "Thôn A", "100", "380"]]),
                    allowed_communes={"77777"})
     assert [(error.row, error.column) for error in moved.errors] == [(2, "Mã thôn")]
     assert contents(tiny_warehouse) == before

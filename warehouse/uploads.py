@@ -16,8 +16,8 @@ def commune_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def villages_for_matching(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every village with its commune, name and households, to recognise the villages a file names."""
-    return read_frame(con, "SELECT code, commune_code, name, households FROM villages ORDER BY code")
+    """Every village with its commune, name, households and population, to recognise the villages a file names."""
+    return read_frame(con, "SELECT code, commune_code, name, households, population FROM villages ORDER BY code")
 
 
 def members_of_commune(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
@@ -63,6 +63,39 @@ def earlier_values(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.Dat
     ).df()
 
 
+def stored_reports(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataFrame:
+    """The stored reports of the given (village_code, period) pairs: their report date and note."""
+    cursor = con.cursor()
+    cursor.register("file_keys", keys.dropna().drop_duplicates())
+    return cursor.execute(
+        "SELECT r.village_code, r.period, r.reported_on, r.note FROM reports r "
+        "JOIN file_keys k ON k.village_code = r.village_code AND k.period = r.period"
+    ).df()
+
+
+def stored_report_values(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataFrame:
+    """The stored figures (village_code, period, indicator_code, value) of the given (village_code, period) pairs."""
+    cursor = con.cursor()
+    cursor.register("file_keys", keys.dropna().drop_duplicates())
+    return cursor.execute(
+        "SELECT rv.village_code, rv.period, rv.indicator_code, rv.value FROM report_values rv "
+        "JOIN file_keys k ON k.village_code = rv.village_code AND k.period = rv.period"
+    ).df()
+
+
+def household_figures_above(con: duckdb.DuckDBPyConnection, households: pd.DataFrame) -> pd.DataFrame:
+    """Per village of `households` (village_code, households) and period: the largest stored household figure
+    above that number of households, oldest period first."""
+    cursor = con.cursor()
+    cursor.register("new_households", households.dropna())
+    return cursor.execute(
+        "SELECT h.village_code, rv.period, max(rv.value) AS value FROM new_households h "
+        "JOIN report_values rv ON rv.village_code = h.village_code "
+        "JOIN indicators i ON i.code = rv.indicator_code AND i.kind = 'cumulative' "
+        "WHERE rv.value > h.households GROUP BY ALL ORDER BY h.village_code, rv.period"
+    ).df()
+
+
 @dataclass(frozen=True)
 class EarlierUpload:
     id: int
@@ -71,16 +104,31 @@ class EarlierUpload:
     rows: int
 
 
+# Accepted uploads of the same kind, later than upload `$upload`, that replaced some of the same rows (the same
+# village and month, village, or session): until they are undone, they hold what `$upload` loaded.
+LATER_OVERLAPPING_UPLOADS = """
+    SELECT DISTINCT later.upload_id FROM upload_scope later
+    JOIN upload_scope mine ON later.part = mine.part AND later.key = mine.key AND later.sub_key = mine.sub_key
+    JOIN uploads u ON u.id = later.upload_id
+    WHERE mine.upload_id = $upload AND later.upload_id > $upload AND u.status = 'accepted'
+      AND u.kind = (SELECT kind FROM uploads WHERE id = $upload)
+"""
+
+
 def accepted_upload_with_checksum(
     con: duckdb.DuckDBPyConnection, checksum: str, kind: str | None = None
 ) -> EarlierUpload | None:
-    """The latest upload still in force of a file with this checksum (and kind, if given), or None."""
-    row = con.cursor().execute(
+    """The latest upload of a file with this checksum (and kind, if given) that is still in force and whose rows
+    no later upload replaced, or None."""
+    cursor = con.cursor()
+    found = cursor.execute(
         "SELECT id, kind, commune_code, rows_accepted FROM uploads WHERE checksum = $checksum "
         "AND ($kind IS NULL OR kind = $kind) AND status = 'accepted' ORDER BY id DESC LIMIT 1",
         {"checksum": checksum, "kind": kind},
     ).fetchone()
-    return None if row is None else EarlierUpload(*row)
+    if found is None or cursor.execute(LATER_OVERLAPPING_UPLOADS, {"upload": found[0]}).fetchall():
+        return None
+    return EarlierUpload(*found)
 
 
 def upload_history(con: duckdb.DuckDBPyConnection, communes: list[str] | None = None) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from warehouse import accounts
 from warehouse.connection import shared_connection
 from warehouse.periods import is_quarter
 from warehouse.report_queries import ReportTexts
+from warehouse.uploads import LATER_OVERLAPPING_UPLOADS
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -426,13 +427,8 @@ def undo_upload(path: Path | str, upload_id: int, undone_by: str) -> str:
         kind, status = found
         if status != "accepted":
             raise UndoRefused("not_accepted", upload=upload_id)
-        later = cursor.execute(
-            "SELECT min(later.upload_id) FROM upload_scope later JOIN upload_scope mine "
-            "ON later.part = mine.part AND later.key = mine.key AND later.sub_key = mine.sub_key "
-            "JOIN uploads u ON u.id = later.upload_id "
-            "WHERE mine.upload_id = $upload AND later.upload_id > $upload AND u.status = 'accepted'",
-            {"upload": upload_id},
-        ).fetchone()[0]
+        later = cursor.execute(f"SELECT min(upload_id) FROM ({LATER_OVERLAPPING_UPLOADS})",
+                               {"upload": upload_id}).fetchone()[0]
         if later is not None:
             raise UndoRefused("replaced_later", upload=upload_id, later=later)
         tables = UPLOAD_SCOPES[kind]
