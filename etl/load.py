@@ -40,7 +40,8 @@ class FileOutcome:
     warnings: list[Problem] = field(default_factory=list)
     preview: pd.DataFrame | None = None
     # Files with figures: their cells counted by how they change the stored figures (etl.validate.CHANGE_KINDS),
-    # and the raised, lowered and cleared cells (row, column, village_code, period, indicator_code, old, new, change).
+    # and the raised, lowered and cleared cells (row, column, village_code, village_name, period, indicator_code,
+    # old, new, change).
     changes: dict[str, int] | None = None
     changed_cells: pd.DataFrame | None = None
 
@@ -115,7 +116,8 @@ def import_file(
     checksum = hashlib.sha256(data).hexdigest()
     earlier = upload_queries.accepted_upload_with_checksum(con, checksum, kind)
     # The same bytes were loaded and are still in force: nothing to check or write again.
-    if earlier is not None and (allowed_communes is None or earlier.commune_code in allowed_communes):
+    if earlier is not None and (allowed_communes is None or set(
+            upload_queries.upload_communes(con, earlier.id)) <= allowed_communes):
         return FileOutcome(shown, earlier.kind, UNCHANGED, earlier.rows, earlier.id)
     try:
         checked = _validate_first_report_sheet(data, file_name, con, kind=kind, allowed_communes=allowed_communes,
@@ -140,7 +142,8 @@ def import_file(
         "messages": json.dumps([problem_document(problem) for problem in checked.warnings], ensure_ascii=False),
         "stored_path": str(stored),
     }
-    outcome.upload_id = writer.load_upload(warehouse, kind=checked.kind, upload=upload, scope=scope, rows=tables)
+    outcome.upload_id = writer.load_upload(warehouse, kind=checked.kind, upload=upload, scope=scope, rows=tables,
+                                           communes=communes)
     return outcome
 
 
@@ -159,13 +162,20 @@ def _validate_first_report_sheet(
     return first
 
 
-def undo(warehouse: Path | str, upload_id: int, undone_by: str, language: str = i18n.DEFAULT_LANGUAGE) -> str:
-    """Undo an upload; return the sentence to show. Raises writer.UndoRefused (with a translated reason)."""
+def undo(warehouse: Path | str, upload_id: int, undone_by: str, language: str = i18n.DEFAULT_LANGUAGE,
+         allowed_communes: set[str] | None = None) -> str:
+    """Undo an upload (only one touching none but the `allowed_communes`, when given); return the sentence to
+    show. Raises writer.UndoRefused (with a translated reason)."""
     writer.prepare(warehouse)
     try:
-        kind = writer.undo_upload(warehouse, upload_id, undone_by)
+        kind = writer.undo_upload(warehouse, upload_id, undone_by, allowed_communes)
     except writer.UndoRefused as refused:
-        raise writer.UndoRefused(i18n.t(f"import.undo.{refused.reason}", language, **refused.details)) from None
+        details = dict(refused.details)
+        if "figures" in details:
+            details["figures"] = "; ".join(
+                f"{village} {i18n.period_label(period, language)}: {i18n.number(value, language)} > "
+                f"{i18n.number(households, language)}" for village, period, value, households in details["figures"])
+        raise writer.UndoRefused(i18n.t(f"import.undo.{refused.reason}", language, **details)) from None
     return i18n.t("import.undo.done", language, upload=upload_id, kind=i18n.t(f"import.kind.{kind}", language))
 
 
@@ -239,9 +249,9 @@ def _roster_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[di
     teams = pd.DataFrame({"code": team_of.to_numpy(), "village_code": villages.to_numpy(),
                           "established_on": villages.map(established).to_numpy() if len(established) else None})
     team_codes = rows["ma_thon"].map(dict(zip(villages, team_of, strict=True)))
+    # Members the validator recognised keep their code; newcomers are numbered by the writer, never reusing one.
     members = pd.DataFrame({
-        "code": team_codes + "-" + (rows.groupby("ma_thon").cumcount() + 1).astype(str),
-        "team_code": team_codes, "full_name": rows["ho_ten"], "role": rows["vai_tro"],
+        "code": rows["member_code"], "team_code": team_codes, "full_name": rows["ho_ten"], "role": rows["vai_tro"],
         "affiliation": rows["don_vi"], "phone": rows["so_dien_thoai"] if "so_dien_thoai" in rows else None,
     })
     return {"teams": teams, "members": members}, _scope("village", villages)
@@ -256,10 +266,11 @@ def _training_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[
         "organiser": first["don_vi_to_chuc"].to_numpy() if "don_vi_to_chuc" in first else None,
         "place": first["dia_diem"].to_numpy() if "dia_diem" in first else None,
     })
-    attendance = pd.DataFrame({"session_code": rows["ma_buoi"], "member_code": rows["ma_thanh_vien"],
-                               "attended": rows["co_mat"].astype(bool)})
+    attendance = pd.DataFrame({"commune_code": rows["commune_code"], "session_code": rows["ma_buoi"],
+                               "member_code": rows["ma_thanh_vien"], "attended": rows["co_mat"].astype(bool)})
+    # A session is its commune's: the same code in another commune is another session.
     return ({"training_sessions": sessions, "training_attendance": attendance},
-            _scope("session", rows["ma_buoi"]))
+            _scope("commune_session", sessions["commune_code"], sessions["code"]))
 
 
 def _villages_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:

@@ -146,13 +146,16 @@ def kinds() -> dict[str, Kind]:
     ), identity=("ma_buoi", "ma_thanh_vien"), commune_column="ma_thanh_vien")
     roster = Kind("roster", (
         VILLAGE_COLUMN, VILLAGE_NAME_COLUMN,
+        # Given by the template for members already stored, so that renaming one keeps who they are.
+        Column("ma_thanh_vien", "Mã thành viên", CODE, aliases=("member code",)),
         Column("ho_ten", "Họ và tên", TEXT, required=True, aliases=("ho ten", "ten thanh vien", "full name")),
         Column("vai_tro", "Vai trò", ROLE, required=True, aliases=("chuc vu", "role")),
         Column("don_vi", "Đơn vị", AFFILIATION, required=True,
                aliases=("thanh phan", "don vi cong tac", "to chuc doan the", "affiliation")),
         Column("so_dien_thoai", "Số điện thoại", TEXT, aliases=("dien thoai", "sdt", "phone")),
         Column("ngay_thanh_lap", "Ngày thành lập tổ", DATE, aliases=("ngay thanh lap", "established on")),
-    ), identity=("ma_thon", "ho_ten", "so_dien_thoai"), commune_column="ma_thon")
+    ), identity=("ma_thon", "ho_ten", "so_dien_thoai"), commune_column="ma_thon",
+        skipped_when_blank=("ma_thanh_vien", "ho_ten", "vai_tro", "don_vi", "so_dien_thoai"))
     villages = Kind("villages", (
         Column("ma_xa", "Mã xã", COMMUNE, required=True, aliases=("xa", "commune", "commune code")),
         Column("ten_xa", "Tên xã", TEXT, aliases=("commune name",)),

@@ -31,8 +31,7 @@ def template_frame(con: duckdb.DuckDBPyConnection, kind: str, commune: str, peri
         if period:
             filled |= _stored_month(con, villages["village_code"], period)
     elif kind == "roster":
-        villages = _villages_by_code(con, commune)
-        filled = {"ma_thon": villages["village_code"], "ten_thon": villages["village_name"]}
+        filled = _roster(con, commune)
     elif kind == "training":
         members = upload_queries.members_of_commune(con, commune)
         filled = {"ma_thanh_vien": members["code"], "ho_ten": members["full_name"]}
@@ -46,6 +45,22 @@ def template_frame(con: duckdb.DuckDBPyConnection, kind: str, commune: str, peri
         value = filled.get(column.code, "")
         frame[column.label] = value.to_numpy() if isinstance(value, pd.Series) else value
     return frame
+
+
+def _roster(con: duckdb.DuckDBPyConnection, commune: str) -> dict[str, pd.Series]:
+    """The commune's members with their codes, village by village, and one empty row for a village without any:
+    a correction starts from the stored roster, and a renamed member keeps their code."""
+    villages = _villages_by_code(con, commune)[["village_code", "village_name"]]
+    members = upload_queries.members_of_commune(con, commune).drop(columns="village_name")
+    rows = villages.merge(members, on="village_code", how="left", sort=False)
+    return {
+        "ma_thon": rows["village_code"], "ten_thon": rows["village_name"], "ma_thanh_vien": rows["code"].fillna(""),
+        "ho_ten": rows["full_name"].fillna(""),
+        "vai_tro": rows["role"].map(lambda code: i18n.t(f"analysis.role.{code}") if isinstance(code, str) else ""),
+        "don_vi": rows["affiliation"].map(
+            lambda code: i18n.t(f"analysis.affiliation.{code}") if isinstance(code, str) else ""),
+        "so_dien_thoai": rows["phone"].fillna(""),
+    }
 
 
 def _stored_month(con: duckdb.DuckDBPyConnection, villages: pd.Series, period: str) -> dict[str, pd.Series]:

@@ -285,6 +285,11 @@ class _Checker:
         elif self.kind.name == "villages":
             self.compare_registry(allow_lower)
             self.check_reported_households()
+        elif self.kind.name == "roster":
+            self.identify_members()
+        elif self.kind.name == "training" and not any(error.key == "import.error.outside_communes"
+                                                      for error in self.errors):
+            self.check_session_communes()
         if "late" in self.kind.checks:
             self.check_report_date()
 
@@ -500,8 +505,10 @@ class _Checker:
             self.stored = upload_queries.stored_report_values(self.con, keys)
             wide = self.stored.set_index(["village_code", "period", "indicator_code"])["value"].unstack()
             stored = keys.merge(wide, left_on=["village_code", "period"], right_index=True, how="left")
+        names = upload_queries.villages_for_matching(self.con).set_index("code")["name"]
         self.compare({code: stored[code] if code in stored else None for code in indicators}, allow_lower,
-                     village_codes=keys["village_code"], periods=keys["period"])
+                     village_codes=keys["village_code"], village_names=keys["village_code"].map(names),
+                     periods=keys["period"])
 
     def compare_registry(self, allow_lower: bool) -> None:
         """The households and population of each village against the registry's."""
@@ -509,10 +516,11 @@ class _Checker:
         codes = self.parsed["ma_thon"]
         self.compare({code: codes.map(villages[column]) for code, column in (("so_ho", "households"),
                                                                              ("dan_so", "population"))
-                      if code in self.parsed}, allow_lower, village_codes=codes, periods=None)
+                      if code in self.parsed}, allow_lower, village_codes=codes,
+                     village_names=self.parsed["ten_thon"], periods=None)
 
     def compare(self, stored: dict[str, pd.Series | None], allow_lower: bool, village_codes: pd.Series,
-                periods: pd.Series | None) -> None:
+                village_names: pd.Series, periods: pd.Series | None) -> None:
         """Count the file's cells by how they change the stored figures; refuse lowering and clearing unless
         allowed, naming each cell."""
         counts = dict.fromkeys(CHANGE_KINDS, 0)
@@ -535,7 +543,7 @@ class _Checker:
             if where.any():
                 changed.append(pd.DataFrame({
                     "row": self.row_numbers[where], "column": self.headers[code],
-                    "village_code": village_codes.to_numpy()[where],
+                    "village_code": village_codes.to_numpy()[where], "village_name": village_names.to_numpy()[where],
                     "period": periods.to_numpy()[where] if periods is not None else None, "indicator_code": code,
                     "old": old.to_numpy()[where], "new": new.to_numpy()[where], "change": change[where]}))
             if not allow_lower:
@@ -543,7 +551,8 @@ class _Checker:
                 self.problems(pd.Series(change == LOWERED), code, "import.error.lowers_stored", detail)
                 self.problems(pd.Series(change == CLEARED), code, "import.error.clears_stored", detail)
         self.changes = counts
-        columns = ["row", "column", "village_code", "period", "indicator_code", "old", "new", "change"]
+        columns = ["row", "column", "village_code", "village_name", "period", "indicator_code", "old", "new",
+                   "change"]
         self.changed_cells = (pd.concat(changed, ignore_index=True).sort_values(["row"], kind="stable",
                                                                                 ignore_index=True)
                               if changed else pd.DataFrame(columns=columns))
@@ -559,6 +568,67 @@ class _Checker:
         detail = pd.DataFrame({"households": self.parsed["so_ho"].astype("Int64").astype(str),
                                "figures": self.parsed["ma_thon"].map(figures)})
         self.problems(detail["figures"].notna(), "so_ho", "import.error.households_below_reports", detail)
+
+    def identify_members(self) -> None:
+        """Each roster row's member (`member_code`): the stored member its code names; else the member of its
+        village's team with the same name (diacritics and case aside), told apart by phone where several share it;
+        None for a newcomer. A row that could be either of two people is refused, naming the rows and members."""
+        villages = self.parsed["ma_thon"]
+        stored = upload_queries.members_of_villages(self.con, sorted(villages.dropna().unique()))
+        member = pd.Series(None, index=self.parsed.index, dtype=object)
+        if "ma_thanh_vien" in self.parsed:
+            codes = self.parsed["ma_thanh_vien"]
+            given = codes.notna()
+            belongs = codes.map(dict(zip(stored["code"], stored["village_code"], strict=True))).eq(villages)
+            belongs = belongs.fillna(False).astype(bool)
+            self.problems(given & ~belongs, "ma_thanh_vien", "import.error.member_not_in_village",
+                          pd.DataFrame({"value": codes, "village": villages}))
+            repeated = given & codes.duplicated(keep="first")
+            self.problems(repeated, "ma_thanh_vien", "import.error.member_code_repeated", codes.to_frame("value"))
+            member[given & belongs & ~repeated] = codes[given & belongs & ~repeated]
+        stored = stored[~stored["code"].isin(set(member.dropna()))].assign(
+            name=fold_series(stored["full_name"]), phone=_digits(stored["phone"]))
+        pool = {key: list(zip(rows["code"], rows["phone"], strict=True))
+                for key, rows in stored.groupby(["village_code", "name"], sort=False)}
+        unknown = member.isna() & villages.notna() & self.parsed["ho_ten"].notna()
+        phones = (_digits(self.parsed["so_dien_thoai"]) if "so_dien_thoai" in self.parsed
+                  else pd.Series("", index=self.parsed.index))
+        rows = pd.DataFrame({"village": villages, "name": fold_series(self.parsed["ho_ten"].fillna("")),
+                             "phone": phones})[unknown]
+        for key, group in rows.groupby(["village", "name"], sort=False):
+            candidates = list(pool.get(key, []))
+            left = []
+            for index, phone in zip(group.index, group["phone"], strict=True):
+                same = [candidate for candidate in candidates if phone and candidate[1] == phone]
+                if len(same) == 1:
+                    member[index] = same[0][0]
+                    candidates.remove(same[0])
+                else:
+                    left.append((index, phone))
+            if not left or not candidates:
+                continue  # newcomers
+            without_phone = [entry for entry in left if not entry[1]]
+            # One row left for one member is them (with a new phone); else only a row without a phone can be.
+            chosen = left if len(left) == 1 else without_phone
+            if len(chosen) == 1 and len(candidates) == 1:
+                member[chosen[0][0]] = candidates[0][0]
+                continue
+            ambiguous = [index for index, _ in left]
+            detail = pd.DataFrame({"rows": [self.parsed.loc[ambiguous, "row"].tolist()] * len(self.parsed),
+                                   "members": ", ".join(code for code, _ in candidates)}, index=self.parsed.index)
+            self.problems(pd.Series(self.parsed.index.isin(ambiguous), index=self.parsed.index), "ho_ten",
+                          "import.error.ambiguous_member", detail)
+        self.parsed["member_code"] = member
+
+    def check_session_communes(self) -> None:
+        """A training session belongs to one commune: all its members are of that commune's teams."""
+        communes = self.parsed["commune_code"]
+        first = communes.groupby(self.parsed["ma_buoi"]).transform("first")
+        other = communes.notna() & first.notna() & communes.ne(first)
+        listed = communes.groupby(self.parsed["ma_buoi"]).agg(lambda found: ", ".join(sorted(found.dropna().unique())))
+        self.problems(other.fillna(False), "ma_thanh_vien", "import.error.session_of_two_communes",
+                      pd.DataFrame({"session": self.parsed["ma_buoi"],
+                                    "communes": self.parsed["ma_buoi"].map(listed)}))
 
     def check_report_date(self) -> None:
         """A report date lies between its period's first day and today; a correction keeps its stored date and
@@ -592,6 +662,11 @@ class _Checker:
         note = self.parsed["ghi_chu"] if "ghi_chu" in self.parsed else pd.Series(None, index=self.parsed.index,
                                                                                    dtype=object)
         self.parsed["ghi_chu"] = note.astype(object).where(note.notna(), stored["note"].set_axis(self.parsed.index))
+
+
+def _digits(values: pd.Series) -> pd.Series:
+    """Phone numbers as their digits only (`0912 000 001` and `0912.000.001` are the same number)."""
+    return values.astype("string").fillna("").str.replace(r"\D", "", regex=True).astype(object)
 
 
 def _strip_prefix(folded: str) -> str:

@@ -31,11 +31,26 @@ def problems_table(outcome: FileOutcome, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def load_file(data: bytes, name: str, dry_run: bool) -> FileOutcome:
+def changes_table(outcome: FileOutcome, lang: str) -> pd.DataFrame:
+    """The stored figures the file raises, lowers or clears, old → new, in the file's row order."""
+    cells = outcome.changed_cells
+    return pd.DataFrame({
+        tr("import.page.row"): cells["row"],
+        tr("village.label"): cells["village_name"].fillna(cells["village_code"]),
+        tr("import.page.period_column"): [i18n.period_label(period, lang) if isinstance(period, str) else ""
+                                          for period in cells["period"]],
+        tr("import.page.column"): cells["column"],
+        tr("import.page.stored"): [i18n.number(value, lang) for value in cells["old"]],
+        tr("import.page.in_file"): [i18n.number(value, lang) for value in cells["new"]],
+        tr("import.page.change"): [tr(f"import.change.{change}") for change in cells["change"]],
+    })
+
+
+def load_file(data: bytes, name: str, dry_run: bool, allow_lower: bool = False) -> FileOutcome:
     """The file checked (and, unless `dry_run`, loaded) as the signed-in user, within that user's communes."""
     return import_file(data, name, settings().warehouse_path, uploaded_by=user, dry_run=dry_run,
                        allowed_communes=accounts.user_communes(connection(), user),
-                       deadline_day=settings().report_deadline_day)
+                       deadline_day=settings().report_deadline_day, allow_lower=allow_lower)
 
 
 # Checked here, when the page runs, and not only by leaving it out of the navigation.
@@ -72,7 +87,8 @@ uploaded = st.file_uploader(tr("import.page.file"), type=["csv", "xlsx", "xls"],
                             key="upload_file")
 if uploaded is not None:
     data = uploaded.getvalue()
-    checked = load_file(data, uploaded.name, dry_run=True)
+    # The check lets lowered and cleared figures through so that they are shown; loading them needs the checkbox.
+    checked = load_file(data, uploaded.name, dry_run=True, allow_lower=True)
     kind_name = tr(f"import.kind.{checked.kind}") if checked.kind else tr("import.page.unknown_kind")
     if checked.status == REFUSED:
         st.error(tr("import.page.refused", file=uploaded.name, errors=i18n.number(len(checked.errors), lang)))
@@ -81,6 +97,11 @@ if uploaded is not None:
     else:
         st.success(tr("import.page.valid", file=uploaded.name, kind=kind_name, rows=i18n.number(checked.rows, lang),
                       warnings=i18n.number(len(checked.warnings), lang)))
+    if checked.changes and checked.status != UNCHANGED:
+        st.markdown(tr("import.page.changes", **{change: i18n.number(count, lang)
+                                                 for change, count in checked.changes.items()}))
+        if len(checked.changed_cells):
+            st.dataframe(changes_table(checked, lang), hide_index=True, width="stretch")
     if checked.errors or checked.warnings:
         st.dataframe(problems_table(checked, lang), hide_index=True, width="stretch")
     if checked.preview is not None:
@@ -89,10 +110,16 @@ if uploaded is not None:
                                                     "errors": tr("import.page.errors"),
                                                     "warnings": tr("import.page.warnings")})
             st.dataframe(shown, hide_index=True, width="stretch")
+    lowering_confirmed = False
+    if checked.status == ACCEPTED and checked.needs_confirmation:
+        st.warning(tr("import.page.lowers", lowered=i18n.number(checked.changes["lowered"], lang),
+                      cleared=i18n.number(checked.changes["cleared"], lang)))
+        lowering_confirmed = st.checkbox(tr("import.page.confirm_lower"), key="confirm_lower")
     if checked.status == ACCEPTED and st.button(tr("import.page.confirm"), type="primary",
-                                                icon=":material/upload:"):
+                                                icon=":material/upload:",
+                                                disabled=checked.needs_confirmation and not lowering_confirmed):
         progress = st.progress(0.2, text=tr("import.page.loading"))
-        loaded = load_file(data, uploaded.name, dry_run=False)
+        loaded = load_file(data, uploaded.name, dry_run=False, allow_lower=lowering_confirmed)
         progress.progress(1.0, text=tr("import.page.loaded_progress"))
         if loaded.status == ACCEPTED:
             st.success(tr("import.page.loaded", file=uploaded.name, upload=loaded.upload_id,
@@ -109,7 +136,8 @@ if undoable:
                           format_func=lambda upload_id: f"#{upload_id} — {names[upload_id]}")
     if st.button(tr("import.page.undo"), icon=":material/undo:"):
         try:
-            st.success(undo(settings().warehouse_path, target, user, lang))
+            st.success(undo(settings().warehouse_path, target, user, lang,
+                            allowed_communes=accounts.user_communes(con, user)))
         except writer.UndoRefused as refused:
             st.warning(refused.reason)
         history = uploads.upload_history(con, [chosen.commune])

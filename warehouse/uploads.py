@@ -21,13 +21,25 @@ def villages_for_matching(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def members_of_commune(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
-    """The commune's team members with their village, to pre-fill the training template."""
+    """The commune's team members with their village, role, affiliation and phone, to pre-fill templates."""
     return read_frame(
         con,
-        "SELECT m.code, m.full_name, v.code AS village_code, v.name AS village_name FROM members m "
+        # Codes end in a number: shorter codes first puts `-2` before `-10`.
+        "SELECT m.code, m.full_name, m.role, m.affiliation, m.phone, v.code AS village_code, "
+        "v.name AS village_name FROM members m "
         "JOIN teams t ON t.code = m.team_code JOIN villages v ON v.code = t.village_code "
-        "WHERE v.commune_code = $commune ORDER BY v.code, m.code",
+        "WHERE v.commune_code = $commune ORDER BY v.code, length(m.code), m.code",
         {"commune": commune},
+    )
+
+
+def members_of_villages(con: duckdb.DuckDBPyConnection, villages: list[str]) -> pd.DataFrame:
+    """The members of the given villages' teams: code, village_code, full_name, phone."""
+    return read_frame(
+        con,
+        "SELECT m.code, t.village_code, m.full_name, m.phone FROM members m JOIN teams t ON t.code = m.team_code "
+        "WHERE t.village_code IN (SELECT unnest($villages)) ORDER BY t.village_code, length(m.code), m.code",
+        {"villages": villages},
     )
 
 
@@ -132,11 +144,19 @@ def accepted_upload_with_checksum(
 
 
 def upload_history(con: duckdb.DuckDBPyConnection, communes: list[str] | None = None) -> pd.DataFrame:
-    """Uploads, newest first: file, kind, who, when, outcome, rows, and whether and when they were undone."""
+    """Uploads (of any of the `communes`, when given), newest first: file, kind, who, when, outcome, rows, and
+    whether and when they were undone. An upload touching several communes is in the history of each."""
     return read_frame(
         con,
         "SELECT id, file_name, kind, commune_code, uploaded_by, uploaded_at, status, rows_accepted, "
         "stored_path, undone_at, undone_by FROM uploads "
-        "WHERE $communes IS NULL OR commune_code IN (SELECT unnest($communes)) ORDER BY id DESC",
+        "WHERE $communes IS NULL OR id IN (SELECT upload_id FROM upload_communes "
+        "WHERE commune_code IN (SELECT unnest($communes))) ORDER BY id DESC",
         {"communes": communes},
     )
+
+
+def upload_communes(con: duckdb.DuckDBPyConnection, upload_id: int) -> list[str]:
+    """The communes an upload touched."""
+    return read_frame(con, "SELECT commune_code FROM upload_communes WHERE upload_id = $upload ORDER BY 1",
+                      {"upload": upload_id})["commune_code"].tolist()
