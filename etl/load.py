@@ -8,7 +8,9 @@ replaced so that `undo` puts it back exactly. The raw file is kept under `upload
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -74,10 +76,10 @@ def message(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) -> str:
     if "cause" in values:
         values["cause"] = i18n.t(values["cause"], language)
     if "rows" in values:
-        values["rows"] = i18n.t("import.rows", language, rows=", ".join(str(row) for row in values["rows"]))
+        values["rows"] = i18n.t("import.rows", language, rows=_first_few(str(row) for row in values["rows"]))
     if "skipped" in values:
-        values["skipped"] = ", ".join(f"{i18n.t('import.cli.where_row', language, row=row)} ({village})"
-                                      for row, village in values["skipped"])
+        values["skipped"] = _first_few(f"{i18n.t('import.cli.where_row', language, row=row)} ({village})"
+                                       for row, village in values["skipped"])
     if "figures" in values:
         values["figures"] = "; ".join(f"{i18n.period_label(period, language)}: {i18n.number(value, language)}"
                                       for period, value in values["figures"])
@@ -85,6 +87,12 @@ def message(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) -> str:
         values["expected"] = "; ".join(f"{i18n.t(f'import.kind.{kind}', language)}: {columns}"
                                        for kind, columns in values["expected"])
     return i18n.t(problem.key, language, **values)
+
+
+def _first_few(items: Iterable[str], most: int = 20) -> str:
+    """The items joined by commas, the first `most` of them and `…` for the rest (a file may list 100,000 rows)."""
+    listed = list(itertools.islice(items, most + 1))
+    return ", ".join(listed[:most]) + (", …" if len(listed) > most else "")
 
 
 def problem_document(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) -> dict:

@@ -113,7 +113,9 @@ def _decode_strictly(data: bytes, encoding: str) -> str:
 def _read_csv_text(text: str) -> Grid:
     if "\x00" in text:
         raise ReadRefused("import.read.not_text")
-    lines = LINE_BREAK.split(text.removesuffix("\n").removesuffix("\r"))
+    lines = LINE_BREAK.split(text)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()  # the last line's line break ends it; it does not start another
     separator = _separator(lines[:30])
     if '"' in text:
         return _read_quoted_csv(text, separator)

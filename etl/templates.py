@@ -70,10 +70,10 @@ def _stored_month(con: duckdb.DuckDBPyConnection, villages: pd.Series, period: s
     reports = upload_queries.stored_reports(con, keys).set_index("village_code")
     if reports.empty:
         return {}
-    values = upload_queries.stored_report_values(con, keys).pivot(index="village_code", columns="indicator_code",
-                                                                  values="value")
+    indicators = [column.code for column in schema.kinds()["monthly"].columns if column.indicator]
+    values = upload_queries.stored_figures(con, keys, indicators).set_index("village_code")
     filled = {code: villages.map(values[code]).map(lambda value: "" if pd.isna(value) else int(value))
-              for code in values.columns}
+              for code in indicators}
     days = pd.to_datetime(villages.map(reports["reported_on"]))
     filled["ngay_bao_cao"] = days.dt.strftime("%d/%m/%Y").fillna("")
     filled["ghi_chu"] = villages.map(reports["note"]).fillna("")

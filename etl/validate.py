@@ -49,7 +49,8 @@ class Checked:
 
     Files holding figures (monthly reports, the village registry) also say how each of their cells compares with
     the stored figure (`changes`, counted by CHANGE_KINDS, and `changed_cells`: raised, lowered or cleared);
-    a monthly file keeps the stored figures of its reports (`stored`) so that the load keeps those it does not name.
+    a monthly file keeps the stored figures of its reports for indicators it has no column for (`stored`), which the
+    load keeps.
     """
 
     kind: str | None
@@ -391,6 +392,7 @@ class _Checker:
         known = codes.notna()
         self.parsed["commune_code"] = codes.map(by_village["commune_code"]).where(known, None)
         self.parsed["households"] = codes.map(by_village["households"]).where(known, None)
+        self.parsed["village_name"] = codes.map(by_village["name"]).where(known, None)
         return codes.where(known, None)
 
     def _villages_by_name(self, text: pd.Series, codes: pd.Series, unresolved: pd.Series, villages: pd.DataFrame,
@@ -498,16 +500,16 @@ class _Checker:
         keys = self.parsed[["ma_thon", "ky_bao_cao"]].set_axis(["village_code", "period"], axis=1)
         indicators = [column.code for column in self.kind.columns if column.indicator and column.code in self.parsed]
         self.stored_reports = upload_queries.stored_reports(self.con, keys)
-        if self.stored_reports.empty:  # new reports only: every filled cell is new
-            self.stored = pd.DataFrame(columns=["village_code", "period", "indicator_code", "value"])
-            stored = {}
-        else:
-            self.stored = upload_queries.stored_report_values(self.con, keys)
-            wide = self.stored.set_index(["village_code", "period", "indicator_code"])["value"].unstack()
-            stored = keys.merge(wide, left_on=["village_code", "period"], right_index=True, how="left")
-        names = upload_queries.villages_for_matching(self.con).set_index("code")["name"]
+        self.stored = pd.DataFrame(columns=["village_code", "period", "indicator_code", "value"])
+        stored = {}
+        if len(self.stored_reports):  # else new reports only: every filled cell is new
+            stored = keys.merge(upload_queries.stored_figures(self.con, keys, indicators),
+                                on=["village_code", "period"], how="left")
+            absent = [column.code for column in self.kind.columns if column.indicator and column.code not in indicators]
+            if absent:
+                self.stored = upload_queries.stored_report_values(self.con, keys, absent)
         self.compare({code: stored[code] if code in stored else None for code in indicators}, allow_lower,
-                     village_codes=keys["village_code"], village_names=keys["village_code"].map(names),
+                     village_codes=keys["village_code"], village_names=self.parsed["village_name"],
                      periods=keys["period"])
 
     def compare_registry(self, allow_lower: bool) -> None:
@@ -523,7 +525,7 @@ class _Checker:
                 village_names: pd.Series, periods: pd.Series | None) -> None:
         """Count the file's cells by how they change the stored figures; refuse lowering and clearing unless
         allowed, naming each cell."""
-        counts = dict.fromkeys(CHANGE_KINDS, 0)
+        counts = np.zeros(len(CHANGE_KINDS) + 1, dtype=np.int64)
         changed = []
         for code, old in stored.items():
             new = self.parsed[code].astype("Int64")
@@ -532,25 +534,27 @@ class _Checker:
             # A cell refused as it is written (not a number) neither sets nor clears a figure.
             has_old &= has_new | self.text[code].eq("").to_numpy()
             higher, lower = new.gt(old).fillna(False).to_numpy(), new.lt(old).fillna(False).to_numpy()
-            change = np.select(
-                [has_new & ~has_old, higher, lower, ~has_new & has_old, has_new & has_old],
-                [NEW, RAISED, LOWERED, CLEARED, UNCHANGED], default="")
+            # Positions in CHANGE_KINDS; the last (len) is "no figure on either side".
+            change = np.select([has_new & ~has_old, higher, lower, ~has_new & has_old, has_new & has_old],
+                               range(len(CHANGE_KINDS)), default=len(CHANGE_KINDS))
             if code in self.formulas:  # a formula without its value is refused as such, not compared
-                change[self.formulas[code].to_numpy()] = ""
-            for kind in CHANGE_KINDS:
-                counts[kind] += int((change == kind).sum())
-            where = np.isin(change, [RAISED, LOWERED, CLEARED])
+                change[self.formulas[code].to_numpy()] = len(CHANGE_KINDS)
+            counts += np.bincount(change, minlength=len(counts))
+            where = np.isin(change, [CHANGE_KINDS.index(kind) for kind in (RAISED, LOWERED, CLEARED)])
             if where.any():
                 changed.append(pd.DataFrame({
                     "row": self.row_numbers[where], "column": self.headers[code],
                     "village_code": village_codes.to_numpy()[where], "village_name": village_names.to_numpy()[where],
                     "period": periods.to_numpy()[where] if periods is not None else None, "indicator_code": code,
-                    "old": old.to_numpy()[where], "new": new.to_numpy()[where], "change": change[where]}))
-            if not allow_lower:
+                    "old": old.to_numpy()[where], "new": new.to_numpy()[where],
+                    "change": np.asarray(CHANGE_KINDS, dtype=object)[change[where]]}))
+            refused = [(key, change == CHANGE_KINDS.index(kind)) for kind, key in (
+                (LOWERED, "import.error.lowers_stored"), (CLEARED, "import.error.clears_stored"))]
+            if not allow_lower and any(mask.any() for _, mask in refused):
                 detail = pd.DataFrame({"old": old.astype(str), "new": new.astype(str)})
-                self.problems(pd.Series(change == LOWERED), code, "import.error.lowers_stored", detail)
-                self.problems(pd.Series(change == CLEARED), code, "import.error.clears_stored", detail)
-        self.changes = counts
+                for key, mask in refused:
+                    self.problems(pd.Series(mask), code, key, detail)
+        self.changes = {kind: int(count) for kind, count in zip(CHANGE_KINDS, counts, strict=False)}
         columns = ["row", "column", "village_code", "village_name", "period", "indicator_code", "old", "new",
                    "change"]
         self.changed_cells = (pd.concat(changed, ignore_index=True).sort_values(["row"], kind="stable",
@@ -638,18 +642,19 @@ class _Checker:
         dated = self.parsed["ngay_bao_cao"] if "ngay_bao_cao" in self.parsed else pd.Series(
             pd.NaT, index=self.parsed.index, dtype="datetime64[ns]")
         first_day = pd.to_datetime(periods + "-01", format="%Y-%m-%d")
-        detail = pd.DataFrame({"date": dated.dt.strftime("%d/%m/%Y"), "first": first_day.dt.strftime("%d/%m/%Y"),
-                               "today": today.strftime("%d/%m/%Y")})
-        self.problems((dated < first_day).fillna(False), "ngay_bao_cao", "import.error.report_date_before_period",
-                      detail)
-        self.problems((dated > today).fillna(False), "ngay_bao_cao", "import.error.report_date_future", detail)
         distinct = periods.dropna().unique()
         deadlines = {period: pd.Timestamp(quarter_deadline(quarter_of(period), self.deadline_day))
                      for period in distinct}
         deadline = pd.to_datetime(periods.map(deadlines))
-        detail = pd.DataFrame({"date": dated.dt.strftime("%d/%m/%Y"), "deadline": deadline.dt.strftime("%d/%m/%Y")})
-        self.problems(((dated > deadline) & (dated <= today)).fillna(False), "ngay_bao_cao", "import.warning.late",
-                      detail, warning=True)
+        for mask, key, warning in (((dated < first_day), "import.error.report_date_before_period", False),
+                                   ((dated > today), "import.error.report_date_future", False),
+                                   (((dated > deadline) & (dated <= today)), "import.warning.late", True)):
+            mask = mask.fillna(False)
+            if mask.any():  # worded only where needed: formatting 100,000 dates costs
+                detail = pd.DataFrame({"date": dated.dt.strftime("%d/%m/%Y"),
+                                       "first": first_day.dt.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y"),
+                                       "deadline": deadline.dt.strftime("%d/%m/%Y")})
+                self.problems(mask, "ngay_bao_cao", key, detail, warning=warning)
         stored = self.parsed[["ma_thon", "ky_bao_cao"]].merge(
             self.stored_reports, left_on=["ma_thon", "ky_bao_cao"], right_on=["village_code", "period"], how="left")
         stored_date = pd.to_datetime(stored["reported_on"]).set_axis(self.parsed.index)

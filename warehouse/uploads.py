@@ -85,14 +85,32 @@ def stored_reports(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.Dat
     ).df()
 
 
-def stored_report_values(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataFrame:
-    """The stored figures (village_code, period, indicator_code, value) of the given (village_code, period) pairs."""
+def stored_report_values(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
+    """The stored figures (village_code, period, indicator_code, value) of the given indicators for the given
+    (village_code, period) pairs."""
     cursor = con.cursor()
     cursor.register("file_keys", keys.dropna().drop_duplicates())
     return cursor.execute(
         "SELECT rv.village_code, rv.period, rv.indicator_code, rv.value FROM report_values rv "
-        "JOIN file_keys k ON k.village_code = rv.village_code AND k.period = rv.period"
+        "JOIN file_keys k ON k.village_code = rv.village_code AND k.period = rv.period "
+        "WHERE rv.indicator_code IN (SELECT unnest($indicators))", {"indicators": indicators}
     ).df()
+
+
+def stored_figures(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
+    """One row per stored report of the given (village_code, period) pairs, with one column per given indicator
+    (missing where the report has no figure for it)."""
+    cursor = con.cursor()
+    cursor.register("file_keys", keys.dropna().drop_duplicates())
+    # One column per indicator, pivoted here: a million long rows would cost seconds to hand over and reshape.
+    columns = "".join(f", max(rv.value) FILTER (WHERE rv.indicator_code = $i{position}) AS figure_{position}"
+                      for position in range(len(indicators)))
+    wide = cursor.execute(
+        f"SELECT rv.village_code, rv.period{columns} FROM report_values rv "
+        "JOIN file_keys k ON k.village_code = rv.village_code AND k.period = rv.period GROUP BY ALL",
+        {f"i{position}": code for position, code in enumerate(indicators)},
+    ).df()
+    return wide.rename(columns={f"figure_{position}": code for position, code in enumerate(indicators)})
 
 
 def household_figures_above(con: duckdb.DuckDBPyConnection, households: pd.DataFrame) -> pd.DataFrame:
