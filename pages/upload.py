@@ -15,8 +15,9 @@ from warehouse.periods import is_month
 
 
 def month_options(today: date, reported: list[str]) -> list[str]:
-    """The months a template can be made for, newest first: next month back a year, and every month reported."""
-    recent = pd.period_range(end=pd.Period(today, "M") + 1, periods=13, freq="M")
+    """The months a template can be made for, newest first: this month back a year, and every month reported
+    (a later month cannot be reported yet: the import refuses it)."""
+    recent = pd.period_range(end=pd.Period(today, "M"), periods=13, freq="M")
     return sorted({str(month) for month in recent} | set(reported), reverse=True)
 
 
@@ -70,7 +71,7 @@ if kind == "monthly":
     default = chosen.period if chosen.period and is_month(chosen.period) else None
     options = month_options(date.today(), queries.reported_months(con, chosen.commune))
     period = url_selectbox(tr("import.page.period"), options, "ky_mau",
-                           default=default if default in options else options[1],
+                           default=default if default in options else options[0],
                            format_func=lambda option: i18n.period_label(option, lang))
 frame = templates.template_frame(con, kind, chosen.commune, period)
 title = templates.template_title(kind, chosen.commune_name, period)
@@ -97,7 +98,7 @@ if uploaded is not None:
     else:
         st.success(tr("import.page.valid", file=uploaded.name, kind=kind_name, rows=i18n.number(checked.rows, lang),
                       warnings=i18n.number(len(checked.warnings), lang)))
-    if checked.changes and checked.status != UNCHANGED:
+    if checked.changes and checked.status == ACCEPTED:
         st.markdown(tr("import.page.changes", **{change: i18n.number(count, lang)
                                                  for change, count in checked.changes.items()}))
         if len(checked.changed_cells):

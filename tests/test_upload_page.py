@@ -162,3 +162,13 @@ def test_a_correction_that_only_raises_figures_is_loaded_without_the_extra_confi
     button(app, "Xác nhận nạp dữ liệu").click()
     app.run()
     assert values_of(tiny_warehouse, "99999-01", "2025-12")["ho_da_huong_dan"] == 90
+
+
+def test_templates_are_offered_up_to_the_current_month_which_the_import_accepts(tiny_warehouse, monkeypatch):
+    from datetime import date
+
+    import i18n
+
+    app = open_upload_page(tiny_warehouse, monkeypatch)
+    # A later month would be refused by the import: its template is not offered.
+    assert app.selectbox(key="ky_mau.vi").options[0] == i18n.period_label(date.today().strftime("%Y-%m"))
