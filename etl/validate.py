@@ -531,8 +531,9 @@ class _Checker:
             new = self.parsed[code].astype("Int64")
             old = pd.Series(pd.NA, index=new.index, dtype="Int64") if old is None else old.astype("Int64")
             has_new, has_old = new.notna().to_numpy(), old.notna().to_numpy(copy=True)
-            # A cell refused as it is written (not a number) neither sets nor clears a figure.
-            has_old &= has_new | self.text[code].eq("").to_numpy()
+            # A cell refused as it is written (not a number, or empty where a value is required) neither sets nor
+            # clears a figure.
+            has_old &= has_new | (self.text[code].eq("").to_numpy() & (not self.kind.column(code).required))
             higher, lower = new.gt(old).fillna(False).to_numpy(), new.lt(old).fillna(False).to_numpy()
             # Positions in CHANGE_KINDS; the last (len) is "no figure on either side".
             change = np.select([has_new & ~has_old, higher, lower, ~has_new & has_old, has_new & has_old],

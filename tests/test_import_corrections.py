@@ -195,3 +195,10 @@ def test_a_registry_lowering_households_or_clearing_population_needs_the_confirm
         (3, "Số hộ", "import.error.lowers_stored"), (3, "Dân số", "import.error.clears_stored")]
     accepted = upload(tiny_warehouse, csv_text(rows), allow_lower=True)
     assert accepted.changes == {"new": 0, "raised": 1, "lowered": 1, "cleared": 1, "unchanged": 3}
+
+
+def test_an_empty_required_cell_is_refused_once_not_also_as_clearing_the_stored_figure(tiny_warehouse):
+    outcome = upload(tiny_warehouse, csv_text([["Mã thôn", "Kỳ báo cáo", GUIDED, "ho_vneid"],
+                                               ["99999-01", "12/2025", "", "70"]]), dry_run=True)
+    assert [(error.row, error.column, error.key) for error in outcome.errors] == [
+        (2, GUIDED, "import.error.empty_cell")]
