@@ -28,7 +28,7 @@ from warehouse.periods import quarter_deadline, quarter_of
 HEADER_SEARCH_ROWS = 30
 MOST_DIGITS = 12
 VILLAGE_PREFIXES = r"^(?:thon|to dan pho|tdp|to|xom|khu|ap|ban|lang)\s+"
-# How a cell of the file compares with the figure stored for it; the last is not a change.
+# How a cell of the file compares with the figure stored for it (counted for every file with figures).
 NEW, RAISED, LOWERED, CLEARED, UNCHANGED = "new", "raised", "lowered", "cleared", "unchanged"
 CHANGE_KINDS = (NEW, RAISED, LOWERED, CLEARED, UNCHANGED)
 
@@ -587,7 +587,7 @@ class _Checker:
             belongs = codes.map(dict(zip(stored["code"], stored["village_code"], strict=True))).eq(villages)
             belongs = belongs.fillna(False).astype(bool)
             self.problems(given & ~belongs, "ma_thanh_vien", "import.error.member_not_in_village",
-                          pd.DataFrame({"value": codes, "village": villages}))
+                          pd.DataFrame({"value": codes, "village": self.text["ma_thon"]}))
             repeated = given & codes.duplicated(keep="first")
             self.problems(repeated, "ma_thanh_vien", "import.error.member_code_repeated", codes.to_frame("value"))
             member[given & belongs & ~repeated] = codes[given & belongs & ~repeated]
