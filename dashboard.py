@@ -4,12 +4,25 @@ import logging
 
 import streamlit as st
 
+from etl import storage
 from settings import SettingsError
 from ui import auth
-from ui.context import choose_filters, choose_language, connection, start_language, tr
+from ui.context import choose_filters, choose_language, connection, language, settings, start_language, tr
 from ui.favicon import favicon
 from warehouse.connection import WarehouseUnavailable
 from warehouse.writer import CatalogueError, WarehouseNewerThanProgram
+
+
+def stop_for_storage_problem(error: Exception) -> None:
+    """A damaged or busy warehouse, or a full disk: a sentence saying what to do, never the exception box."""
+    sentence = storage.problem(error, settings().warehouse_path, language(), in_dashboard=True)
+    if sentence is None and isinstance(error, WarehouseUnavailable):
+        sentence = tr("error.warehouse_unavailable", path=error.path, reason=error.reason)
+    if sentence is None:
+        raise error
+    st.error(sentence)
+    st.stop()
+
 
 start_language()
 st.set_page_config(page_title=tr("app.title"), page_icon=favicon(), layout="wide")
@@ -22,12 +35,11 @@ try:
 except SettingsError as error:
     st.error(tr("error.settings", reason=error))
     st.stop()
-except WarehouseUnavailable as error:
-    st.error(tr("error.warehouse_unavailable", path=error.path, reason=error.reason))
-    st.stop()
 except (CatalogueError, WarehouseNewerThanProgram) as error:
     st.error(tr("error.warehouse_unusable", reason=error))
     st.stop()
+except Exception as error:
+    stop_for_storage_problem(error)
 
 # Each page with the roles that may open it; a page left out cannot be opened at all, even by its URL.
 navigation = st.navigation(user.pages([
@@ -57,14 +69,22 @@ navigation = st.navigation(user.pages([
 # ids than the runs after it, and that session's first click is lost.
 choose_language()
 # A visitor who may only sign in sees no commune, not even in the sidebar.
-chosen = choose_filters(con, user.communes) if user.may_view else None
+try:
+    chosen = choose_filters(con, user.communes) if user.may_view else None
+except Exception as error:
+    stop_for_storage_problem(error)
 auth.account_sidebar(user)
 if chosen is not None and chosen.is_demo:
     st.warning(tr("demo.banner", commune=chosen.commune_name), icon=":material/science:")
 
 try:
     navigation.run()
-except Exception:
-    # The user gets a sentence; the details go to the server log.
-    logging.getLogger(__name__).exception("page failed")
-    st.error(tr("error.unexpected"))
+except Exception as error:
+    # The user gets a sentence; the details go to the server log (one line for a known storage problem).
+    sentence = storage.problem(error, settings().warehouse_path, language(), in_dashboard=True)
+    if sentence is None:
+        logging.getLogger(__name__).exception("page failed")
+        st.error(tr("error.unexpected"))
+    else:
+        logging.getLogger(__name__).warning("page stopped: %s", error)
+        st.error(sentence)

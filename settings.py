@@ -19,6 +19,20 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class UploadLimits:
+    """What an uploaded file may hold, checked before it is parsed (a national monthly file, 100,000 villages and
+    about 20 columns, is 7 MB as CSV and 7 MB as .xlsx, 80 MB unpacked)."""
+
+    megabytes: int = 50
+    rows: int = 500_000
+    columns: int = 200
+    cell_characters: int = 5_000
+    sheets: int = 30
+    # Everything a workbook (a zip archive) holds, once unpacked.
+    unpacked_megabytes: int = 500
+
+
+@dataclass(frozen=True)
 class Settings:
     warehouse_path: Path = DEFAULT_WAREHOUSE
     catalogue_path: Path = DEFAULT_CATALOGUE
@@ -33,6 +47,15 @@ class Settings:
     # Failed sign-ins for one user name allowed without delay; each further one doubles the wait from the base delay.
     sign_in_free_attempts: int = 3
     sign_in_delay_seconds: int = 1
+    # The same slow-down for failed sign-ins from one client address, whatever the names typed.
+    sign_in_free_attempts_per_address: int = 10
+    # Failed sign-ins within an hour, from every address together, after which sign-in pauses until fewer remain.
+    sign_in_hourly_ceiling: int = 100
+    # Automatic snapshots of the warehouse kept (one is taken before every upload and undo; 0: none).
+    snapshots_kept: int = 5
+    # Days an uploaded file is kept as it was sent (0: not kept); undo does not need it.
+    raw_upload_days: int = 90
+    upload_limits: UploadLimits = UploadLimits()
 
 
 def _whole_number(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -72,4 +95,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         idle_minutes=_whole_number(env, "CDS_IDLE_MINUTES", 30, 1, 1440),
         sign_in_free_attempts=_whole_number(env, "CDS_SIGNIN_FREE_ATTEMPTS", 3, 1, 20),
         sign_in_delay_seconds=_whole_number(env, "CDS_SIGNIN_DELAY_SECONDS", 1, 0, 60),
+        sign_in_free_attempts_per_address=_whole_number(env, "CDS_SIGNIN_FREE_ATTEMPTS_PER_ADDRESS", 10, 1, 1000),
+        sign_in_hourly_ceiling=_whole_number(env, "CDS_SIGNIN_HOURLY_CEILING", 100, 1, 100_000),
+        snapshots_kept=_whole_number(env, "CDS_SNAPSHOTS_KEPT", 5, 0, 100),
+        raw_upload_days=_whole_number(env, "CDS_RAW_UPLOAD_DAYS", 90, 0, 3650),
+        upload_limits=UploadLimits(
+            megabytes=_whole_number(env, "CDS_UPLOAD_MAX_MB", 50, 1, 2_000),
+            rows=_whole_number(env, "CDS_UPLOAD_MAX_ROWS", 500_000, 100, 10_000_000),
+            columns=_whole_number(env, "CDS_UPLOAD_MAX_COLUMNS", 200, 20, 16_384),
+            cell_characters=_whole_number(env, "CDS_UPLOAD_MAX_CELL_CHARS", 5_000, 100, 32_767),
+            sheets=_whole_number(env, "CDS_UPLOAD_MAX_SHEETS", 30, 1, 255),
+            unpacked_megabytes=_whole_number(env, "CDS_UPLOAD_MAX_UNPACKED_MB", 500, 10, 20_000),
+        ),
     )

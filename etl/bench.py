@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import xlsxwriter
 
 from etl import schema
 from etl.load import import_path
@@ -60,6 +61,19 @@ def write_monthly_file(path: Path, villages: pd.DataFrame, rng: np.random.Genera
                 if column.household_indicator else rng.integers(0, 40, size=len(households))
             frame[column.label] = [f"{value:,}".replace(",", ".") for value in values]
     frame.to_csv(path, sep=";", index=False, encoding="utf-8")
+
+
+def as_workbook(path: Path) -> Path:
+    """The CSV file at `path` saved as an .xlsx beside it (numbers kept as the text staff type, `1.234`)."""
+    workbook_path = path.with_suffix(".xlsx")
+    workbook = xlsxwriter.Workbook(workbook_path, {"constant_memory": True, "strings_to_numbers": False})
+    sheet = workbook.add_worksheet("Bao cao")
+    frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+    sheet.write_row(0, 0, list(frame.columns))
+    for number, row in enumerate(frame.itertuples(index=False), start=1):
+        sheet.write_row(number, 0, row)
+    workbook.close()
+    return workbook_path
 
 
 def peak_memory_mb() -> float:

@@ -1,8 +1,10 @@
-"""`python -m etl boundaries FILE --level village|commune`: boundary file → checked, matched → the warehouse.
+"""`python -m etl boundaries FILE --level village|commune`: boundary file → checked, placed, matched → the warehouse.
 
-Villages are matched against the villages of `--commune`; communes against the communes of the warehouse.
-A commune boundary with no registry entry is reported and not stored, unless `--register` asks to add such
-communes (by their code, with the name from `--label-field`). A refused file changes nothing.
+Villages are matched against the villages of `--commune` and must lie inside its outline (stored, else shipped);
+communes are matched against the communes of the warehouse and must lie inside their province. A commune boundary
+with no registry entry is reported and not stored, unless `--register` asks to add such communes (by their code,
+with the name from `--label-field`). A village file that matches nothing, or would delete stored boundaries, is
+refused unless `--replace` asks for it. A refused file changes nothing; an accepted one can be undone.
 """
 
 from __future__ import annotations
@@ -13,25 +15,38 @@ import json
 import sys
 from pathlib import Path
 
+import duckdb
 import pandas as pd
+import shapely
 
 import i18n
 from etl.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
-from geo.boundaries import BoundaryImport, prepare_boundaries
+from geo.boundaries import BoundaryImport, check_replacement, prepare_boundaries
+from geo.placement import Place
+from geo.shipped import shipped_commune_outline
 from warehouse import writer
-from warehouse.geography import commune_registry, village_registry
+from warehouse.geography import (
+    commune_registry,
+    stored_commune_outline,
+    stored_village_boundary_names,
+    village_registry,
+)
 
 KIND = "boundaries"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The command's own options (the command line adds --db and --lang)."""
-    parser.add_argument("file", help="GeoJSON, zipped Shapefile (.zip) or GeoPackage (.gpkg), any CRS")
+    parser.add_argument("file", help="GeoJSON, zipped Shapefile (.zip), GeoPackage (.gpkg), KML or KMZ, any CRS")
     parser.add_argument("--level", choices=("village", "commune"), required=True)
     key = parser.add_mutually_exclusive_group(required=True)
-    key.add_argument("--code-field", help="property holding the registry code")
-    key.add_argument("--name-field", help="property holding the name (compared without diacritics and case)")
+    key.add_argument("--code-field", help="property holding the registry code (any case)")
+    key.add_argument("--name-field", help="property holding the name (exact first, then without diacritics)")
     parser.add_argument("--commune", help="for --level village: the code of the villages' commune")
+    parser.add_argument("--layer", help="the layer to read when the file has several (the refusal lists them)")
+    parser.add_argument("--replace", action="store_true",
+                        help="for --level village: replace the commune's village boundaries even when stored "
+                        "boundaries missing from the file are deleted (undo with python -m etl undo)")
     parser.add_argument("--register", action="store_true",
                         help="for --level commune: add communes missing from the registry (by code)")
     parser.add_argument("--label-field", help="with --register: property holding the new communes' names "
@@ -39,38 +54,62 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
+def commune_place(con: duckdb.DuckDBPyConnection, commune: str, name: str) -> Place | None:
+    """The commune's outline to place its villages in: the stored boundary, else the shipped one, else None."""
+    stored = stored_commune_outline(con, commune)
+    if stored is not None:
+        return Place(name, shapely.from_wkb(stored))
+    shipped = shipped_commune_outline(commune)
+    return None if shipped is None else Place(name, shipped[1])
+
+
 def run(arguments: argparse.Namespace) -> int:
     """Import one boundary file; print what matched and what did not."""
     language, path = arguments.lang, Path(arguments.db)
     con = writer.prepare(path)
+    place, stored = None, pd.DataFrame({"code": [], "name": []})
     if arguments.level == "village":
         if not arguments.commune:
-            print(i18n.t("maps.cli.commune_required", language), file=sys.stderr)
-            return EXIT_USAGE
-        if arguments.commune not in set(commune_registry(con)["code"]):
-            print(i18n.t("maps.cli.unknown_commune", language, commune=arguments.commune), file=sys.stderr)
-            return EXIT_REFUSED
+            return _refuse(arguments, i18n.t("maps.cli.commune_required", language), EXIT_USAGE)
+        communes = commune_registry(con).set_index("code")["name"]
+        if arguments.commune not in communes:
+            return _refuse(arguments, i18n.t("maps.cli.unknown_commune", language, commune=arguments.commune),
+                           EXIT_REFUSED)
         registry = village_registry(con, arguments.commune)
+        place = commune_place(con, arguments.commune, communes[arguments.commune])
+        stored = stored_village_boundary_names(con, arguments.commune)
     else:
         registry = commune_registry(con)
     result = prepare_boundaries(
         Path(arguments.file), arguments.level, registry, code_field=arguments.code_field,
         name_field=arguments.name_field, register_unknown=arguments.register and arguments.level == "commune",
-        label_field=arguments.label_field, language=language,
+        label_field=arguments.label_field, language=language, layer=arguments.layer, place=place,
     )
+    check_replacement(result, stored, arguments.replace, language)
     upload_id = None if result.refused else _store(path, arguments, result)
-    report = _report(result, upload_id)
     if arguments.json:
+        print(json.dumps({"files": [_report(result, upload_id)]}, ensure_ascii=False, indent=2))
+    else:
+        _print_text(result, upload_id, language)
+    return EXIT_REFUSED if result.refused else EXIT_OK
+
+
+def _refuse(arguments: argparse.Namespace, sentence: str, status: int) -> int:
+    """A refusal before the file is read: as JSON with --json, else on standard error."""
+    if arguments.json:
+        report = {"path": arguments.file, "kind": KIND, "level": arguments.level, "status": "refused", "rows": 0,
+                  "upload_id": None, "errors": [{"row": None, "column": None, "message": sentence}],
+                  "warnings": []}
         print(json.dumps({"files": [report]}, ensure_ascii=False, indent=2))
     else:
-        _print_text(result, language)
-    return EXIT_REFUSED if result.refused else EXIT_OK
+        print(sentence, file=sys.stderr)
+    return status
 
 
 def _store(path: Path, arguments: argparse.Namespace, result: BoundaryImport) -> int | None:
     upload = {
         "file_name": result.path.name, "checksum": hashlib.sha256(result.path.read_bytes()).hexdigest(),
-        "kind": f"{KIND}_{result.level}", "uploaded_by": "cli",
+        "uploaded_by": "cli",
         "messages": json.dumps([problem.as_dict() for problem in result.warnings], ensure_ascii=False),
     }
     if result.level == "village":
@@ -84,17 +123,19 @@ def _report(result: BoundaryImport, upload_id: int | None) -> dict:
         "path": str(result.path), "kind": KIND, "level": result.level,
         "status": "refused" if result.refused else "accepted",
         "rows": 0 if result.refused else len(result.boundaries), "upload_id": upload_id,
+        "layer": result.layer, "crs": result.crs, "encoding": result.encoding,
         "errors": [problem.as_dict() for problem in result.errors],
         "warnings": [problem.as_dict() for problem in result.warnings],
         "matched": result.matched,
         "registry_without_boundary": result.registry_without_boundary,
         "boundaries_without_registry": result.boundaries_without_registry,
         "registered": result.registered,
+        "removed": result.removed,
         "figure_json_bytes": {"before": result.figure_bytes_before, "after": result.figure_bytes_after},
     }
 
 
-def _print_text(result: BoundaryImport, language: str) -> None:
+def _print_text(result: BoundaryImport, upload_id: int | None, language: str) -> None:
     def say(key: str, **values: object) -> None:
         print(i18n.t(key, language, **values))
 
@@ -108,6 +149,11 @@ def _print_text(result: BoundaryImport, language: str) -> None:
         return
     level = i18n.t(f"maps.level.{result.level}", language)
     say("maps.cli.stored", path=result.path, rows=i18n.number(len(result.boundaries), language), level=level)
+    say("maps.cli.upload_id", upload=upload_id)
+    say("maps.cli.layer", layer=result.layer, crs=result.crs)
+    if result.removed:
+        items = ", ".join(f"{entry['code']} {entry['name']}" for entry in result.removed)
+        say("maps.cli.removed", count=i18n.number(len(result.removed), language), items=items)
     say("maps.cli.matched", count=i18n.number(len(result.matched), language))
     if result.registered:
         say("maps.cli.registered", count=i18n.number(len(result.registered), language))
@@ -115,8 +161,11 @@ def _print_text(result: BoundaryImport, language: str) -> None:
         items = ", ".join(f"{entry['code']} {entry['name']}" for entry in result.registry_without_boundary)
         say("maps.cli.registry_without_boundary", count=len(result.registry_without_boundary), items=items)
     if result.boundaries_without_registry:
-        items = ", ".join(i18n.t("maps.cli.unmatched_feature", language, **entry)
-                          for entry in result.boundaries_without_registry)
+        items = ", ".join(
+            i18n.t("maps.cli.candidates", language, feature=entry["feature"], value=entry["value"],
+                   names=" / ".join(candidate["name"] for candidate in entry["candidates"]))
+            if entry.get("candidates") else i18n.t("maps.cli.unmatched_feature", language, **entry)
+            for entry in result.boundaries_without_registry)
         say("maps.cli.boundaries_without_registry", count=len(result.boundaries_without_registry), items=items)
     say("maps.cli.size", before=i18n.number(result.figure_bytes_before / 1000, language, 1),
         after=i18n.number(result.figure_bytes_after / 1000, language, 1))

@@ -8,17 +8,18 @@ import json
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from datetime import date
+from contextlib import ExitStack
+from datetime import date, datetime
 from pathlib import Path
 
 import i18n
-from etl import boundaries, demo, schema, templates, users_command
+from etl import boundaries, demo, schema, storage, templates, users_command
 from etl.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from etl.load import REFUSED, FileOutcome, import_path, message, undo
 from geo import demo as demo_geography
 from settings import SettingsError, load_settings
-from warehouse import accounts, queries, uploads, writer
-from warehouse.connection import WarehouseUnavailable
+from warehouse import accounts, backup, queries, uploads, writer
+from warehouse.connection import WarehouseLocked, WarehouseUnavailable, make_private
 from warehouse.periods import is_month, is_quarter
 
 
@@ -74,6 +75,8 @@ def _report(arguments: argparse.Namespace) -> int:
             print(i18n.t("report.cli.write_failed", lang, path=path, reason=error.strerror or error), file=sys.stderr)
             return EXIT_REFUSED
         written.append(path)
+    writer.record_audit_soon(arguments.source_db, getpass.getuser(), "report_exported",
+                             f"{arguments.commune} {arguments.quarter}")
     print(i18n.t("report.cli.written", lang, commune=report.commune_name,
                  quarter=i18n.ROMAN_QUARTERS[report.quarter_number], year=report.year, docx=docx_path, xlsx=xlsx_path))
     return EXIT_OK
@@ -93,7 +96,8 @@ def _import(arguments: argparse.Namespace) -> int:
     settings = load_settings()
     outcomes = [
         import_path(path, arguments.db, uploaded_by=arguments.user, kind=arguments.kind, dry_run=arguments.dry_run,
-                    deadline_day=settings.report_deadline_day, allow_lower=arguments.allow_lower)
+                    deadline_day=settings.report_deadline_day, limits=settings.upload_limits,
+                    allow_lower=arguments.allow_lower)
         for path in arguments.paths
     ]
     if arguments.json:
@@ -171,6 +175,60 @@ def _undo(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _backup(arguments: argparse.Namespace) -> int:
+    lang, path, out = arguments.lang, Path(arguments.db), Path(arguments.out)
+    try:
+        manifest = backup.backup(path, out)
+    except backup.BackupRefused as refused:
+        print(i18n.t(refused.key, lang, **refused.values), file=sys.stderr)
+        return EXIT_REFUSED
+    writer.record_audit_soon(path, getpass.getuser(), "backup", str(out.resolve()))
+    print(i18n.t("storage.backup.done", lang, path=path, out=out, tables=len(manifest["tables"]),
+                 rows=i18n.number(sum(rows for rows, _ in manifest["tables"].values()), lang),
+                 command=backup.restore_command(path, out)))
+    return EXIT_OK
+
+
+def _restore(arguments: argparse.Namespace) -> int:
+    lang, path, folder = arguments.lang, Path(arguments.db), Path(arguments.folder)
+    try:
+        restored = backup.restore(folder, path, force=arguments.force, latest_version=writer.latest_version())
+    except backup.BackupRefused as refused:
+        print(i18n.t(refused.key, lang, **refused.values), file=sys.stderr)
+        return EXIT_REFUSED
+    writer.forget_prepared(path)
+    writer.prepare(path)  # a snapshot from before a migration is upgraded now
+    writer.record_audit(path, getpass.getuser(), "restore", str(folder.resolve()))
+    rows = sum(count for count, _ in restored.tables.values())
+    taken = restored.created_at
+    print(i18n.t("storage.restore.done", lang, path=path, folder=folder,
+                 created_at=f"{i18n.day(taken.date(), lang)} {taken:%H:%M}",
+                 tables=len(restored.tables), rows=i18n.number(rows, lang)))
+    if restored.kept_aside is not None:
+        print(i18n.t("storage.restore.kept_aside", lang, aside=restored.kept_aside))
+    return EXIT_OK
+
+
+def _reads_only(arguments: argparse.Namespace) -> bool:
+    """Whether the command only reads the warehouse (it may then read a copy while the dashboard has the file)."""
+    return getattr(arguments, "reads_only", False) or (arguments.command == "import" and arguments.dry_run)
+
+
+def _readable_warehouse(arguments: argparse.Namespace, stack: ExitStack) -> Path:
+    """The warehouse itself or, while another process has it open, a copy taken now (said on standard error)."""
+    path = Path(arguments.db)
+    if not path.exists():
+        return path  # the command says so, or creates it, as it would anyway
+    try:
+        writer.prepare(path)
+        return path
+    except WarehouseLocked:
+        copy = stack.enter_context(backup.readable_copy(path))
+    print(i18n.t("storage.read_from_copy", arguments.lang, path=path, time=f"{datetime.now():%H:%M:%S}"),
+          file=sys.stderr)
+    return copy
+
+
 def _with_common_options(
     parser: argparse.ArgumentParser, run: Callable[[argparse.Namespace], int], default_db: Path
 ) -> argparse.ArgumentParser:
@@ -227,6 +285,15 @@ def build_parser(default_db: Path) -> argparse.ArgumentParser:
     undo_command = command("undo", _undo, "restore what an upload replaced")
     undo_command.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
     undo_command.add_argument("--user", default=getpass.getuser(), help="who undoes (default: %(default)s)")
+
+    backup_command = command("backup", _backup, "write a checked copy of the warehouse (also while the dashboard runs)")
+    backup_command.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
+    restore_command = command("restore", _restore, "replace the warehouse by a backup or snapshot (dashboard stopped)")
+    restore_command.add_argument("folder", metavar="DIR", help="a folder written by backup, or one in snapshots/")
+    restore_command.add_argument("--force", action="store_true",
+                                 help="replace an existing warehouse (it is kept beside, renamed)")
+    for reader in (report_command, template_command, uploads_command):
+        reader.set_defaults(reads_only=True)
     return parser
 
 
@@ -237,19 +304,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(i18n.t("error.settings", reason=error), file=sys.stderr)
         return EXIT_USAGE
     arguments = build_parser(settings.warehouse_path).parse_args(argv)
+    warehouse = arguments.source_db = Path(arguments.db)
     try:
-        return arguments.run(arguments)
-    except WarehouseUnavailable as error:
-        print(i18n.t("error.warehouse_unavailable", arguments.lang, path=error.path, reason=error.reason),
-              file=sys.stderr)
-        return EXIT_REFUSED
+        with ExitStack() as stack:
+            if _reads_only(arguments):
+                arguments.db = str(_readable_warehouse(arguments, stack))
+            return arguments.run(arguments)
     except (writer.CatalogueError, writer.WarehouseNewerThanProgram) as error:
         print(i18n.t("error.warehouse_unusable", arguments.lang, reason=error), file=sys.stderr)
         return EXIT_REFUSED
-    except Exception:
-        # The user gets a sentence; the details go to a log file beside the warehouse, never to the screen.
-        log = Path(arguments.db).resolve().parent / "etl-errors.log"
+    except Exception as error:
+        sentence = storage.problem(error, warehouse, arguments.lang, in_dashboard=False)
+        if sentence is None and isinstance(error, WarehouseUnavailable):
+            sentence = i18n.t("error.warehouse_unavailable", arguments.lang, path=error.path, reason=error.reason)
+        if sentence is None:
+            sentence = _log_unexpected(warehouse, arguments.lang)
+        print(sentence, file=sys.stderr)
+        return EXIT_REFUSED
+
+
+def _log_unexpected(warehouse: Path, lang: str) -> str:
+    """Write the traceback to a log beside the warehouse, never to the screen; the sentence to print."""
+    log = warehouse.resolve().parent / "etl-errors.log"
+    try:
         with log.open("a", encoding="utf-8") as file:
             traceback.print_exc(file=file)
-        print(i18n.t("import.cli.unexpected", arguments.lang, log=log), file=sys.stderr)
-        return EXIT_REFUSED
+        make_private(log)
+    except OSError:
+        # The log's disk may be the full one: the sentence must still reach the user.
+        return i18n.t("storage.unexpected_no_log", lang)
+    return i18n.t("import.cli.unexpected", lang, log=log)

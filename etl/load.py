@@ -2,15 +2,19 @@
 
 `import_file` is the one entry point the command line and the upload page share. A refused file changes nothing;
 an accepted one replaces, for its villages and periods (or sessions), what the warehouse held, keeping what it
-replaced so that `undo` puts it back exactly. The raw file is kept under `uploads/` next to the warehouse.
+replaced so that `undo` puts it back exactly. The raw file is kept under `uploads/` next to the warehouse for
+CDS_RAW_UPLOAD_DAYS after its latest upload.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
-from collections.abc import Iterable
+import os
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,14 +23,18 @@ import duckdb
 import pandas as pd
 
 import i18n
-from etl import schema
-from etl.read import ReadRefused, read_sheets
+from etl import schema, storage
+from etl.read import DEFAULT_LIMITS, Grid, ReadRefused, check_file_size, read_sheets, read_sheets_elsewhere
 from etl.validate import CLEARED, LOWERED, Checked, Problem, validate
+from settings import UploadLimits, load_settings
 from warehouse import uploads as upload_queries
 from warehouse import writer
+from warehouse.connection import make_private, private_folder, writing
 
 ACCEPTED, REFUSED, UNCHANGED = "accepted", "refused", "unchanged"
 KEPT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+# A commune's file reads in milliseconds; from this size on, starting a process of its own is worth its second.
+READ_ELSEWHERE_FROM = 1024 * 1024
 
 
 @dataclass
@@ -68,15 +76,17 @@ def message(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) -> str:
     for name in ("previous_period", "current_period"):
         if values.get(name):
             values[name] = i18n.period_label(values[name], language)
-    for name in ("amount", "households", "previous", "median", "maximum", "old", "new"):
+    for name in ("amount", "households", "previous", "median", "maximum", "old", "new", "size", "found", "limit",
+                 "rows", "columns", "limit_rows", "limit_columns"):
         if str(values.get(name, "")).isdigit():
             values[name] = i18n.number(int(values[name]), language)
     if problem.key == "import.error.choice":
         values["choices"] = i18n.t(values["choices"], language)
     if "cause" in values:
         values["cause"] = i18n.t(values["cause"], language)
-    if "rows" in values:
-        values["rows"] = i18n.t("import.rows", language, rows=_first_few(str(row) for row in values["rows"]))
+    if "row_list" in values:
+        values["row_list"] = i18n.t("import.rows", language,
+                                    rows=_first_few(str(row) for row in values["row_list"]))
     if "skipped" in values:
         values["skipped"] = _first_few(f"{i18n.t('import.cli.where_row', language, row=row)} ({village})"
                                        for row, village in values["skipped"])
@@ -100,21 +110,43 @@ def problem_document(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) ->
 
 
 def import_path(path: Path | str, warehouse: Path | str, **options: object) -> FileOutcome:
-    """`import_file` for a file on disk; a file that cannot be opened is refused with the reason."""
+    """`import_file` for a file on disk; a file that cannot be opened, or is too large to read, is refused."""
     try:
+        # Too large is refused from its size alone, before a byte is read.
+        check_file_size(Path(path).stat().st_size, options.get("limits", DEFAULT_LIMITS))
         data = Path(path).read_bytes()
     except OSError as error:
         return FileOutcome(str(path), None, REFUSED,
                            errors=[Problem(None, None, "import.read.cannot_open", {"reason": error.strerror})])
+    except ReadRefused as refused:
+        return FileOutcome(str(path), None, REFUSED, errors=[Problem(None, None, refused.key, refused.values)])
     return import_file(data, Path(path).name, warehouse, display_path=str(path), **options)
 
 
+def _one_load_at_a_time(function: Callable[..., FileOutcome]) -> Callable[..., FileOutcome]:
+    """A load holds the write lock from its first check to its commit: an upload made at the same moment waits,
+    then is checked against what the first one stored. Dry runs do not wait."""
+
+    @functools.wraps(function)
+    def locked(data: bytes, file_name: str, warehouse: Path | str, **options: object) -> FileOutcome:
+        if options.get("dry_run"):
+            return function(data, file_name, warehouse, **options)
+        writer.prepare(warehouse)  # opened before the lock is taken, as opening takes it too
+        with writing(warehouse):
+            return function(data, file_name, warehouse, **options)
+
+    return locked
+
+
+@_one_load_at_a_time
 def import_file(
     data: bytes, file_name: str, warehouse: Path | str, *, uploaded_by: str, kind: str | None = None,
     dry_run: bool = False, allowed_communes: set[str] | None = None, today: date | None = None,
-    deadline_day: int = 15, display_path: str | None = None, allow_lower: bool = False,
+    deadline_day: int = 15, display_path: str | None = None, limits: UploadLimits = DEFAULT_LIMITS,
+    read_elsewhere: bool = False, allow_lower: bool = False,
 ) -> FileOutcome:
-    """Validate one file and, unless refused, a dry run or already loaded, load it in one transaction.
+    """Validate one file and, unless refused, a dry run or already loaded, load it in one transaction
+    (`read_elsewhere`: parse a large file in a process of its own, as a server serving other users does).
 
     A file lowering or clearing stored figures is refused unless `allow_lower` (the user confirmed it).
     """
@@ -128,8 +160,11 @@ def import_file(
             upload_queries.upload_communes(con, earlier.id)) <= allowed_communes):
         return FileOutcome(shown, earlier.kind, UNCHANGED, earlier.rows, earlier.id)
     try:
-        checked = _validate_first_report_sheet(data, file_name, con, kind=kind, allowed_communes=allowed_communes,
-                                               today=today, deadline_day=deadline_day, allow_lower=allow_lower)
+        sheets = (read_sheets_elsewhere(data, file_name, limits) if read_elsewhere and len(data) > READ_ELSEWHERE_FROM
+                  else read_sheets(data, file_name, limits))
+        checked = _validate_first_report_sheet(sheets, con, kind=kind,
+                                               allowed_communes=allowed_communes, today=today,
+                                               deadline_day=deadline_day, allow_lower=allow_lower)
     except ReadRefused as refused:
         return FileOutcome(shown, kind, REFUSED, errors=[Problem(None, None, refused.key, refused.values)])
     preview = _preview(checked)
@@ -140,27 +175,39 @@ def import_file(
     outcome.status = ACCEPTED
     if dry_run:
         return outcome
-    stored = _keep_raw_file(data, file_name, checksum, Path(warehouse))
-    tables, scope = TABLE_BUILDERS[checked.kind](checked, con)
-    communes = sorted({str(code) for code in _communes_of(checked) if code})
-    upload = {
-        "file_name": file_name, "checksum": checksum, "kind": checked.kind,
-        "commune_code": communes[0] if len(communes) == 1 else None, "uploaded_by": uploaded_by,
-        "status": ACCEPTED, "rows_accepted": len(checked.rows), "rows_rejected": 0,
-        "messages": json.dumps([problem_document(problem) for problem in checked.warnings], ensure_ascii=False),
-        "stored_path": str(stored),
-    }
-    outcome.upload_id = writer.load_upload(warehouse, kind=checked.kind, upload=upload, scope=scope, rows=tables,
-                                           communes=communes)
+    keep_days = load_settings().raw_upload_days
+    stored, written_now = None, False
+    try:
+        if keep_days:
+            stored, written_now = _keep_raw_file(data, file_name, checksum, Path(warehouse))
+        tables, scope = TABLE_BUILDERS[checked.kind](checked, con)
+        communes = sorted({str(code) for code in _communes_of(checked) if code})
+        upload = {
+            "file_name": file_name, "checksum": checksum, "kind": checked.kind,
+            "commune_code": communes[0] if len(communes) == 1 else None, "uploaded_by": uploaded_by,
+            "status": ACCEPTED, "rows_accepted": len(checked.rows), "rows_rejected": 0,
+            "messages": json.dumps([problem_document(problem) for problem in checked.warnings], ensure_ascii=False),
+            "stored_path": None if stored is None else str(stored),
+        }
+        outcome.upload_id = writer.load_upload(warehouse, kind=checked.kind, upload=upload, scope=scope,
+                                               rows=tables, communes=communes)
+    except Exception as error:
+        if written_now:
+            stored.unlink(missing_ok=True)  # nothing refers to it: the load did not happen
+        if not storage.disk_full(error):
+            raise
+        # A sentence, built without writing anything (the disk is full): the file is refused and nothing changed.
+        outcome.status = REFUSED
+        outcome.errors = [Problem(None, None, "storage.disk_full", {"folder": Path(warehouse).resolve().parent})]
+        return outcome
+    _remove_expired_raw_files(Path(warehouse), keep_days)
     return outcome
 
 
-def _validate_first_report_sheet(
-    data: bytes, file_name: str, con: duckdb.DuckDBPyConnection, **options: object
-) -> Checked:
+def _validate_first_report_sheet(sheets: Iterable[Grid], con: duckdb.DuckDBPyConnection, **options: object) -> Checked:
     """The validation of the first sheet with a recognisable header (a workbook may start with instructions)."""
     first = None
-    for position, grid in enumerate(read_sheets(data, file_name)):
+    for position, grid in enumerate(sheets):
         checked = validate(grid, con, **options)
         if not any(error.key == "import.error.no_header" for error in checked.errors):
             if position:
@@ -201,15 +248,39 @@ def _preview(checked: Checked) -> pd.DataFrame | None:
     return preview
 
 
-def _keep_raw_file(data: bytes, file_name: str, checksum: str, warehouse: Path) -> Path:
-    """Keep the uploaded bytes under `uploads/` beside the warehouse, named by checksum."""
-    folder = warehouse.resolve().parent / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
+def _keep_raw_file(data: bytes, file_name: str, checksum: str, warehouse: Path) -> tuple[Path, bool]:
+    """Keep the uploaded bytes under `uploads/` beside the warehouse (private), named by checksum; whether they
+    were written now. Written under a temporary name, then renamed: a full disk leaves no truncated copy."""
+    folder = private_folder(warehouse.resolve().parent / "uploads")
     suffix = Path(file_name).suffix.lower()
     stored = folder / f"{checksum}{suffix if suffix in KEPT_SUFFIXES else ''}"
-    if not stored.exists():
-        stored.write_bytes(data)
-    return stored
+    if stored.exists() and hashlib.sha256(stored.read_bytes()).hexdigest() == checksum:
+        os.utime(stored)  # kept for CDS_RAW_UPLOAD_DAYS from its latest upload
+        return stored, False
+    partial = folder / f".{stored.name}.partial"
+    try:
+        partial.write_bytes(data)
+        make_private(partial)
+        partial.replace(stored)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return stored, True
+
+
+def _remove_expired_raw_files(warehouse: Path, days: int) -> None:
+    """Remove the kept files not uploaded again for `days` days, and forget where they were (undo does not need
+    them: it puts back the rows kept in the warehouse's replaced_* tables)."""
+    folder = warehouse.resolve().parent / "uploads"
+    cutoff = time.time() - days * 24 * 3600
+    kept = [path for path in folder.glob("*") if path.is_file()]
+    expired = [path for path in kept if path.stat().st_mtime < cutoff]
+    for path in kept:
+        make_private(path)  # older versions kept them readable by everyone
+    for path in expired:
+        path.unlink(missing_ok=True)
+    if expired:
+        writer.forget_raw_files(warehouse, [str(path) for path in expired])
 
 
 def _communes_of(checked: Checked) -> set[str]:

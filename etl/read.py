@@ -7,8 +7,12 @@ spreadsheet or text editor, so that messages can point at it. What cannot be rea
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import pickle
 import re
+import subprocess
+import sys
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -23,6 +27,9 @@ import pandas as pd
 import xlrd
 from openpyxl.utils.cell import coordinate_to_tuple
 
+import exports
+from settings import PROJECT_ROOT, UploadLimits
+
 XLSX_SIGNATURE = b"PK\x03\x04"
 XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SEPARATORS = [",", ";", "\t"]
@@ -30,6 +37,17 @@ SEPARATORS = [",", ";", "\t"]
 MOST_CHAOS_TRUSTED = 0.1
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 SPREADSHEET_NAMESPACE = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+# A sheet as read: its name, its rows of text cells, and its formula cells saved without a value.
+Sheet = tuple[str, list[list[str]], frozenset[tuple[int, int]]]
+DEFAULT_LIMITS = UploadLimits()
+MEGABYTE = 1024 * 1024
+WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
+# A sheet's declared extent (`<dimension ref="A1:XFD1048576"/>`), near the start of its XML.
+DECLARED_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?\"")
+DIMENSION_SEARCHED_BYTES = 64 * 1024
+UNPACKED_CHUNK_BYTES = 4 * MEGABYTE
+# Bytes of XML text a cell of the longest allowed text can take: UTF-8 and entities (`&amp;`) make it longer.
+XML_BYTES_PER_CHARACTER = 6
 
 
 class ReadRefused(ValueError):
@@ -39,6 +57,10 @@ class ReadRefused(ValueError):
         super().__init__(key)
         self.key = key
         self.values = values
+
+    def __reduce__(self) -> tuple:
+        # Kept whole when it comes back from the worker process that read the file.
+        return functools.partial(ReadRefused, self.key, **self.values), ()
 
 
 @dataclass(frozen=True)
@@ -56,18 +78,21 @@ class Grid:
     uncalculated: frozenset[tuple[int, int]] = frozenset()
 
 
-def read_sheets(data: bytes, file_name: str) -> Iterator[Grid]:
-    """Each non-empty sheet of a workbook in order (the one table of a CSV file); ReadRefused says why not."""
+def read_sheets(data: bytes, file_name: str, limits: UploadLimits = DEFAULT_LIMITS) -> Iterator[Grid]:
+    """Each non-empty sheet of a workbook in order (the one table of a CSV file); ReadRefused says why not,
+    also when the file is beyond `limits` (checked before parsing wherever the file says how big it is)."""
+    check_file_size(len(data), limits)
     if not data.strip():
         raise ReadRefused("import.read.empty")
     if data.startswith(XLSX_SIGNATURE):
-        sheets = _xlsx_sheets(data)
+        _check_workbook(data, limits)
+        sheets = _xlsx_sheets(data, limits)
     elif data.startswith(XLS_SIGNATURE):
-        sheets = _xls_sheets(data)
+        sheets = _xls_sheets(data, limits)
     elif file_name.lower().endswith((".xlsx", ".xls", ".xlsm")):
         raise ReadRefused("import.read.broken_excel")
     else:
-        yield _read_csv_text(decode(data))
+        yield _read_csv_text(decode(data), limits)
         return
     found = False
     for name, rows, uncalculated in sheets:
@@ -79,9 +104,36 @@ def read_sheets(data: bytes, file_name: str) -> Iterator[Grid]:
         raise ReadRefused("import.read.empty")
 
 
-def read_grid(data: bytes, file_name: str) -> Grid:
+def read_sheets_elsewhere(data: bytes, file_name: str, limits: UploadLimits = DEFAULT_LIMITS) -> list[Grid]:
+    """`read_sheets` in a process of its own: parsing a large workbook is pure Python work that would otherwise hold
+    the dashboard's interpreter lock and slow every other user's pages down until it is done."""
+    worker = subprocess.run([sys.executable, "-m", "etl.read_worker"], input=pickle.dumps((data, file_name, limits)),
+                            capture_output=True, check=False, cwd=PROJECT_ROOT)
+    if worker.returncode != 0:
+        raise RuntimeError(f"the reading process failed ({worker.returncode}): {worker.stderr.decode()[-2000:]}")
+    found = pickle.loads(worker.stdout)
+    if isinstance(found, ReadRefused):
+        raise found
+    return found
+
+
+def all_sheets(data: bytes, file_name: str, limits: UploadLimits) -> list[Grid] | ReadRefused:
+    """Every sheet `read_sheets` yields, or the reason it refused the file."""
+    try:
+        return list(read_sheets(data, file_name, limits))
+    except ReadRefused as refused:
+        return refused
+
+
+def read_grid(data: bytes, file_name: str, limits: UploadLimits = DEFAULT_LIMITS) -> Grid:
     """The first non-empty sheet of the file (or its CSV table)."""
-    return next(read_sheets(data, file_name))
+    return next(read_sheets(data, file_name, limits))
+
+
+def check_file_size(size: int, limits: UploadLimits) -> None:
+    """Refuse a file larger than the limit (before reading it, where its size is known)."""
+    if size > limits.megabytes * MEGABYTE:
+        raise ReadRefused("import.limit.file_size", size=-(-size // MEGABYTE), limit=limits.megabytes)
 
 
 def decode(data: bytes) -> str:
@@ -110,30 +162,37 @@ def _decode_strictly(data: bytes, encoding: str) -> str:
         raise ReadRefused("import.read.unknown_encoding") from None
 
 
-def _read_csv_text(text: str) -> Grid:
+def _read_csv_text(text: str, limits: UploadLimits) -> Grid:
     if "\x00" in text:
         raise ReadRefused("import.read.not_text")
     lines = LINE_BREAK.split(text)
     if len(lines) > 1 and lines[-1] == "":
         lines.pop()  # the last line's line break ends it; it does not start another
+    if len(lines) > limits.rows:
+        raise ReadRefused("import.limit.rows", limit=limits.rows)
     separator = _separator(lines[:30])
+    # Each line's fields; a separator inside quotes counts too, so the widest line bounds the table's width.
+    counts = np.fromiter((line.count(separator) + 1 for line in lines), dtype=np.int64, count=len(lines))
+    width = int(counts.max(initial=1))
+    if width > limits.columns:
+        raise ReadRefused("import.limit.columns", row=int(np.argmax(counts)) + 1, found=width, limit=limits.columns)
     if '"' in text:
-        return _read_quoted_csv(text, separator)
+        return _read_quoted_csv(text, separator, limits)
     # Without quotes every line is one row (blank ones too), split at every separator: pandas' C parser reads the
     # cells fast, and each line's separators count its fields.
-    counts = np.fromiter((line.count(separator) + 1 for line in lines), dtype=np.int64, count=len(lines))
     try:
-        cells = pd.read_csv(io.StringIO(text), sep=separator, header=None, names=range(int(counts.max())),
-                            dtype=str, keep_default_na=False, skip_blank_lines=False, engine="c",
-                            quoting=csv.QUOTE_NONE)
+        cells = pd.read_csv(io.StringIO(text), sep=separator, header=None, names=range(width), dtype=str,
+                            keep_default_na=False, skip_blank_lines=False, engine="c", quoting=csv.QUOTE_NONE)
     except (pd.errors.ParserError, ValueError):
         raise ReadRefused("import.read.not_table") from None
     if len(cells) != len(counts):  # line breaks pandas counts otherwise: read record by record
-        return _read_quoted_csv(text, separator)
+        return _read_quoted_csv(text, separator, limits)
+    if max(map(len, lines), default=0) > limits.cell_characters:
+        _check_cell_lengths(cells, limits)
     return _grid(cells, np.arange(1, len(cells) + 1), field_counts=counts)
 
 
-def _read_quoted_csv(text: str, separator: str) -> Grid:
+def _read_quoted_csv(text: str, separator: str, limits: UploadLimits) -> Grid:
     """A CSV file with quoted cells, record by record: a quoted separator or line break stays inside its cell, and
     each row is numbered by the line it starts on."""
     try:
@@ -144,7 +203,10 @@ def _read_quoted_csv(text: str, separator: str) -> Grid:
         # Text after a closing quote (`"Đông" mới`): read leniently, as spreadsheet programs do.
         records, starts = _records(text, separator, strict=False)
     counts = np.fromiter((len(record) for record in records), dtype=np.int64, count=len(records))
-    return _grid(_frame(records), np.asarray(starts), field_counts=counts)
+    cells = _frame(records)
+    if max((len(field) for record in records for field in record), default=0) > limits.cell_characters:
+        _check_cell_lengths(cells, limits)
+    return _grid(cells, np.asarray(starts), field_counts=counts)
 
 
 def _records(text: str, separator: str, strict: bool) -> tuple[list[list[str]], list[int]]:
@@ -156,6 +218,22 @@ def _records(text: str, separator: str, strict: bool) -> tuple[list[list[str]], 
         starts.append(line + 1)
         line = reader.line_num
     return records, starts
+
+
+def _check_cell_lengths(cells: pd.DataFrame, limits: UploadLimits) -> None:
+    lengths = cells.apply(lambda column: column.str.len()).fillna(0)
+    longest = lengths.max(axis=1)
+    if longest.max() > limits.cell_characters:
+        row = int(np.argmax(longest.to_numpy()))
+        raise ReadRefused("import.limit.cell", row=row + 1, found=int(longest.iloc[row]),
+                          limit=limits.cell_characters)
+
+
+def _without_formula_mark(column: pd.Series) -> pd.Series:
+    """The text without the apostrophe that our exports (and spreadsheets) put before a formula-like text, so that
+    a template downloaded as CSV and uploaded again stores exactly the names it was given."""
+    marked = column.str.startswith(tuple("'" + start for start in exports.FORMULA_STARTS))
+    return column.where(~marked, column.str[1:]) if marked.any() else column
 
 
 def _separator(lines: list[str]) -> str:
@@ -172,7 +250,7 @@ def _grid(cells: pd.DataFrame, row_numbers: np.ndarray, sheet: str | None = None
           field_counts: np.ndarray | None = None, uncalculated: frozenset[tuple[int, int]] = frozenset()) -> Grid:
     if cells.empty:
         raise ReadRefused("import.read.empty")
-    cells = cells.fillna("").astype(str).apply(lambda column: column.str.strip())
+    cells = cells.fillna("").astype(str).apply(lambda column: _without_formula_mark(column.str.strip()))
     cells.columns = range(len(cells.columns))
     return Grid(cells, row_numbers, sheet, field_counts, uncalculated)
 
@@ -182,12 +260,14 @@ def _frame(rows: list[list[str]]) -> pd.DataFrame:
     return pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
 
 
-def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, list[list[str]], frozenset[tuple[int, int]]]]:
+def _xlsx_sheets(data: bytes, limits: UploadLimits) -> Iterator[Sheet]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         archive = zipfile.ZipFile(io.BytesIO(data))
+        _check_sheet_count(len(workbook.worksheets), limits)
         for sheet in workbook.worksheets:
-            rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+            rows = _within_limits(
+                ([_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)), limits)
             yield sheet.title, rows, _uncalculated_formulas(archive.read(sheet._worksheet_path))
     except ReadRefused:
         raise
@@ -220,12 +300,18 @@ def _uncalculated_formulas(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
     return frozenset(found)
 
 
-def _xls_sheets(data: bytes) -> Iterator[tuple[str, list[list[str]], frozenset[tuple[int, int]]]]:
+def _xls_sheets(data: bytes, limits: UploadLimits) -> Iterator[Sheet]:
     try:
-        book = xlrd.open_workbook(file_contents=data)
-        for sheet in book.sheets():
-            yield sheet.name, [[_xls_cell_text(cell, book.datemode) for cell in sheet.row(number)]
-                               for number in range(sheet.nrows)], frozenset()
+        # Sheet by sheet: the workbook's directory first, then each sheet only when it is read.
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        _check_sheet_count(book.nsheets, limits)
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            extent = f"{sheet.name}!A1:{_column_letters(sheet.ncols)}{sheet.nrows}"
+            _check_extent(sheet.nrows, sheet.ncols, limits, extent)
+            yield sheet.name, _within_limits(([_xls_cell_text(cell, book.datemode) for cell in sheet.row(number)]
+                                              for number in range(sheet.nrows)), limits), frozenset()
+            book.unload_sheet(index)
     except ReadRefused:
         raise
     except Exception:  # xlrd raises many types for damaged files; all mean the same to the user
@@ -253,3 +339,105 @@ def _cell_text(value: object) -> str:
         text = repr(value)
         return text if len(text.split(".")[-1]) > 4 else f"{value:.4f}"
     return unicodedata.normalize("NFC", str(value))
+
+
+def _check_sheet_count(count: int, limits: UploadLimits) -> None:
+    if count > limits.sheets:
+        raise ReadRefused("import.limit.sheets", found=count, limit=limits.sheets)
+
+
+def _check_extent(rows: int, columns: int, limits: UploadLimits, declared: str) -> None:
+    if rows > limits.rows or columns > limits.columns:
+        raise ReadRefused("import.limit.dimension", range=declared,
+                          rows=rows, columns=columns, limit_rows=limits.rows, limit_columns=limits.columns)
+
+
+def _within_limits(rows: Iterator[list[str]], limits: UploadLimits) -> list[list[str]]:
+    """The rows, refused as soon as one is beyond the limits (so that a bloated sheet is never read whole)."""
+    kept = []
+    for number, row in enumerate(rows, start=1):
+        if number > limits.rows:
+            raise ReadRefused("import.limit.rows", limit=limits.rows)
+        width = len(row)
+        while width and not row[width - 1]:
+            width -= 1
+        if width > limits.columns:
+            raise ReadRefused("import.limit.columns", row=number, found=width, limit=limits.columns)
+        longest = max(map(len, row), default=0)
+        if longest > limits.cell_characters:
+            raise ReadRefused("import.limit.cell", row=number, found=longest, limit=limits.cell_characters)
+        kept.append(row)
+    return kept
+
+
+def _check_workbook(data: bytes, limits: UploadLimits) -> None:
+    """The limits a workbook's zip directory and XML declare, checked without parsing its sheets: the unpacked
+    size, the number of sheets, each sheet's declared extent, and no text longer than a cell may be."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))  # reads the directory at the end of the file, nothing else
+    except (zipfile.BadZipFile, ValueError):
+        raise ReadRefused("import.read.broken_excel") from None
+    with archive:
+        parts = archive.infolist()
+        unpacked = sum(part.file_size for part in parts)
+        if unpacked > limits.unpacked_megabytes * MEGABYTE:
+            raise ReadRefused("import.limit.unpacked", size=-(-unpacked // MEGABYTE), limit=limits.unpacked_megabytes)
+        sheets = [part for part in parts if WORKSHEET_PART.fullmatch(part.filename)]
+        _check_sheet_count(len(sheets), limits)
+        try:
+            for part in sheets:
+                _check_declared_dimension(archive, part, limits)
+            for part in parts:
+                if part.filename.lower().endswith(".xml"):
+                    _check_longest_text(archive, part, limits)
+        except ReadRefused:
+            raise
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            raise ReadRefused("import.read.broken_excel") from None
+
+
+def _check_declared_dimension(archive: zipfile.ZipFile, part: zipfile.ZipInfo, limits: UploadLimits) -> None:
+    with archive.open(part) as stream:
+        found = DECLARED_DIMENSION.search(stream.read(DIMENSION_SEARCHED_BYTES))
+    if found is None:
+        return
+    first_column, first_row, last_column, last_row = (value.decode() if value else None for value in found.groups())
+    last_column, last_row = last_column or first_column, last_row or first_row
+    rows = int(last_row) - int(first_row) + 1
+    columns = _column_number(last_column) - _column_number(first_column) + 1
+    declared = f"{first_column}{first_row}:{last_column}{last_row}"
+    _check_extent(rows, columns, limits, declared)
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters or "A"
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _check_longest_text(archive: zipfile.ZipFile, part: zipfile.ZipInfo, limits: UploadLimits) -> None:
+    """Refuse a part holding a run of text (between two tags) longer than a cell may be, reading it unpacked a
+    few megabytes at a time: a 300 MB shared string is refused after its first chunk."""
+    most = limits.cell_characters * XML_BYTES_PER_CHARACTER
+    run = 0  # bytes since the last `<`, carried from one chunk to the next
+    with archive.open(part) as stream:
+        while chunk := stream.read(UNPACKED_CHUNK_BYTES):
+            tags = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == ord("<"))
+            if len(tags):
+                # The bytes before the chunk's first tag continue the run; between two tags is a run of its own.
+                longest = max(run + int(tags[0]), int(np.diff(tags).max(initial=1)) - 1)
+                run = len(chunk) - int(tags[-1]) - 1
+            else:
+                longest = run = run + len(chunk)
+            if max(longest, run) > most:
+                raise ReadRefused("import.limit.cell_in_workbook", part=part.filename,
+                                  limit=limits.cell_characters)

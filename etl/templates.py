@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 import duckdb
 import pandas as pd
 
+import exports
 import i18n
 from etl import schema
 from warehouse import queries
@@ -14,6 +13,7 @@ from warehouse import uploads as upload_queries
 from warehouse.periods import is_month
 
 FORMATS = ("csv", "xlsx")
+TEMPLATE_HEADER = {"bold": True, "border": 1, "align": "center", "valign": "top"}
 
 
 def _villages_by_code(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
@@ -89,12 +89,10 @@ def template_title(kind: str, commune_name: str, period: str | None) -> str:
 def template_bytes(frame: pd.DataFrame, title: str, file_format: str) -> bytes:
     """The template as a CSV file (UTF-8 with BOM, so that Excel shows Vietnamese) or an Excel workbook."""
     if file_format == "csv":
-        return frame.to_csv(index=False).encode("utf-8-sig")
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as excel:
-        frame.to_excel(excel, index=False, startrow=2, sheet_name="Mau")
-        sheet = excel.sheets["Mau"]
-        bold = excel.book.add_format({"bold": True, "font_size": 13})
-        sheet.merge_range(0, 0, 0, max(len(frame.columns) - 1, 1), title, bold)
-        sheet.set_column(0, len(frame.columns) - 1, 18)
-    return buffer.getvalue()
+        return exports.csv_bytes(frame)
+    workbook = exports.Workbook(title)
+    sheet = workbook.sheet("Mau")
+    sheet.merge(0, 0, max(len(frame.columns) - 1, 1), title, {"bold": True, "font_size": 13})
+    sheet.table(frame, first_row=2, header_style=TEMPLATE_HEADER)
+    sheet.worksheet.set_column(0, len(frame.columns) - 1, 18)
+    return workbook.to_bytes()

@@ -29,7 +29,7 @@ def add_actions(action: AddAction) -> None:
     for sub in (add, passwd):
         sub.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     action("remove", _users_remove, "remove an account").add_argument("--username", required=True)
-    action("list", _users_list, "list the accounts (never their passwords)")
+    action("list", _users_list, "list the accounts (never their passwords)").set_defaults(reads_only=True)
 
 
 def _refuse(lang: str, key: str, **values: object) -> int:

@@ -21,13 +21,13 @@ from rapidfuzz import fuzz, process
 from etl import schema
 from etl.read import Grid
 from etl.schema import Column, Kind, fold_series, header_keys
-from geo.names import fold
+from geo.names import FOLDED_UNIT_PREFIX, fold
 from warehouse import uploads as upload_queries
 from warehouse.periods import quarter_deadline, quarter_of
 
 HEADER_SEARCH_ROWS = 30
 MOST_DIGITS = 12
-VILLAGE_PREFIXES = r"^(?:thon|to dan pho|tdp|to|xom|khu|ap|ban|lang)\s+"
+VILLAGE_PREFIXES = FOLDED_UNIT_PREFIX  # the unit words of geo/names.py, for uploads and boundaries alike
 # How a cell of the file compares with the figure stored for it (counted for every file with figures).
 NEW, RAISED, LOWERED, CLEARED, UNCHANGED = "new", "raised", "lowered", "cleared", "unchanged"
 CHANGE_KINDS = (NEW, RAISED, LOWERED, CLEARED, UNCHANGED)
@@ -619,7 +619,7 @@ class _Checker:
                 member[chosen[0][0]] = candidates[0][0]
                 continue
             ambiguous = [index for index, _ in left]
-            detail = pd.DataFrame({"rows": [self.parsed.loc[ambiguous, "row"].tolist()] * len(self.parsed),
+            detail = pd.DataFrame({"row_list": [self.parsed.loc[ambiguous, "row"].tolist()] * len(self.parsed),
                                    "members": ", ".join(code for code, _ in candidates)}, index=self.parsed.index)
             self.problems(pd.Series(self.parsed.index.isin(ambiguous), index=self.parsed.index), "ho_ten",
                           "import.error.ambiguous_member", detail)
@@ -663,7 +663,7 @@ class _Checker:
         if new_undated.any():
             self.warnings.append(Problem(None, None, "import.warning.upload_date_used", {
                 "date": today.strftime("%d/%m/%Y"), "count": int(new_undated.sum()),
-                "rows": self.parsed.loc[new_undated, "row"].tolist()}))
+                "row_list": self.parsed.loc[new_undated, "row"].tolist()}))
         self.parsed["ngay_bao_cao"] = dated.fillna(stored_date).fillna(today)
         note = self.parsed["ghi_chu"] if "ghi_chu" in self.parsed else pd.Series(None, index=self.parsed.index,
                                                                                    dtype=object)

@@ -50,9 +50,12 @@ if log.empty:
 else:
     st.dataframe(pd.DataFrame({
         tr("auth.audit.column.at"): log["happened_at"].map(moment),
-        tr("auth.audit.column.user"): log["username"].fillna(""),
+        tr("auth.audit.column.user"): [
+            user if isinstance(user, str) else tr("auth.audit.unknown_user") if detail == "unknown_user" else ""
+            for user, detail in zip(log["username"], log["detail"], strict=True)],
         tr("auth.audit.column.action"): [translated("auth.action", action) for action in log["action"]],
         tr("auth.audit.column.detail"): [translated("auth.detail", detail) for detail in log["detail"]],
+        tr("auth.audit.column.address"): log["client_address"].fillna(""),
     }), hide_index=True, width="stretch")
 
 st.subheader(tr("auth.users.title"))

@@ -4,7 +4,7 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import coverage_heatmap
-from ui.context import connection, filters, language, stop_unless_reported, tr, url_selectbox
+from ui.context import connection, filters, language, stop_unless_reported, tr, tr_plain, url_selectbox
 from ui.tables import show_table
 from warehouse import analysis, queries
 from warehouse.codes import DIGITAL_DOMAINS
@@ -40,7 +40,7 @@ st.caption(tr("domain.definition", count=len(indicators)) + " " + tr("analysis.d
 heat = cells.assign(row=cells["village_name"], column=cells["indicator_code"].map(short_name))
 st.plotly_chart(coverage_heatmap(
     heat, village_order, [short_name[code] for code in indicators["code"]], target,
-    tr("analysis.domains.chart_title", domain=tr(f"domain.{domain}"), period=period_name), lang,
+    tr_plain("analysis.domains.chart_title", domain=tr(f"domain.{domain}"), period=period_name), lang,
     tr("analysis.indicator"), tr("village.label"),
 ), width="stretch")
 

@@ -7,7 +7,16 @@ import streamlit as st
 import i18n
 from quarterly_report import ReportRefused, build_quarterly_report, render_docx, render_xlsx
 from ui import auth
-from ui.context import connection, filters, language, settings, stop_unless_reported, tr, url_selectbox
+from ui.context import (
+    connection,
+    filters,
+    language,
+    settings,
+    stop_unless_reported,
+    tr,
+    url_selectbox,
+    works_for_commune,
+)
 from warehouse import queries, writer
 from warehouse.periods import is_month, quarter_of, quarters_of
 from warehouse.report_queries import ReportTexts, report_texts
@@ -34,19 +43,26 @@ quarter = url_selectbox(
 )
 
 saved = report_texts(con, chosen.commune, quarter)
+# The commune's own words are written by its staff (or an admin); reviewers make the report with them as saved.
+may_save = works_for_commune(chosen.commune)
 # Keys carry the commune and quarter, so that choosing another quarter shows that quarter's saved text.
 with st.form(f"report-texts-{chosen.commune}-{quarter}"):
     st.subheader(tr("report.page.texts"))
-    typed = {field: st.text_area(tr(f"report.page.{field}"), getattr(saved, field), height=120)
+    if not may_save:
+        st.caption(tr("report.page.texts_read_only"))
+    typed = {field: st.text_area(tr(f"report.page.{field}"), getattr(saved, field), height=120, disabled=not may_save)
              for field in TEXT_FIELDS}
     number_column, signatory_column = st.columns(2)
-    report_number = number_column.text_input(tr("report.page.report_number"), saved.report_number)
-    signatory = signatory_column.text_input(tr("report.page.signatory"), saved.signatory)
-    generate = st.form_submit_button(tr("report.page.generate"), type="primary", icon=":material/description:")
+    report_number = number_column.text_input(tr("report.page.report_number"), saved.report_number,
+                                             disabled=not may_save)
+    signatory = signatory_column.text_input(tr("report.page.signatory"), saved.signatory, disabled=not may_save)
+    generate = st.form_submit_button(tr("report.page.generate" if may_save else "report.page.generate_only"),
+                                     type="primary", icon=":material/description:")
 
 if generate:
-    texts = ReportTexts(**typed, report_number=report_number, signatory=signatory)
-    writer.save_report_texts(settings().warehouse_path, chosen.commune, quarter, texts)
+    if may_save:
+        texts = ReportTexts(**typed, report_number=report_number, signatory=signatory)
+        writer.save_report_texts(settings().warehouse_path, chosen.commune, quarter, texts, auth.signed_in_user())
     try:
         report = build_quarterly_report(con, chosen.commune, quarter, settings(), date.today())
     except ReportRefused as refusal:
@@ -54,11 +70,15 @@ if generate:
         st.stop()
     st.session_state[FILES_KEY] = {
         "for": (chosen.commune, quarter), "docx": render_docx(report, lang), "xlsx": render_xlsx(report, lang),
+        "saved": may_save,
     }
+    writer.record_audit(settings().warehouse_path, auth.signed_in_user(), "report_exported",
+                        f"{chosen.commune} {quarter}")
 
 files = st.session_state.get(FILES_KEY)
 if files is not None and files["for"] == (chosen.commune, quarter):
-    st.success(tr("report.page.ready", quarter=i18n.period_label(quarter, lang)))
+    st.success(tr("report.page.ready" if files["saved"] else "report.page.ready_read_only",
+                  quarter=i18n.period_label(quarter, lang)))
     stem = f"bao-cao-{chosen.commune}-{quarter}"
     docx_column, xlsx_column = st.columns(2)
     docx_column.download_button(tr("report.page.download_docx"), files["docx"], file_name=f"{stem}.docx",

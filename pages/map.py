@@ -6,7 +6,7 @@ import streamlit as st
 import i18n
 from ui import auth
 from ui.charts import coverage_class
-from ui.context import connection, filters, language, tr, url_selectbox
+from ui.context import connection, filters, language, tr, tr_plain, url_selectbox
 from ui.maps import city_map_figure, clicked_location, village_map_figure
 from ui.tables import show_table
 from ui.village_links import open_village
@@ -73,7 +73,7 @@ def show_city() -> None:
 
 def measure_name(measure: str, short_names: dict[str, str]) -> str:
     if measure in DIGITAL_DOMAINS:
-        return tr("maps.measure.domain", name=tr(f"domain.{measure}"))
+        return tr_plain("maps.measure.domain", name=tr(f"domain.{measure}"))
     return short_names[measure]
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 import i18n
 from ui.charts import coverage_bar_chart
-from ui.context import connection, filters, language, settings, stop_unless_reported, tr
+from ui.context import connection, filters, language, markdown_text, settings, stop_unless_reported, tr, tr_plain
 from warehouse import queries
 from warehouse.codes import DIGITAL_DOMAINS
 
@@ -48,7 +48,7 @@ st.caption(tr("overview.domains_caption"))
 
 villages = queries.coverage_by_village(con, chosen.commune, chosen.period)
 st.plotly_chart(
-    coverage_bar_chart(villages, summary.target_share, tr("overview.chart_title", period=period_name), lang),
+    coverage_bar_chart(villages, summary.target_share, tr_plain("overview.chart_title", period=period_name), lang),
     width="stretch",
 )
 
@@ -64,4 +64,4 @@ for kind, rows in alerts.groupby("kind", sort=False):
     else:
         names = rows["village_name"].tolist()
     st.markdown(f"**{tr(f'overview.alert.{kind}', period=period_name, size=settings().full_team_size)}** "
-                + ", ".join(names))
+                + markdown_text(", ".join(names)))

@@ -6,7 +6,7 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import reporting_status_chart
-from ui.context import connection, filters, language, settings, stop_unless_reported, tr
+from ui.context import connection, filters, language, settings, stop_unless_reported, tr, tr_plain
 from ui.tables import show_table
 from warehouse import analysis
 
@@ -27,7 +27,7 @@ st.subheader(tr("analysis.reporting.matrix"))
 villages = matrix.drop_duplicates("village_code")["village_name"].tolist()
 st.plotly_chart(reporting_status_chart(
     matrix.assign(row=matrix["village_name"], column=matrix["period"].map(month_labels)), villages,
-    list(month_labels.values()), tr("analysis.reporting.chart_title", commune=chosen.commune_name), lang,
+    list(month_labels.values()), tr_plain("analysis.reporting.chart_title", commune=chosen.commune_name), lang,
     tr("analysis.period"), tr("village.label"),
 ), width="stretch")
 statuses = matrix.assign(

@@ -15,8 +15,12 @@ def submit() -> None:
     st.session_state[PASSWORD_FIELD] = ""
     if not typed_username.strip() or not password:
         st.session_state[OUTCOME] = "auth.sign_in.incomplete"
-    elif not auth.sign_in(typed_username, password):
-        st.session_state[OUTCOME] = "auth.sign_in.refused"
+        return
+    try:
+        if not auth.sign_in(typed_username, password):
+            st.session_state[OUTCOME] = "auth.sign_in.refused"
+    except auth.SignInPaused:
+        st.session_state[OUTCOME] = "auth.sign_in.paused"
 
 
 outcome = st.session_state.pop(OUTCOME, None)

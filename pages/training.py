@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import i18n
-from ui.context import can_see_personal_data, connection, filters, language, tr
+from ui.context import can_see_personal_data, connection, filters, language, markdown_text, tr, tr_plain
 from ui.tables import show_table
 from warehouse import analysis
 from warehouse.codes import AFFILIATIONS, CORE_AFFILIATION
@@ -12,7 +12,7 @@ from warehouse.codes import AFFILIATIONS, CORE_AFFILIATION
 chosen = filters()
 lang = language()
 con = connection()
-personal = can_see_personal_data()
+personal = can_see_personal_data(chosen.commune)
 st.title(tr("analysis.training.title"))
 
 sessions = analysis.training_attendance_by_session(con, chosen.commune)
@@ -74,13 +74,13 @@ else:
         st.success(tr("analysis.training.all_have_core"))
     else:
         st.warning(tr("analysis.training.no_core", count=len(without_core)) + " "
-                   + ", ".join(without_core["village_name"]))
+                   + markdown_text(", ".join(without_core["village_name"])))
     present = [code for code in AFFILIATIONS if code in mix.columns]
     table = pd.DataFrame({tr("village.label"): mix["village_name"], tr("analysis.team"): mix["team_code"]})
     for code in present:
         table[tr(f"analysis.affiliation.{code}")] = mix[code].tolist()
     table[tr("analysis.training.members")] = mix["members"].tolist()
-    table[tr("analysis.training.has_core", core=tr(f"analysis.affiliation.{CORE_AFFILIATION}"))] = [
+    table[tr_plain("analysis.training.has_core", core=tr(f"analysis.affiliation.{CORE_AFFILIATION}"))] = [
         tr("analysis.yes") if has_core else tr("analysis.no") for has_core in mix["has_core_member"]
     ]
     show_table(table, "thanh-phan-to", tr("analysis.training.mix"))

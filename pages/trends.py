@@ -6,7 +6,7 @@ import streamlit as st
 import i18n
 from ui.analysis_charts import coverage_lines
 from ui.charts import coverage_bar_chart
-from ui.context import connection, filters, language, stop_unless_reported, tr, url_selectbox
+from ui.context import connection, filters, language, markdown_text, stop_unless_reported, tr, tr_plain, url_selectbox
 from ui.tables import show_table
 from ui.village_links import open_clicked_village
 from warehouse import analysis
@@ -33,7 +33,7 @@ quarterly = granularity == "quarter"
 
 villages = sort_by_name(analysis.coverage_over_time(con, chosen.commune, indicator, quarterly), "village_name")
 commune = analysis.commune_coverage_over_time(con, chosen.commune, indicator, quarterly)
-commune_label = tr("analysis.trends.commune", commune=chosen.commune_name)
+commune_label = tr_plain("analysis.trends.commune", commune=chosen.commune_name)
 lines = pd.concat([
     commune.assign(series=commune_label)[["series", "period", "coverage"]],
     villages.assign(series=villages["village_name"])[["series", "period", "coverage"]],
@@ -41,7 +41,7 @@ lines = pd.concat([
 # A village with no report at all would be an empty line: it stays in the table only.
 st.plotly_chart(coverage_lines(
     lines[lines.groupby("series")["coverage"].transform("count") > 0], float(target_share[indicator]),
-    tr("analysis.trends.chart_title", indicator=short_name[indicator]), lang, tr("analysis.period"),
+    tr_plain("analysis.trends.chart_title", indicator=short_name[indicator]), lang, tr("analysis.period"),
     highlight=commune_label,
 ), width="stretch")
 st.caption(tr("analysis.trends.commune_help"))
@@ -82,7 +82,7 @@ projection = analysis.projected_coverage(con, chosen.commune)
 st.markdown(tr("analysis.trends.method", months=analysis.PROJECTION_MONTHS, day=i18n.day(analysis.CAMPAIGN_END, lang)))
 target = projection.attrs["target_share"]
 clicked = st.plotly_chart(coverage_bar_chart(
-    projection, target, tr("analysis.trends.projection_chart", day=i18n.day(analysis.CAMPAIGN_END, lang)), lang,
+    projection, target, tr_plain("analysis.trends.projection_chart", day=i18n.day(analysis.CAMPAIGN_END, lang)), lang,
 ), width="stretch", on_select="rerun", selection_mode="points", key="projection-chart")
 st.caption(tr("analysis.click_to_open_village"))
 open_clicked_village(clicked, dict(zip(projection["village_name"], projection["village_code"], strict=True)))
@@ -91,7 +91,8 @@ if at_risk.empty:
     st.success(tr("analysis.trends.none_at_risk", target=i18n.percent(target, lang, 0)))
 else:
     st.warning(tr("analysis.trends.at_risk", count=len(at_risk), target=i18n.percent(target, lang, 0)) + " "
-               + ", ".join(f"{row.village_name} ({i18n.percent(row.coverage, lang)})" for row in at_risk.itertuples()))
+               + markdown_text(", ".join(f"{row.village_name} ({i18n.percent(row.coverage, lang)})"
+                                         for row in at_risk.itertuples())))
 shown = sort_by_name(projection, "village_name", ["coverage"])
 shown = pd.DataFrame({
     tr("village.label"): shown["village_name"],

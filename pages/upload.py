@@ -9,8 +9,9 @@ import i18n
 from etl import schema, templates
 from etl.load import ACCEPTED, REFUSED, UNCHANGED, FileOutcome, import_file, message, undo
 from ui import auth
-from ui.context import connection, filters, language, settings, tr, url_selectbox
+from ui.context import connection, filters, language, markdown_text, settings, tr, url_selectbox
 from warehouse import accounts, queries, uploads, writer
+from warehouse.connection import WarehouseBusy, busy
 from warehouse.periods import is_month
 
 
@@ -24,12 +25,17 @@ def month_options(today: date, reported: list[str]) -> list[str]:
 def problems_table(outcome: FileOutcome, lang: str) -> pd.DataFrame:
     """Every error and warning of the file as rows the user can read: row, column, kind, what to fix."""
     rows = [
-        {tr("import.page.row"): problem.row if problem.row is not None else "",
+        {tr("import.page.row"): problem.row,
          tr("import.page.column"): problem.column or "", tr("import.page.severity"): tr(f"import.page.{severity}"),
          tr("import.page.message"): message(problem, lang)}
         for severity, found in (("error", outcome.errors), ("warning", outcome.warnings)) for problem in found
     ]
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if not table.empty:
+        # Row numbers stay numbers, a problem of the whole file has none (a column of numbers and text would not
+        # convert for display, and the server would log the failure).
+        table[tr("import.page.row")] = table[tr("import.page.row")].astype("Int64")
+    return table
 
 
 def changes_table(outcome: FileOutcome, lang: str) -> pd.DataFrame:
@@ -51,7 +57,20 @@ def load_file(data: bytes, name: str, dry_run: bool, allow_lower: bool = False) 
     """The file checked (and, unless `dry_run`, loaded) as the signed-in user, within that user's communes."""
     return import_file(data, name, settings().warehouse_path, uploaded_by=user, dry_run=dry_run,
                        allowed_communes=accounts.user_communes(connection(), user),
-                       deadline_day=settings().report_deadline_day, allow_lower=allow_lower)
+                       deadline_day=settings().report_deadline_day, limits=settings().upload_limits,
+                       read_elsewhere=True, allow_lower=allow_lower)
+
+
+def load_confirmed(data: bytes, name: str, allow_lower: bool) -> FileOutcome | None:
+    """The file loaded, after waiting (with a spinner) for someone else's upload to end; None when it did not end."""
+    try:
+        if busy(settings().warehouse_path):
+            with st.spinner(tr("storage.waiting"), show_time=True):
+                return load_file(data, name, dry_run=False, allow_lower=allow_lower)
+        return load_file(data, name, dry_run=False, allow_lower=allow_lower)
+    except WarehouseBusy:
+        st.error(tr("storage.busy"))
+        return None
 
 
 # Checked here, when the page runs, and not only by leaving it out of the navigation.
@@ -104,7 +123,7 @@ if uploaded is not None:
         if len(checked.changed_cells):
             st.dataframe(changes_table(checked, lang), hide_index=True, width="stretch")
     if checked.errors or checked.warnings:
-        st.dataframe(problems_table(checked, lang), hide_index=True, width="stretch")
+        st.dataframe(problems_table(checked, lang), hide_index=True, width="stretch", placeholder="")
     if checked.preview is not None:
         with st.expander(tr("import.page.preview"), expanded=checked.status == REFUSED):
             shown = checked.preview.rename(columns={"row": tr("import.page.row"),
@@ -120,13 +139,16 @@ if uploaded is not None:
                                                 icon=":material/upload:",
                                                 disabled=checked.needs_confirmation and not lowering_confirmed):
         progress = st.progress(0.2, text=tr("import.page.loading"))
-        loaded = load_file(data, uploaded.name, dry_run=False, allow_lower=lowering_confirmed)
+        loaded = load_confirmed(data, uploaded.name, allow_lower=lowering_confirmed)
         progress.progress(1.0, text=tr("import.page.loaded_progress"))
-        if loaded.status == ACCEPTED:
+        if loaded is not None and loaded.status == ACCEPTED:
             st.success(tr("import.page.loaded", file=uploaded.name, upload=loaded.upload_id,
                           rows=i18n.number(loaded.rows, lang)))
-        else:
+        elif loaded is not None and loaded.status == UNCHANGED:  # someone loaded the same file meanwhile
+            st.info(tr("import.page.unchanged", file=uploaded.name, upload=loaded.upload_id))
+        elif loaded is not None:
             st.error(tr("import.page.refused", file=uploaded.name, errors=i18n.number(len(loaded.errors), lang)))
+            st.dataframe(problems_table(loaded, lang), hide_index=True, width="stretch", placeholder="")
 
 st.subheader(tr("import.page.history"))
 history = uploads.upload_history(con, [chosen.commune])
@@ -140,7 +162,9 @@ if undoable:
             st.success(undo(settings().warehouse_path, target, user, lang,
                             allowed_communes=accounts.user_communes(con, user)))
         except writer.UndoRefused as refused:
-            st.warning(refused.reason)
+            st.warning(markdown_text(refused.reason))
+        except WarehouseBusy:
+            st.error(tr("storage.busy"))
         history = uploads.upload_history(con, [chosen.commune])
 if history.empty:
     st.info(tr("import.page.no_history"))

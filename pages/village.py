@@ -6,8 +6,7 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import coverage_lines
-from ui.context import can_see_personal_data, connection, filters, language, settings, tr, url_selectbox
-from ui.personal_data import mask_phone
+from ui.context import can_see_personal_data, connection, filters, language, settings, tr, tr_plain, url_selectbox
 from ui.tables import show_table
 from warehouse import analysis, queries
 from warehouse.codes import HEADLINE_INDICATOR
@@ -47,17 +46,18 @@ members = analysis.village_members(con, code)
 if members.empty:
     st.info(tr("analysis.village.no_members"))
 else:
-    personal = can_see_personal_data()
+    personal = can_see_personal_data(chosen.commune)
     shown = members.assign(
         role=[tr(f"analysis.role.{role}") for role in members["role"]],
         affiliation=[tr(f"analysis.affiliation.{affiliation}") for affiliation in members["affiliation"]],
-        phone=(members["phone"] if personal else members["phone"].map(mask_phone)).fillna(i18n.MISSING_VALUE),
+        phone=members["phone"].fillna(i18n.MISSING_VALUE),
     )
     columns = {"team_code": tr("analysis.team"), "full_name": tr("analysis.member.name"),
                "role": tr("analysis.member.role"), "affiliation": tr("analysis.member.affiliation"),
                "phone": tr("analysis.member.phone")}
     if not personal:
-        del columns["full_name"]
+        # Neither names nor any digit of a phone number, on the page or in its downloads.
+        del columns["full_name"], columns["phone"]
         st.caption(tr("analysis.personal_data_hidden"))
     show_table(shown[list(columns)].rename(columns=columns), f"thanh-vien-{code}", tr("analysis.village.members"))
 
@@ -68,7 +68,7 @@ else:
     lines = series.assign(series=series["indicator_code"].map(short_name))
     target = float(catalogue.loc[HEADLINE_INDICATOR, "target_share"])
     st.plotly_chart(coverage_lines(
-        lines, target, tr("analysis.village.chart_title", village=village["village_name"]), lang,
+        lines, target, tr_plain("analysis.village.chart_title", village=village["village_name"]), lang,
         tr("analysis.period"), highlight=short_name[HEADLINE_INDICATOR],
     ), width="stretch")
     table = series.assign(
@@ -87,13 +87,13 @@ training = analysis.village_training_attendance(con, code)
 if training.empty or int(training["sessions_held"].max()) == 0:
     st.info(tr("analysis.training.no_sessions"))
 else:
-    people = (training["full_name"] if can_see_personal_data()
+    people = (training["full_name"] if can_see_personal_data(chosen.commune)
               else [tr(f"analysis.role.{role}") for role in training["role"]])
     shown = training.assign(member=people, attended=[
         f"{i18n.number(done, lang)}/{i18n.number(held, lang)}"
         for done, held in zip(training["sessions_attended"], training["sessions_held"], strict=True)
     ])[["member", "attended"]]
-    show_table(shown.rename(columns={"member": tr("analysis.member.name") if can_see_personal_data()
+    show_table(shown.rename(columns={"member": tr("analysis.member.name") if can_see_personal_data(chosen.commune)
                                      else tr("analysis.member.role"),
                                      "attended": tr("analysis.village.sessions_attended")}),
                f"tap-huan-{code}", tr("analysis.village.training"))

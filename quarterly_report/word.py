@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.table import Table, _Cell
 
+import exports
 import i18n
 from quarterly_report.builder import QuarterlyReport
 from quarterly_report.tables import Cell, ReportTable, annex_number, projection_table, training_table, village_table
@@ -183,7 +184,7 @@ class _Writer:
         paragraph.paragraph_format.space_after = space_after
         if indent:
             paragraph.paragraph_format.first_line_indent = Cm(1)
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(exports.document_text(text))
         run.bold, run.italic = bold, italic
         if size is not None:
             run.font.size = size
@@ -211,7 +212,7 @@ class _Writer:
     def _cell_text(self, cell: _Cell, text: str, *, bold: bool, italic: bool = False, size: Pt = HEADER_SIZE) -> None:
         paragraph = cell.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(exports.document_text(text))
         run.bold, run.italic, run.font.size = bold, italic, size
 
     def title(self) -> None:
@@ -415,7 +416,7 @@ class _Writer:
     def _table_cell(self, cell: _Cell, text: str, *, bold: bool, centre: bool) -> None:
         paragraph = cell.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if centre else WD_ALIGN_PARAGRAPH.LEFT
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(exports.document_text(text))
         run.bold = bold
         run.font.size = TABLE_SIZE
 

@@ -80,12 +80,13 @@ def test_repeated_wrong_passwords_are_refused_slowed_down_and_audited(warehouse_
 
 
 def test_failures_older_than_an_hour_no_longer_slow_down(warehouse_path):
-    policy = Settings(sign_in_free_attempts=1, sign_in_delay_seconds=1)
+    policy = Settings(sign_in_free_attempts_per_address=1, sign_in_delay_seconds=1)
     waits = []
     for at in (START, START + timedelta(minutes=1), START + timedelta(hours=2)):
-        auth.authenticate(warehouse_path, "ghost", "guess-guess", policy, sleep=waits.append, now=lambda at=at: at)
+        auth.authenticate(warehouse_path, "ghost", "guess-guess", policy, sleep=waits.append, now=lambda at=at: at,
+                          address="203.0.113.7")
     assert waits == [0, 1, 0]
-    assert audit_actions(warehouse_path)[0] == ("ghost", "sign_in_failed", "unknown_user")
+    assert audit_actions(warehouse_path)[0] == (None, "sign_in_failed", "unknown_user")
 
 
 def test_demo_accounts_do_not_open_a_warehouse_with_real_communes(warehouse_path):

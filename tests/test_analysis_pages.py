@@ -98,10 +98,11 @@ def test_village_is_read_from_the_url_and_the_choice_is_written_back(analysis_wa
     assert app.title[0].value == "Thôn Đông – Xã Phân Tích"
 
 
-def test_visitors_see_masked_phone_numbers_and_no_names(analysis_warehouse, monkeypatch):
+def test_visitors_see_no_phone_numbers_and_no_names(analysis_warehouse, monkeypatch):
     app = open_page(analysis_warehouse, monkeypatch, "pages/village.py", village=fixture.DONG)
     members = table(app, 0)
-    assert [row["Số điện thoại"] for row in members] == ["0912 *** *01", "0912 *** *02", "—"]
+    assert [row["Vai trò"] for row in members][:1] == ["Tổ trưởng"]
+    assert "Số điện thoại" not in members[0] and "0912" not in str(members)
     assert "Họ và tên" not in members[0]
     assert "Nguyễn Văn An" not in str(members)
     assert "Nguyễn Văn An" not in str(table(app, 2)), "the training table must not name members either"
@@ -311,16 +312,16 @@ def test_a_village_without_a_team_keeps_its_row_in_the_reporting_matrix(warehous
 
 
 def test_the_village_pages_downloads_neutralise_a_note_written_like_a_formula(analysis_warehouse, monkeypatch):
-    from ui import tables
+    import exports
 
     exported: list[bytes] = []
-    original = tables.csv_bytes
+    original = exports.csv_bytes
 
     def recording_csv_bytes(frame):
         exported.append(original(frame))
         return exported[-1]
 
-    monkeypatch.setattr(tables, "csv_bytes", recording_csv_bytes)
+    monkeypatch.setattr(exports, "csv_bytes", recording_csv_bytes)
     open_page(analysis_warehouse, monkeypatch, "pages/village.py", village=fixture.TAY)
     history = next(data.decode("utf-8-sig") for data in exported if "Ghi chú".encode() in data)
     assert "'" + fixture.FORMULA_NOTE in history

@@ -53,9 +53,10 @@ def test_a_failing_load_changes_nothing(tiny_warehouse):
 
 def test_a_migration_numbered_below_the_highest_applied_one_is_still_applied(tmp_path):
     path = tmp_path / "gap.duckdb"
-    *earlier, skipped, last = [number for number, _ in writer.migrations()]
-    assert earlier, "needs at least three migrations"
-    writer.upgrade(path, up_to=earlier[-1])
+    # The last migration may alter the accounts tables (0005): the gap is what lies between them.
+    base, last = 5, writer.latest_version()
+    assert [number for number, _ in writer.migrations() if base < number < last], "needs a migration in between"
+    writer.upgrade(path, up_to=base)
     with writer.transaction(path) as cursor:  # as if a branch had shipped only the last migration
         cursor.execute(writer.migrations()[-1][1].read_text(encoding="utf-8"))
         cursor.execute("INSERT INTO schema_migrations (version, name) VALUES (?, 'later')", [last])

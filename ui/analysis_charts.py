@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import i18n
-from ui.charts import COVERAGE_CLASSES, separators
+from ui.charts import COVERAGE_CLASSES, plot_text, separators
 from warehouse.analysis import RECEIVED
 from warehouse.codes import LATE, MISSING, NOT_DUE, ON_TIME
 
@@ -45,7 +45,8 @@ def coverage_heatmap(
     ticks = sorted({0.0, 0.5, target_share, COLOUR_CEILING})
     figure = go.Figure(go.Heatmap(
         z=[[min(share, COLOUR_CEILING) if share == share else None for share in row] for row in shares],
-        x=columns, y=rows, text=text, texttemplate="%{text}", zmin=0, zmax=COLOUR_CEILING,
+        x=[plot_text(column) for column in columns], y=[plot_text(row) for row in rows], text=text,
+        texttemplate="%{text}", zmin=0, zmax=COLOUR_CEILING,
         colorscale=_class_colourscale(), xgap=2, ygap=2,
         hovertemplate="<b>%{y}</b><br>%{x}: %{text}<extra></extra>",
         colorbar={
@@ -54,7 +55,7 @@ def coverage_heatmap(
         },
     ))
     figure.update_layout(
-        title=title, separators=separators(language), height=max(320, 28 * len(rows) + 160),
+        title=plot_text(title), separators=separators(language), height=max(320, 28 * len(rows) + 160),
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         xaxis={"title": x_title, "side": "top"}, yaxis={"title": y_title, "autorange": "reversed"},
     )
@@ -76,12 +77,12 @@ def coverage_lines(
         rows = rows.sort_values("period")
         emphasised = name == highlight
         figure.add_scatter(
-            x=[labels[period] for period in rows["period"]], y=rows["coverage"].tolist(), name=str(name),
+            x=[labels[period] for period in rows["period"]], y=rows["coverage"].tolist(), name=plot_text(name),
             mode="lines+markers",
             line={"width": 4 if emphasised else 1.5, "dash": LINE_DASHES[position % len(LINE_DASHES)],
                   **({"color": "#222222"} if emphasised else {})},
             customdata=[i18n.percent(share, language) for share in rows["coverage"]],
-            hovertemplate="<b>" + str(name) + "</b><br>%{x}: %{customdata}<extra></extra>",
+            hovertemplate="<b>%{fullData.name}</b><br>%{x}: %{customdata}<extra></extra>",
         )
     figure.add_hline(
         y=target_share, line_dash="dash", line_color="#b2182b",
@@ -89,7 +90,8 @@ def coverage_lines(
         annotation_position="top left",
     )
     figure.update_layout(
-        title=title, separators=separators(language), height=440, margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        title=plot_text(title), separators=separators(language), height=440,
+        margin={"l": 10, "r": 10, "t": 60, "b": 40},
         xaxis={"title": x_title, "type": "category", "categoryorder": "array",
                "categoryarray": [labels[period] for period in periods]},
         yaxis={"title": i18n.t("coverage.axis", language), "tickformat": ".0%", "rangemode": "tozero"},
@@ -119,13 +121,14 @@ def reporting_status_chart(
              for item in ((position / (last + 1), STATUS_COLOURS[status]),
                           ((position + 1) / (last + 1), STATUS_COLOURS[status]))]
     figure = go.Figure(go.Heatmap(
-        z=positions, x=columns, y=rows, text=names, zmin=-0.5, zmax=last + 0.5, colorscale=scale, xgap=2, ygap=2,
+        z=positions, x=columns, y=[plot_text(row) for row in rows], text=names, zmin=-0.5, zmax=last + 0.5,
+        colorscale=scale, xgap=2, ygap=2,
         hovertemplate="<b>%{y}</b><br>%{x}: %{text}<extra></extra>",
         colorbar={"tickvals": list(range(len(statuses))),
                   "ticktext": [i18n.t(f"analysis.status.{status}", language) for status in statuses]},
     ))
     figure.update_layout(
-        title=title, separators=separators(language), height=max(320, 24 * len(rows) + 160),
+        title=plot_text(title), separators=separators(language), height=max(320, 24 * len(rows) + 160),
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         xaxis={"title": x_title, "side": "top", "type": "category"},
         yaxis={"title": y_title, "autorange": "reversed", "type": "category"},

@@ -62,9 +62,14 @@ class Access:
         return [page for page, roles in pages if self.role in roles]
 
 
-def sign_in_delay(failures: int, policy: Settings) -> float:
-    """Seconds to wait before checking a password after `failures` recent failures: doubling past the free ones."""
-    beyond = failures - policy.sign_in_free_attempts
+class SignInPaused(RuntimeError):
+    """Too many failed sign-ins on the server within the hour (CDS_SIGNIN_HOURLY_CEILING): no password is checked."""
+
+
+def sign_in_delay(failures: int, policy: Settings, free_attempts: int | None = None) -> float:
+    """Seconds to wait before checking a password after `failures` recent failures: doubling past the free ones
+    (`free_attempts`, by default those of a user name)."""
+    beyond = failures - (policy.sign_in_free_attempts if free_attempts is None else free_attempts)
     if beyond < 0:
         return 0.0
     return float(min(MAX_DELAY_SECONDS, policy.sign_in_delay_seconds * 2 ** min(beyond, 16)))
@@ -77,14 +82,22 @@ def _unused_hash() -> str:
 
 def authenticate(
     path: Path | str, typed_username: str, password: str, policy: Settings,
-    *, sleep: Callable[[float], None], now: Callable[[], datetime],
+    *, sleep: Callable[[float], None], now: Callable[[], datetime], address: str | None = None,
 ) -> accounts.Account | None:
-    """The account when the password is right, after the slow-down; every failure is counted and audited."""
+    """The account when the password is right, after the slow-down (per user name and per client address); every
+    failure is counted and audited, without the name typed when no such user exists (it may be a password).
+
+    Raises SignInPaused, checking nothing, past the hourly ceiling of failures on the whole server.
+    """
     username = accounts.normalise_username(typed_username)
     con = shared_connection(path)
     at = now()
-    sleep(sign_in_delay(accounts.failed_sign_ins_since(con, username, at - FAILURE_WINDOW), policy))
     found = accounts.account(con, username)
+    recent = accounts.failed_sign_ins_since(con, None if found is None else username, address, at - FAILURE_WINDOW)
+    if recent.everywhere >= policy.sign_in_hourly_ceiling:
+        raise SignInPaused
+    sleep(max(sign_in_delay(recent.by_name, policy),
+              sign_in_delay(recent.by_address, policy, policy.sign_in_free_attempts_per_address)))
     if found is None:
         accounts.password_matches(_unused_hash(), password)  # same work as for a real name: no timing hint
         reason = "unknown_user"
@@ -94,9 +107,9 @@ def authenticate(
         # Demo passwords are published: they must not open a warehouse holding real communes.
         reason = "demo_account_in_real_warehouse"
     else:
-        writer.record_sign_in(path, username, at)
+        writer.record_sign_in(path, username, at, address)
         return found
-    writer.record_failed_sign_in(path, username, at, reason)
+    writer.record_failed_sign_in(path, None if found is None else username, at, reason, address)
     return None
 
 
@@ -138,9 +151,20 @@ def signed_in_user() -> str | None:
     return st.session_state.get(USERNAME_KEY)
 
 
+def client_address() -> str | None:
+    """The address the session's browser connects from (None from the server itself); behind a reverse proxy on
+    the same machine, the client's own address as the proxy forwards it (X-Forwarded-For)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None  # AppTest's stand-in connection has no real address
+
+
 def sign_in(typed_username: str, password: str) -> bool:
-    """Sign the session in when the password is right (slowed down after repeated failures)."""
-    found = authenticate(settings().warehouse_path, typed_username, password, settings(), sleep=sleep, now=clock)
+    """Sign the session in when the password is right (slowed down after repeated failures).
+
+    Raises SignInPaused past the server's hourly ceiling of failed sign-ins.
+    """
+    found = authenticate(settings().warehouse_path, typed_username, password, settings(), sleep=sleep, now=clock,
+                         address=client_address())
     if found is None:
         return False
     _remember(found, clock())

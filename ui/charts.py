@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,6 +28,12 @@ COVERAGE_CLASSES = (
     CoverageClass("on_target", 0.8, 1.0, "#5aae61"),
     CoverageClass("complete", 1.0, float("inf"), "#00441b"),
 )
+
+
+def plot_text(value: object) -> str:
+    """`value` as a Plotly chart shows it literally: Plotly reads `<a href>`, `<b>` and a few more tags in every
+    text (titles, axis labels, hover), and names come from uploaded files."""
+    return html.escape(str(value), quote=False)
 
 
 def coverage_class(share: float | None) -> CoverageClass | None:
@@ -57,7 +64,8 @@ def coverage_bar_chart(
         if rows.empty:
             continue
         figure.add_bar(
-            x=rows["coverage"].fillna(0).tolist(), y=rows["village_name"].tolist(), orientation="h", name=name,
+            x=rows["coverage"].fillna(0).tolist(), y=rows["village_name"].map(plot_text).tolist(), orientation="h",
+            name=name,
             marker_color=colour,
             customdata=list(zip(
                 [i18n.number(value, language) for value in rows["value"].astype(object)],
@@ -78,11 +86,11 @@ def coverage_bar_chart(
         annotation_position="top",
     )
     figure.update_layout(
-        title=title, separators=separators(language), barmode="overlay",
+        title=plot_text(title), separators=separators(language), barmode="overlay",
         height=max(360, 22 * len(ranked) + 120), margin={"l": 10, "r": 10, "t": 60, "b": 40},
         xaxis={"title": i18n.t("coverage.axis", language), "tickformat": ".0%", "rangemode": "tozero"},
         yaxis={"title": i18n.t("village.label", language), "categoryorder": "array",
-               "categoryarray": ranked["village_name"].tolist()},
+               "categoryarray": ranked["village_name"].map(plot_text).tolist()},
         legend={"orientation": "h", "y": -0.08},
     )
     return figure

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -16,6 +17,15 @@ from warehouse import queries, writer
 from warehouse.periods import is_month, quarter_of, quarters_of
 
 FILTERS_KEY = "filters"
+# Characters that start Markdown (and Streamlit's own `:red[…]`, `:material/…:`, `$…$`) syntax, escaped anywhere;
+# the signs that start a list are escaped at the start of a value, where they would start one.
+MARKDOWN_SYNTAX = re.compile(r"([\\`*_~\[\]<>&#|$:@!])")
+LIST_START = re.compile(r"^\s*(?:(?=[-+])|\d+(?=[.)]))")
+LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+# GFM links a bare `http://…`, `www.…` or `name@host.tld` found in the text even when escaped: an invisible word
+# joiner after `:` before `//`, after `www` and after `@` stops it.
+WORD_JOINER = "\u2060"
+BARE_LINK_STARTS = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
 
 
 @dataclass(frozen=True)
@@ -30,8 +40,27 @@ def language() -> str:
     return st.session_state.get("language", i18n.DEFAULT_LANGUAGE)
 
 
+def markdown_text(value: object) -> str:
+    """`value` as Markdown that shows exactly its text: never a link, an image, HTML, emphasis or a heading.
+
+    Streamlit reads Markdown in titles, captions, messages, metrics and widget labels, and names come from
+    uploaded files: their Markdown characters are escaped, line breaks become spaces and bare addresses are
+    broken by an invisible word joiner.
+    """
+    text = LINE_BREAKS.sub(" ", str(value))
+    text = BARE_LINK_STARTS.sub(WORD_JOINER, text)
+    text = MARKDOWN_SYNTAX.sub(r"\\\1", text)
+    return LIST_START.sub(lambda start: start.group(0) + "\\", text, count=1)
+
+
 def tr(key: str, **values: object) -> str:
-    """The translation of `key` in the chosen language."""
+    """The translation of `key` in the chosen language, for a Markdown element: its values shown as plain text."""
+    return i18n.t(key, language(), **{name: value if isinstance(value, int | float) else markdown_text(value)
+                                      for name, value in values.items()})
+
+
+def tr_plain(key: str, **values: object) -> str:
+    """The translation of `key` with its values as they are, for plain text: charts, table headers, choices."""
     return i18n.t(key, language(), **values)
 
 
@@ -44,9 +73,18 @@ def connection() -> duckdb.DuckDBPyConnection:
     return writer.prepare(settings().warehouse_path)
 
 
-def can_see_personal_data() -> bool:
-    """Whether member names and phone numbers may be shown: staff and admins only (sign-in sets the role)."""
-    return st.session_state.get("role") in ("staff", "admin")
+def works_for_commune(commune: str | None = None) -> bool:
+    """Whether the session is an admin's or a member of staff of `commune` (sign-in sets the role and communes)."""
+    role, communes = st.session_state.get("role"), st.session_state.get("user_communes")
+    if role == "admin":
+        return True
+    return role == "staff" and (commune is None or communes is None or commune in communes)
+
+
+def can_see_personal_data(commune: str | None = None) -> bool:
+    """Whether member names and phone numbers may be shown: to admins and to staff of the commune; nobody else sees
+    any digit of a phone number."""
+    return works_for_commune(commune)
 
 
 def _written_to_url(key: str) -> str:

@@ -14,7 +14,7 @@ import shapely
 from shapely.geometry import shape
 
 import i18n
-from ui.charts import COVERAGE_CLASSES, NOT_REPORTED_COLOUR, separators
+from ui.charts import COVERAGE_CLASSES, NOT_REPORTED_COLOUR, plot_text, separators
 from warehouse.geography import MapLayer
 
 MAP_HEIGHT = 560
@@ -97,7 +97,7 @@ def village_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> g
             + i18n.t("coverage.households", language) + ": %{customdata[1]}<br>"
             + i18n.t("coverage.axis", language) + ": %{customdata[2]}<extra></extra>",
         ))
-        figure.data[-1].text = rows["village_name"].tolist()
+        figure.data[-1].text = rows["village_name"].map(plot_text).tolist()
     target = i18n.percent(0.8, language, 0)
     legend_title = i18n.t("maps.legend.coverage", language, target=target)
     return _layout(figure, layer.geojson, legend_title, language, tiles)
@@ -121,7 +121,7 @@ def city_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.F
             "<b>%{text}</b><br>" + i18n.t("maps.legend.share", language) + ": %{customdata[0]}<br>"
             + "%{customdata[1]}<extra></extra>",
         ))
-        figure.data[-1].text = rows["commune_name"].tolist()
+        figure.data[-1].text = rows["commune_name"].map(plot_text).tolist()
     return _layout(figure, layer.geojson, i18n.t("maps.legend.share", language), language, tiles)
 
 

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from ui.charts import plot_text
+
 VILLAGE_PAGE = "pages/village.py"
 # The view the user has chosen travels with them to the village page.
 KEPT_PARAMS = ("language", "commune", "period")
@@ -14,7 +16,9 @@ KEPT_PARAMS = ("language", "commune", "period")
 def village_from_selection(event: Mapping | None, codes_by_name: Mapping[str, str]) -> str | None:
     """The code of the first village clicked in a chart whose y axis names villages; None when none was."""
     points = ((event or {}).get("selection") or {}).get("points") or []
-    return next((codes_by_name[point["y"]] for point in points if point.get("y") in codes_by_name), None)
+    # The chart shows each name as plot_text made it.
+    codes = {plot_text(name): code for name, code in codes_by_name.items()}
+    return next((codes[point["y"]] for point in points if point.get("y") in codes), None)
 
 
 def village_page_params(code: str, current: Mapping[str, str]) -> dict[str, str]:

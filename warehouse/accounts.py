@@ -103,17 +103,30 @@ def users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """).df()
 
 
-def failed_sign_ins_since(con: duckdb.DuckDBPyConnection, username: str, since: datetime) -> int:
-    """Failed sign-ins with this user name since `since`."""
-    return con.cursor().execute(
-        "SELECT count(*) FROM sign_in_failures WHERE username = ? AND failed_at >= ?", [username, since]
-    ).fetchone()[0]
+@dataclass(frozen=True)
+class RecentFailures:
+    by_name: int  # with the user name (0 for a name no account has: such names are not kept)
+    by_address: int  # from the client address (None, the server itself, counts as one address)
+    everywhere: int
+
+
+def failed_sign_ins_since(
+    con: duckdb.DuckDBPyConnection, username: str | None, address: str | None, since: datetime
+) -> RecentFailures:
+    """Failed sign-ins since `since`: with this user name, from this client address, and in all."""
+    return RecentFailures(*con.cursor().execute(
+        "SELECT count(*) FILTER (WHERE username = $name), "
+        "count(*) FILTER (WHERE client_address IS NOT DISTINCT FROM $address), count(*) "
+        "FROM sign_in_failures WHERE failed_at >= $since",
+        {"name": username, "address": address, "since": since},
+    ).fetchone())
 
 
 def audit_log(con: duckdb.DuckDBPyConnection, limit: int = 1000) -> pd.DataFrame:
-    """The latest audit rows (sign-ins, sign-outs, failures, uploads), newest first."""
+    """The latest audit rows (sign-ins, sign-outs, failures, uploads, saves, exports, backups), newest first."""
     return con.cursor().execute(
-        "SELECT happened_at, username, action, detail FROM audit_log ORDER BY happened_at DESC, id DESC LIMIT ?",
+        "SELECT happened_at, username, action, detail, client_address FROM audit_log "
+        "ORDER BY happened_at DESC, id DESC LIMIT ?",
         [limit],
     ).df()
 

@@ -48,6 +48,23 @@ def village_boundaries(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataF
     )
 
 
+def stored_village_boundary_names(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+    """Every village boundary stored for the commune (code, name): what a new village file would replace."""
+    return read_frame(
+        con,
+        "SELECT b.code, coalesce(v.name, b.code) AS name FROM boundaries b LEFT JOIN villages v ON v.code = b.code "
+        "WHERE b.level = 'village' AND b.commune_code = $commune ORDER BY b.code",
+        {"commune": commune},
+    )
+
+
+def stored_commune_outline(con: duckdb.DuckDBPyConnection, commune: str) -> bytes | None:
+    """The commune's stored boundary (WKB, EPSG:4326), if one was imported."""
+    rows = read_frame(con, "SELECT geometry FROM boundaries WHERE level = 'commune' AND code = $commune",
+                      {"commune": commune})
+    return None if rows.empty else bytes(rows["geometry"].iloc[0])
+
+
 def has_commune_boundaries(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether any commune boundary of a registered commune is stored (the city map needs them)."""
     return bool(read_frame(

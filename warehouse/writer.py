@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Collection, Iterator, Mapping
@@ -14,8 +15,8 @@ import duckdb
 import pandas as pd
 
 from settings import DEFAULT_CATALOGUE
-from warehouse import accounts
-from warehouse.connection import shared_connection
+from warehouse import accounts, backup
+from warehouse.connection import WarehouseLocked, make_private, shared_connection, writing
 from warehouse.periods import is_quarter
 from warehouse.report_queries import ReportTexts
 from warehouse.uploads import LATER_OVERLAPPING_UPLOADS
@@ -71,16 +72,21 @@ def schema_version(path: Path | str) -> int:
 
 
 @contextmanager
-def transaction(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor inside one transaction: committed when the block ends, rolled back if it raises."""
-    cursor = shared_connection(path).cursor()
-    cursor.execute("BEGIN TRANSACTION")
-    try:
-        yield cursor
-    except BaseException:
-        cursor.execute("ROLLBACK")
-        raise
-    cursor.execute("COMMIT")
+def transaction(path: Path | str, take_pending_audit: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor inside one transaction, holding the write lock: committed when the block ends, rolled back if it
+    raises. Audit rows that commands left while another process held the warehouse are written with it."""
+    with writing(path):
+        cursor = shared_connection(path).cursor()
+        cursor.execute("BEGIN TRANSACTION")
+        try:
+            pending = _take_pending_audit(cursor, path) if take_pending_audit else None
+            yield cursor
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        cursor.execute("COMMIT")
+        if pending is not None:
+            pending.unlink(missing_ok=True)
 
 
 def upgrade(path: Path | str, up_to: int | None = None) -> int:
@@ -90,7 +96,7 @@ def upgrade(path: Path | str, up_to: int | None = None) -> int:
         raise WarehouseNewerThanProgram(
             f"{path} has schema version {version}; this program knows up to {latest_version()}."
         )
-    with transaction(path) as cursor:
+    with transaction(path, take_pending_audit=False) as cursor:
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
@@ -101,7 +107,7 @@ def upgrade(path: Path | str, up_to: int | None = None) -> int:
     for number, migration in migrations():
         if (number,) in applied or (up_to is not None and number > up_to):
             continue
-        with transaction(path) as cursor:
+        with transaction(path, take_pending_audit=False) as cursor:
             cursor.execute(migration.read_text(encoding="utf-8"))
             cursor.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, migration.stem])
     return schema_version(path)
@@ -210,28 +216,47 @@ def replace_village_boundaries(
 ) -> int | None:
     """Replace the village boundaries of `commune` by `boundaries` (code, geometry, display, area_km2).
 
-    Records the upload when one is given (file_name, checksum, messages…) and returns its id.
+    With an upload (file_name, checksum, uploaded_by, messages) it is recorded, undoable, and its id returned.
     """
+    rows = _boundary_rows(boundaries, "village", commune, is_demo, None)
+    if upload is not None:
+        scope = pd.DataFrame({"part": ["village_boundaries"], "key": [commune], "sub_key": [""]})
+        record = {**upload, "kind": "boundaries_village", "commune_code": commune, "status": "accepted",
+                  "rows_accepted": len(boundaries)}
+        return load_upload(path, kind="boundaries_village", upload=record, scope=scope, rows={"boundaries": rows},
+                           communes=[commune])
     with transaction(path) as cursor:
-        upload_id = _record_upload(cursor, upload, commune, len(boundaries))
         cursor.execute("DELETE FROM boundaries WHERE level = 'village' AND commune_code = ?", [commune])
-        _insert(cursor, "boundaries", _boundary_rows(boundaries, "village", commune, is_demo, upload_id))
-    return upload_id
+        _insert(cursor, "boundaries", rows)
+    return None
 
 
 def store_commune_boundaries(
     path: Path | str, boundaries: pd.DataFrame, new_communes: pd.DataFrame | None = None,
     upload: Mapping | None = None,
 ) -> int | None:
-    """Store commune boundaries (replacing those of the same codes) and register `new_communes` (code, name)."""
+    """Store commune boundaries (replacing those of the same codes) and register `new_communes` (code, name).
+
+    With an upload (file_name, checksum, uploaded_by, messages) it is recorded, undoable, and its id returned.
+    """
+    rows = _boundary_rows(boundaries, "commune", None, False, None)
+    added = (new_communes if new_communes is not None else pd.DataFrame(columns=["code", "name"]))[["code", "name"]]
+    added = added.assign(province=None, is_demo=False)
+    if upload is not None:
+        codes = boundaries["code"].tolist()
+        scope = pd.DataFrame({"part": ["commune_boundary"] * len(codes) + ["new_commune"] * len(added),
+                              "key": codes + added["code"].tolist(), "sub_key": ""})
+        record = {**upload, "kind": "boundaries_commune", "commune_code": codes[0] if len(codes) == 1 else None,
+                  "status": "accepted", "rows_accepted": len(boundaries)}
+        return load_upload(path, kind="boundaries_commune", upload=record, scope=scope,
+                           rows={"communes": added, "boundaries": rows}, communes=set(codes))
     with transaction(path) as cursor:
-        upload_id = _record_upload(cursor, upload, None, len(boundaries))
-        if new_communes is not None and len(new_communes):
-            _insert(cursor, "communes", new_communes[["code", "name"]].assign(province=None, is_demo=False))
+        if len(added):
+            _insert(cursor, "communes", added)
         cursor.execute("DELETE FROM boundaries WHERE level = 'commune' AND code IN (SELECT unnest($codes))",
                        {"codes": boundaries["code"].tolist()})
-        _insert(cursor, "boundaries", _boundary_rows(boundaries, "commune", None, False, upload_id))
-    return upload_id
+        _insert(cursor, "boundaries", rows)
+    return None
 
 
 def _boundary_rows(
@@ -242,22 +267,13 @@ def _boundary_rows(
     return rows[BOUNDARY_COLUMNS]
 
 
-def _record_upload(
-    cursor: duckdb.DuckDBPyConnection, upload: Mapping | None, commune: str | None, rows: int
-) -> int | None:
-    if upload is None:
-        return None
-    return cursor.execute(
-        "INSERT INTO uploads (file_name, checksum, kind, commune_code, uploaded_by, status, rows_accepted, messages)"
-        " VALUES (?, ?, ?, ?, ?, 'accepted', ?, ?) RETURNING id",
-        [upload["file_name"], upload["checksum"], upload["kind"], commune, upload["uploaded_by"], rows,
-         upload.get("messages")],
-    ).fetchone()[0]
 # --- Quarterly report texts (issue 8) -------------------------------------------------------------------------------
 
 
-def save_report_texts(path: Path | str, commune: str, quarter: str, texts: ReportTexts) -> None:
-    """Keep what staff typed for the commune's report of the quarter, replacing what was saved before."""
+def save_report_texts(
+    path: Path | str, commune: str, quarter: str, texts: ReportTexts, saved_by: str | None = None,
+) -> None:
+    """Keep what staff typed for the commune's report of the quarter, replacing what was saved before (audited)."""
     if not is_quarter(quarter):
         raise ValueError(f"not a quarter (YYYY-Qn): {quarter!r}")
     values = {name: value.strip() for name, value in asdict(texts).items()}
@@ -275,6 +291,7 @@ def save_report_texts(path: Path | str, commune: str, quarter: str, texts: Repor
             """,
             {"commune": commune, "quarter": quarter, **values},
         )
+        _audit(cursor, saved_by, "report_texts_saved", f"{commune} {quarter}", datetime.now())
 # ---------------------------------------------------------------------------------------------------------------------
 # Accounts, sign-ins and the audit log (issue 6: sign-in and roles). Passwords are stored as argon2 hashes only.
 # ---------------------------------------------------------------------------------------------------------------------
@@ -321,30 +338,74 @@ def _delete_user(cursor: duckdb.DuckDBPyConnection, username: str) -> bool:
 
 
 def record_audit(
-    path: Path | str, user: str | None, action: str, detail: str | None = None, at: datetime | None = None
+    path: Path | str, user: str | None, action: str, detail: str | None = None, at: datetime | None = None,
+    address: str | None = None,
 ) -> None:
     """Append one row to the audit log (action: sign_in, sign_out, sign_in_failed, session_expired, upload, …)."""
     with transaction(path) as cursor:
-        _audit(cursor, user, action, detail, at or datetime.now())
+        _audit(cursor, user, action, detail, at or datetime.now(), address)
 
 
-def _audit(cursor: duckdb.DuckDBPyConnection, user: str | None, action: str, detail: str | None, at: datetime) -> None:
-    cursor.execute("INSERT INTO audit_log (happened_at, username, action, detail) VALUES (?, ?, ?, ?)",
-                   [at, user, action, detail])
+def record_audit_soon(path: Path | str, user: str | None, action: str, detail: str | None = None) -> None:
+    """Write an audit row now or, while another process (the dashboard) has the warehouse open, leave it beside the
+    warehouse for that process's next write."""
+    at = datetime.now()
+    try:
+        record_audit(path, user, action, detail, at)
+    except WarehouseLocked:
+        pending = pending_audit_path(path)
+        with writing(path), pending.open("a", encoding="utf-8") as file:
+            file.write(json.dumps({"at": at.isoformat(), "user": user, "action": action, "detail": detail},
+                                  ensure_ascii=False) + "\n")
+        make_private(pending)
 
 
-def record_failed_sign_in(path: Path | str, username: str, at: datetime, detail: str | None = None) -> None:
-    """Count a failed sign-in for the slow-down and write it to the audit log, in one transaction."""
+def pending_audit_path(path: Path | str) -> Path:
+    """Where audit rows wait while another process has the warehouse open."""
+    key = Path(path).resolve()
+    return key.with_name(key.name + ".audit-pending")
+
+
+def _take_pending_audit(cursor: duckdb.DuckDBPyConnection, path: Path | str) -> Path | None:
+    """Write the waiting audit rows inside the cursor's transaction; the file to remove once it commits."""
+    pending = pending_audit_path(path)
+    if not pending.exists():
+        return None
+    for line in pending.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            _audit(cursor, row["user"], row["action"], row["detail"], datetime.fromisoformat(row["at"]))
+    return pending
+
+
+def _audit(
+    cursor: duckdb.DuckDBPyConnection, user: str | None, action: str, detail: str | None, at: datetime,
+    address: str | None = None,
+) -> None:
+    cursor.execute(
+        "INSERT INTO audit_log (happened_at, username, action, detail, client_address) VALUES (?, ?, ?, ?, ?)",
+        [at, user, action, detail, address],
+    )
+
+
+def record_failed_sign_in(
+    path: Path | str, username: str | None, at: datetime, detail: str | None = None, address: str | None = None,
+) -> None:
+    """Count a failed sign-in for the slow-down and write it to the audit log, in one transaction.
+
+    `username` is None when no such user exists: what was typed is not kept (it may be a password).
+    """
     with transaction(path) as cursor:
-        cursor.execute("INSERT INTO sign_in_failures VALUES (?, ?)", [username, at])
-        _audit(cursor, username, "sign_in_failed", detail, at)
+        cursor.execute("INSERT INTO sign_in_failures (username, failed_at, client_address) VALUES (?, ?, ?)",
+                       [username, at, address])
+        _audit(cursor, username, "sign_in_failed", detail, at, address)
 
 
-def record_sign_in(path: Path | str, username: str, at: datetime) -> None:
+def record_sign_in(path: Path | str, username: str, at: datetime, address: str | None = None) -> None:
     """Forget the user's failed sign-ins and write the sign-in to the audit log, in one transaction."""
     with transaction(path) as cursor:
         cursor.execute("DELETE FROM sign_in_failures WHERE username = ?", [username])
-        _audit(cursor, username, "sign_in", None, at)
+        _audit(cursor, username, "sign_in", None, at, address)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -374,9 +435,18 @@ UPLOAD_SCOPES: dict[str, list[tuple[str, str]]] = {
         ("training_sessions", f"(commune_code, code) IN ({_SESSIONS_SCOPE})"),
         ("training_attendance", f"(commune_code, session_code) IN ({_SESSIONS_SCOPE})"),
     ],
+    "boundaries_village": [
+        ("boundaries", f"level = 'village' AND commune_code IN ({_SCOPE.format(part='village_boundaries')})"),
+    ],
+    "boundaries_commune": [
+        ("communes", f"code IN ({_SCOPE.format(part='new_commune')})"),
+        ("boundaries", f"level = 'commune' AND code IN ({_SCOPE.format(part='commune_boundary')})"),
+    ],
 }
 # Tables whose rows remember the upload that wrote them.
-_TABLES_WITH_UPLOAD_ID = {"reports", "training_sessions"}
+_TABLES_WITH_UPLOAD_ID = {"reports", "training_sessions", "boundaries"}
+# Boundary uploads recorded before migration 0010 kept no scope: undoing one would restore nothing.
+_KINDS_SCOPED_SINCE_0010 = {"boundaries_village", "boundaries_commune"}
 
 
 class UndoRefused(ValueError):
@@ -396,6 +466,7 @@ def load_upload(
     `rows`, in one transaction. Members without a code get their team's next number (`<team>-<n>`)."""
     with transaction(path) as cursor:
         upload_id = cursor.execute("SELECT nextval('upload_ids')").fetchone()[0]
+        backup.snapshot_before_write(path, f"upload-{upload_id}")
         record = pd.DataFrame([{**upload, "id": upload_id}])
         _insert(cursor, "uploads", record)
         _insert(cursor, "upload_communes", pd.DataFrame({"upload_id": upload_id, "commune_code": sorted(communes)}))
@@ -419,6 +490,13 @@ def load_upload(
                 _insert(cursor, table, frame)
         _audit(cursor, str(upload["uploaded_by"]), "upload", f"#{upload_id} {upload['file_name']}", datetime.now())
     return upload_id
+
+
+def forget_raw_files(path: Path | str, removed: list[str]) -> None:
+    """Clear where uploads kept their raw file, for the files removed (kept longer than CDS_RAW_UPLOAD_DAYS)."""
+    with transaction(path) as cursor:
+        cursor.execute("UPDATE uploads SET stored_path = NULL WHERE stored_path IN (SELECT unnest($paths))",
+                       {"paths": removed})
 
 
 def _number_new_members(cursor: duckdb.DuckDBPyConnection, members: pd.DataFrame) -> pd.DataFrame:
@@ -458,6 +536,10 @@ def undo_upload(path: Path | str, upload_id: int, undone_by: str,
         kind, status = found
         if status != "accepted":
             raise UndoRefused("not_accepted", upload=upload_id)
+        scoped = cursor.execute("SELECT count(*) FROM upload_scope WHERE upload_id = $upload",
+                                {"upload": upload_id}).fetchone()[0]
+        if kind not in UPLOAD_SCOPES or (kind in _KINDS_SCOPED_SINCE_0010 and not scoped):
+            raise UndoRefused("not_undoable", upload=upload_id)
         if allowed_communes is not None:
             communes = [code for (code,) in cursor.execute(
                 "SELECT commune_code FROM upload_communes WHERE upload_id = $upload ORDER BY 1",
@@ -471,6 +553,7 @@ def undo_upload(path: Path | str, upload_id: int, undone_by: str,
             raise UndoRefused("replaced_later", upload=upload_id, later=later)
         if kind == "villages":
             _refuse_undoing_a_registry_others_rely_on(cursor, upload_id)
+        backup.snapshot_before_write(path, f"undo-{upload_id}")
         tables = UPLOAD_SCOPES[kind]
         for table, condition in reversed(tables):
             cursor.execute(f"DELETE FROM {table} WHERE {condition}", {"upload": upload_id})

@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
+import i18n
 from etl import demo
 from tests.e2e.browser import (
     NAV_LINKS,
@@ -93,3 +94,14 @@ def test_the_map_draws_the_28_demo_villages_with_the_demo_label(page: Page):
     }""")
     assert drawn == len(demo.VILLAGE_NAMES), f"the map fills every village on screen, not {drawn}"
     screenshot(page, "map-villages-vi")
+
+
+def test_tables_offer_no_download_of_their_own_only_the_pages_buttons(page: Page):
+    open_page(page, "/")
+    open_from_menu(page, "Tiến độ báo cáo")
+    page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first.hover()
+    toolbar = page.locator('[data-testid="stElementToolbar"]').first
+    # Streamlit's toolbar is there (search), without the download that would bypass the neutralised files.
+    expect(toolbar.get_by_role("button", name="Search")).to_be_visible()
+    expect(toolbar.get_by_role("button", name="Download as CSV")).to_have_count(0)
+    expect(page.get_by_role("button", name=i18n.t("analysis.tables.download_csv")).first).to_be_visible()

@@ -59,16 +59,15 @@ CREATE TABLE upload_communes (
     commune_code  VARCHAR NOT NULL,
     PRIMARY KEY (upload_id, commune_code)
 );
-INSERT OR IGNORE INTO upload_communes
-    SELECT id, commune_code FROM uploads
-    WHERE commune_code IS NOT NULL AND kind IN ('monthly', 'training', 'roster', 'villages');
+INSERT OR IGNORE INTO upload_communes SELECT id, commune_code FROM uploads WHERE commune_code IS NOT NULL;
 INSERT OR IGNORE INTO upload_communes
     SELECT DISTINCT sc.upload_id, v.commune_code FROM upload_scope sc
     JOIN (SELECT code, commune_code FROM villages UNION SELECT code, commune_code FROM replaced_villages) v
       ON v.code = sc.key
     WHERE sc.part IN ('village', 'village_period');
 INSERT OR IGNORE INTO upload_communes
-    SELECT DISTINCT upload_id, key FROM upload_scope WHERE part IN ('commune_session', 'new_commune') AND key <> '';
+    SELECT DISTINCT upload_id, key FROM upload_scope
+    WHERE part IN ('commune_session', 'new_commune', 'village_boundaries', 'commune_boundary') AND key <> '';
 
 -- The highest number given to a member of each team (`<team>-<number>`), so that a code is never given twice,
 -- not even after the upload that gave it was undone.
