@@ -112,7 +112,8 @@ def _import(arguments: argparse.Namespace) -> int:
     settings = load_settings()
     outcomes = [
         import_path(path, arguments.db, uploaded_by=arguments.user, kind=arguments.kind, dry_run=arguments.dry_run,
-                    deadline_day=settings.report_deadline_day, limits=settings.upload_limits)
+                    deadline_day=settings.report_deadline_day, limits=settings.upload_limits,
+                    allow_lower=arguments.allow_lower)
         for path in arguments.paths
     ]
     if arguments.json:
@@ -134,6 +135,9 @@ def _print_outcome(outcome: FileOutcome, lang: str, dry_run: bool) -> None:
         print(i18n.t("import.cli.upload_id", lang, upload=outcome.upload_id))
     elif dry_run and outcome.status != REFUSED:
         print(i18n.t("import.cli.dry_run", lang))
+    if outcome.changes:
+        print(i18n.t("import.cli.changes", lang, **{change: i18n.number(count, lang)
+                                                   for change, count in outcome.changes.items()}))
     for label, problems in (("import.cli.error", outcome.errors), ("import.cli.warning", outcome.warnings)):
         for problem in problems:
             where = (i18n.t("import.cli.where", lang, row=problem.row, column=problem.column) if problem.column
@@ -282,6 +286,8 @@ def build_parser(default_db: Path) -> argparse.ArgumentParser:
     import_command.add_argument("--kind", choices=schema.KINDS, help="the kind of file (default: from the header)")
     import_command.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     import_command.add_argument("--json", action="store_true", help="print one JSON document")
+    import_command.add_argument("--allow-lower", action="store_true",
+                                help="confirm that the files may lower or clear stored figures")
     import_command.add_argument("--user", default=getpass.getuser(), help="who uploads (default: %(default)s)")
 
     template_command = command("template", _template, "write a template pre-filled with a commune's villages")

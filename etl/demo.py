@@ -189,7 +189,8 @@ def _training(rng: np.random.Generator, members: pd.DataFrame) -> tuple[pd.DataF
     # A few members never come; the rest attend most sessions.
     keen = rng.uniform(size=len(members)) > 0.06
     attendance = pd.DataFrame([
-        {"session_code": session, "member_code": member, "attended": bool(member_keen and rng.uniform() < 0.85)}
+        {"commune_code": COMMUNE_CODE, "session_code": session, "member_code": member,
+         "attended": bool(member_keen and rng.uniform() < 0.85)}
         for session in sessions["code"]
         for member, member_keen in zip(members["code"], keen, strict=True)
     ])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 import time
@@ -24,7 +25,7 @@ import pandas as pd
 import i18n
 from etl import schema, storage
 from etl.read import DEFAULT_LIMITS, Grid, ReadRefused, check_file_size, read_sheets, read_sheets_elsewhere
-from etl.validate import Checked, Problem, validate
+from etl.validate import CLEARED, LOWERED, Checked, Problem, validate
 from settings import UploadLimits, load_settings
 from warehouse import uploads as upload_queries
 from warehouse import writer
@@ -48,12 +49,22 @@ class FileOutcome:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     preview: pd.DataFrame | None = None
+    # Files with figures: their cells counted by how they change the stored figures (etl.validate.CHANGE_KINDS),
+    # and the raised, lowered and cleared cells (row, column, village_code, village_name, period, indicator_code,
+    # old, new, change).
+    changes: dict[str, int] | None = None
+    changed_cells: pd.DataFrame | None = None
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Whether loading the file lowers or clears stored figures (allowed only when the user confirms)."""
+        return bool(self.changes and (self.changes[LOWERED] or self.changes[CLEARED]))
 
     def document(self, language: str = i18n.DEFAULT_LANGUAGE) -> dict:
         """The outcome as the `--json` document describes a file."""
         return {
             "path": self.path, "kind": self.kind, "status": self.status, "rows": self.rows,
-            "upload_id": self.upload_id,
+            "upload_id": self.upload_id, "changes": self.changes,
             "errors": [problem_document(problem, language) for problem in self.errors],
             "warnings": [problem_document(problem, language) for problem in self.warnings],
         }
@@ -62,18 +73,36 @@ class FileOutcome:
 def message(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) -> str:
     """The problem as a sentence in `language`."""
     values = dict(problem.values)
-    if values.get("previous_period"):
-        values["previous_period"] = i18n.period_label(values["previous_period"], language)
-    for name in ("amount", "households", "previous", "median", "size", "found", "limit", "rows", "columns",
-                 "limit_rows", "limit_columns"):
+    for name in ("previous_period", "current_period"):
+        if values.get(name):
+            values[name] = i18n.period_label(values[name], language)
+    for name in ("amount", "households", "previous", "median", "maximum", "old", "new", "size", "found", "limit",
+                 "rows", "columns", "limit_rows", "limit_columns"):
         if str(values.get(name, "")).isdigit():
             values[name] = i18n.number(int(values[name]), language)
     if problem.key == "import.error.choice":
         values["choices"] = i18n.t(values["choices"], language)
+    if "cause" in values:
+        values["cause"] = i18n.t(values["cause"], language)
+    if "row_list" in values:
+        values["row_list"] = i18n.t("import.rows", language,
+                                    rows=_first_few(str(row) for row in values["row_list"]))
+    if "skipped" in values:
+        values["skipped"] = _first_few(f"{i18n.t('import.cli.where_row', language, row=row)} ({village})"
+                                       for row, village in values["skipped"])
+    if "figures" in values:
+        values["figures"] = "; ".join(f"{i18n.period_label(period, language)}: {i18n.number(value, language)}"
+                                      for period, value in values["figures"])
     if isinstance(values.get("expected"), list):
         values["expected"] = "; ".join(f"{i18n.t(f'import.kind.{kind}', language)}: {columns}"
                                        for kind, columns in values["expected"])
     return i18n.t(problem.key, language, **values)
+
+
+def _first_few(items: Iterable[str], most: int = 20) -> str:
+    """The items joined by commas, the first `most` of them and `…` for the rest (a file may list 100,000 rows)."""
+    listed = list(itertools.islice(items, most + 1))
+    return ", ".join(listed[:most]) + (", …" if len(listed) > most else "")
 
 
 def problem_document(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) -> dict:
@@ -114,29 +143,33 @@ def import_file(
     data: bytes, file_name: str, warehouse: Path | str, *, uploaded_by: str, kind: str | None = None,
     dry_run: bool = False, allowed_communes: set[str] | None = None, today: date | None = None,
     deadline_day: int = 15, display_path: str | None = None, limits: UploadLimits = DEFAULT_LIMITS,
-    read_elsewhere: bool = False,
+    read_elsewhere: bool = False, allow_lower: bool = False,
 ) -> FileOutcome:
     """Validate one file and, unless refused, a dry run or already loaded, load it in one transaction
-    (`read_elsewhere`: parse a large file in a process of its own, as a server serving other users does)."""
+    (`read_elsewhere`: parse a large file in a process of its own, as a server serving other users does).
+
+    A file lowering or clearing stored figures is refused unless `allow_lower` (the user confirmed it).
+    """
     today = today or date.today()
     shown = display_path or file_name
     con = writer.prepare(warehouse)
     checksum = hashlib.sha256(data).hexdigest()
     earlier = upload_queries.accepted_upload_with_checksum(con, checksum, kind)
     # The same bytes were loaded and are still in force: nothing to check or write again.
-    if earlier is not None and (allowed_communes is None or earlier.commune_code in allowed_communes):
+    if earlier is not None and (allowed_communes is None or set(
+            upload_queries.upload_communes(con, earlier.id)) <= allowed_communes):
         return FileOutcome(shown, earlier.kind, UNCHANGED, earlier.rows, earlier.id)
     try:
         sheets = (read_sheets_elsewhere(data, file_name, limits) if read_elsewhere and len(data) > READ_ELSEWHERE_FROM
                   else read_sheets(data, file_name, limits))
         checked = _validate_first_report_sheet(sheets, con, kind=kind,
                                                allowed_communes=allowed_communes, today=today,
-                                               deadline_day=deadline_day)
+                                               deadline_day=deadline_day, allow_lower=allow_lower)
     except ReadRefused as refused:
         return FileOutcome(shown, kind, REFUSED, errors=[Problem(None, None, refused.key, refused.values)])
     preview = _preview(checked)
     outcome = FileOutcome(shown, checked.kind, REFUSED, len(checked.rows), None, checked.errors, checked.warnings,
-                          preview)
+                          preview, checked.changes, checked.changed_cells)
     if checked.errors:
         return outcome
     outcome.status = ACCEPTED
@@ -156,7 +189,8 @@ def import_file(
             "messages": json.dumps([problem_document(problem) for problem in checked.warnings], ensure_ascii=False),
             "stored_path": None if stored is None else str(stored),
         }
-        outcome.upload_id = writer.load_upload(warehouse, kind=checked.kind, upload=upload, scope=scope, rows=tables)
+        outcome.upload_id = writer.load_upload(warehouse, kind=checked.kind, upload=upload, scope=scope,
+                                               rows=tables, communes=communes)
     except Exception as error:
         if written_now:
             stored.unlink(missing_ok=True)  # nothing refers to it: the load did not happen
@@ -183,13 +217,20 @@ def _validate_first_report_sheet(sheets: Iterable[Grid], con: duckdb.DuckDBPyCon
     return first
 
 
-def undo(warehouse: Path | str, upload_id: int, undone_by: str, language: str = i18n.DEFAULT_LANGUAGE) -> str:
-    """Undo an upload; return the sentence to show. Raises writer.UndoRefused (with a translated reason)."""
+def undo(warehouse: Path | str, upload_id: int, undone_by: str, language: str = i18n.DEFAULT_LANGUAGE,
+         allowed_communes: set[str] | None = None) -> str:
+    """Undo an upload (only one touching none but the `allowed_communes`, when given); return the sentence to
+    show. Raises writer.UndoRefused (with a translated reason)."""
     writer.prepare(warehouse)
     try:
-        kind = writer.undo_upload(warehouse, upload_id, undone_by)
+        kind = writer.undo_upload(warehouse, upload_id, undone_by, allowed_communes)
     except writer.UndoRefused as refused:
-        raise writer.UndoRefused(i18n.t(f"import.undo.{refused.reason}", language, **refused.details)) from None
+        details = dict(refused.details)
+        if "figures" in details:
+            details["figures"] = "; ".join(
+                f"{village} {i18n.period_label(period, language)}: {i18n.number(value, language)} > "
+                f"{i18n.number(households, language)}" for village, period, value, households in details["figures"])
+        raise writer.UndoRefused(i18n.t(f"import.undo.{refused.reason}", language, **details)) from None
     return i18n.t("import.undo.done", language, upload=upload_id, kind=i18n.t(f"import.kind.{kind}", language))
 
 
@@ -199,8 +240,9 @@ def _preview(checked: Checked) -> pd.DataFrame | None:
         return None
     preview = checked.raw.copy()
     for column, problems in (("errors", checked.errors), ("warnings", checked.warnings)):
-        worded = pd.DataFrame([(problem.row, f"{problem.column}: {message(problem)}") for problem in problems
-                               if problem.row is not None], columns=["row", "text"])
+        worded = pd.DataFrame([(problem.row, f"{problem.column}: {message(problem)}" if problem.column
+                                else message(problem)) for problem in problems if problem.row is not None],
+                              columns=["row", "text"])
         by_row = pd.Series(worded.groupby("row")["text"].agg(" · ".join).to_dict(), dtype=object)
         preview[column] = by_row.reindex(preview["row"]).fillna("").to_numpy()
     return preview
@@ -254,18 +296,21 @@ def _scope(part: str, keys: pd.Series, sub_keys: pd.Series | None = None) -> pd.
 
 
 def _monthly_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The file's reports with their dates and notes resolved by the validator, and their figures: the file's
+    filled cells, and the stored figures of indicators the file has no column for."""
     rows = checked.rows
     indicators = [column.code for column in schema.kinds()["monthly"].columns
                   if column.indicator and column.code in rows]
     reports = pd.DataFrame({
         "village_code": rows["ma_thon"], "period": rows["ky_bao_cao"],
-        "reported_on": pd.to_datetime(rows["ngay_bao_cao"]).dt.date,
-        "note": rows["ghi_chu"] if "ghi_chu" in rows else None,
+        "reported_on": pd.to_datetime(rows["ngay_bao_cao"]).dt.date, "note": rows["ghi_chu"],
     })
     values = rows[["ma_thon", "ky_bao_cao", *indicators]].melt(
         id_vars=["ma_thon", "ky_bao_cao"], var_name="indicator_code", value_name="value",
     ).dropna(subset=["value"])
     values = values.rename(columns={"ma_thon": "village_code", "ky_bao_cao": "period"})
+    kept = checked.stored[~checked.stored["indicator_code"].isin(indicators)]
+    values = pd.concat([values, kept], ignore_index=True) if len(kept) else values
     values["value"] = values["value"].astype("int64")
     return ({"reports": reports, "report_values": values},
             _scope("village_period", rows["ma_thon"], rows["ky_bao_cao"]))
@@ -283,9 +328,9 @@ def _roster_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[di
     teams = pd.DataFrame({"code": team_of.to_numpy(), "village_code": villages.to_numpy(),
                           "established_on": villages.map(established).to_numpy() if len(established) else None})
     team_codes = rows["ma_thon"].map(dict(zip(villages, team_of, strict=True)))
+    # Members the validator recognised keep their code; newcomers are numbered by the writer, never reusing one.
     members = pd.DataFrame({
-        "code": team_codes + "-" + (rows.groupby("ma_thon").cumcount() + 1).astype(str),
-        "team_code": team_codes, "full_name": rows["ho_ten"], "role": rows["vai_tro"],
+        "code": rows["member_code"], "team_code": team_codes, "full_name": rows["ho_ten"], "role": rows["vai_tro"],
         "affiliation": rows["don_vi"], "phone": rows["so_dien_thoai"] if "so_dien_thoai" in rows else None,
     })
     return {"teams": teams, "members": members}, _scope("village", villages)
@@ -300,10 +345,11 @@ def _training_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[
         "organiser": first["don_vi_to_chuc"].to_numpy() if "don_vi_to_chuc" in first else None,
         "place": first["dia_diem"].to_numpy() if "dia_diem" in first else None,
     })
-    attendance = pd.DataFrame({"session_code": rows["ma_buoi"], "member_code": rows["ma_thanh_vien"],
-                               "attended": rows["co_mat"].astype(bool)})
+    attendance = pd.DataFrame({"commune_code": rows["commune_code"], "session_code": rows["ma_buoi"],
+                               "member_code": rows["ma_thanh_vien"], "attended": rows["co_mat"].astype(bool)})
+    # A session is its commune's: the same code in another commune is another session.
     return ({"training_sessions": sessions, "training_attendance": attendance},
-            _scope("session", rows["ma_buoi"]))
+            _scope("commune_session", sessions["commune_code"], sessions["code"]))
 
 
 def _villages_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
@@ -313,10 +359,12 @@ def _villages_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[
     names = new["ten_xa"] if "ten_xa" in new else pd.Series(None, index=new.index, dtype=object)
     communes = pd.DataFrame({"code": new["ma_xa"], "name": names.fillna(new["ma_xa"]), "province": None,
                              "is_demo": False})
+    # Without a population column, each village keeps the population the registry has.
+    stored_population = upload_queries.villages_for_matching(con).set_index("code")["population"]
     villages = pd.DataFrame({
         "code": rows["ma_thon"], "commune_code": rows["ma_xa"], "name": rows["ten_thon"],
         "households": rows["so_ho"].astype("int64"),
-        "population": rows["dan_so"] if "dan_so" in rows else None,
+        "population": rows["dan_so"] if "dan_so" in rows else rows["ma_thon"].map(stored_population),
     })
     scope = pd.concat([_scope("new_commune", new["ma_xa"]), _scope("village", rows["ma_thon"])])
     return {"communes": communes, "villages": villages}, scope

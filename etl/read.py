@@ -6,6 +6,7 @@ spreadsheet or text editor, so that messages can point at it. What cannot be rea
 
 from __future__ import annotations
 
+import csv
 import functools
 import io
 import pickle
@@ -17,12 +18,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from xml.etree import ElementTree
 
 import charset_normalizer
 import numpy as np
 import openpyxl
 import pandas as pd
 import xlrd
+from openpyxl.utils.cell import coordinate_to_tuple
 
 import exports
 from settings import PROJECT_ROOT, UploadLimits
@@ -32,6 +35,10 @@ XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SEPARATORS = [",", ";", "\t"]
 # charset-normalizer's "chaos" of the best reading above which the encoding is not trusted.
 MOST_CHAOS_TRUSTED = 0.1
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+SPREADSHEET_NAMESPACE = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+# A sheet as read: its name, its rows of text cells, and its formula cells saved without a value.
+Sheet = tuple[str, list[list[str]], frozenset[tuple[int, int]]]
 DEFAULT_LIMITS = UploadLimits()
 MEGABYTE = 1024 * 1024
 WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
@@ -58,11 +65,17 @@ class ReadRefused(ValueError):
 
 @dataclass(frozen=True)
 class Grid:
-    """The file's cells as text, one DataFrame column per position, and each row's number as the user sees it."""
+    """The file's cells as text, one DataFrame column per position, and each row's number as the user sees it.
+
+    A CSV file also gives each row's own number of fields (a row with more or fewer than its header is damaged);
+    a workbook gives the positions (row, column) of formula cells saved without their computed value.
+    """
 
     cells: pd.DataFrame
     row_numbers: np.ndarray
     sheet: str | None = None
+    field_counts: np.ndarray | None = None
+    uncalculated: frozenset[tuple[int, int]] = frozenset()
 
 
 def read_sheets(data: bytes, file_name: str, limits: UploadLimits = DEFAULT_LIMITS) -> Iterator[Grid]:
@@ -82,11 +95,11 @@ def read_sheets(data: bytes, file_name: str, limits: UploadLimits = DEFAULT_LIMI
         yield _read_csv_text(decode(data), limits)
         return
     found = False
-    for name, rows in sheets:
-        if any(any(row) for row in rows):
+    for name, rows, uncalculated in sheets:
+        if any(any(row) for row in rows) or uncalculated:
             found = True
             # Workbook rows start at row 1 and include empty rows, so positions are row numbers.
-            yield _grid(_frame(rows), np.arange(1, len(rows) + 1), name)
+            yield _grid(_frame(rows), np.arange(1, len(rows) + 1), name, uncalculated=uncalculated)
     if not found:
         raise ReadRefused("import.read.empty")
 
@@ -152,24 +165,59 @@ def _decode_strictly(data: bytes, encoding: str) -> str:
 def _read_csv_text(text: str, limits: UploadLimits) -> Grid:
     if "\x00" in text:
         raise ReadRefused("import.read.not_text")
-    lines = text.splitlines()
+    lines = LINE_BREAK.split(text)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()  # the last line's line break ends it; it does not start another
     if len(lines) > limits.rows:
         raise ReadRefused("import.limit.rows", limit=limits.rows)
     separator = _separator(lines[:30])
-    # Wide enough for the longest line (a separator inside quotes only adds an empty column).
-    counts = [line.count(separator) for line in lines]
-    width = max(counts, default=0) + 1
+    # Each line's fields; a separator inside quotes counts too, so the widest line bounds the table's width.
+    counts = np.fromiter((line.count(separator) + 1 for line in lines), dtype=np.int64, count=len(lines))
+    width = int(counts.max(initial=1))
     if width > limits.columns:
-        raise ReadRefused("import.limit.columns", row=counts.index(width - 1) + 1, found=width, limit=limits.columns)
+        raise ReadRefused("import.limit.columns", row=int(np.argmax(counts)) + 1, found=width, limit=limits.columns)
+    if '"' in text:
+        return _read_quoted_csv(text, separator, limits)
+    # Without quotes every line is one row (blank ones too), split at every separator: pandas' C parser reads the
+    # cells fast, and each line's separators count its fields.
     try:
         cells = pd.read_csv(io.StringIO(text), sep=separator, header=None, names=range(width), dtype=str,
-                            keep_default_na=False, skip_blank_lines=False, engine="c")
+                            keep_default_na=False, skip_blank_lines=False, engine="c", quoting=csv.QUOTE_NONE)
     except (pd.errors.ParserError, ValueError):
         raise ReadRefused("import.read.not_table") from None
+    if len(cells) != len(counts):  # line breaks pandas counts otherwise: read record by record
+        return _read_quoted_csv(text, separator, limits)
     if max(map(len, lines), default=0) > limits.cell_characters:
         _check_cell_lengths(cells, limits)
-    # Every line is a row (blank ones too), so positions are line numbers; staff files have no multi-line cells.
-    return _grid(cells, np.arange(1, len(cells) + 1))
+    return _grid(cells, np.arange(1, len(cells) + 1), field_counts=counts)
+
+
+def _read_quoted_csv(text: str, separator: str, limits: UploadLimits) -> Grid:
+    """A CSV file with quoted cells, record by record: a quoted separator or line break stays inside its cell, and
+    each row is numbered by the line it starts on."""
+    try:
+        records, starts = _records(text, separator, strict=True)
+    except csv.Error as error:
+        if "unexpected end of data" in str(error) or "field larger" in str(error):
+            raise ReadRefused("import.read.not_table") from None
+        # Text after a closing quote (`"Đông" mới`): read leniently, as spreadsheet programs do.
+        records, starts = _records(text, separator, strict=False)
+    counts = np.fromiter((len(record) for record in records), dtype=np.int64, count=len(records))
+    cells = _frame(records)
+    if max((len(field) for record in records for field in record), default=0) > limits.cell_characters:
+        _check_cell_lengths(cells, limits)
+    return _grid(cells, np.asarray(starts), field_counts=counts)
+
+
+def _records(text: str, separator: str, strict: bool) -> tuple[list[list[str]], list[int]]:
+    """The CSV records and the line each starts on."""
+    records, starts, line = [], [], 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=strict)
+    for record in reader:
+        records.append(record)
+        starts.append(line + 1)
+        line = reader.line_num
+    return records, starts
 
 
 def _check_cell_lengths(cells: pd.DataFrame, limits: UploadLimits) -> None:
@@ -198,12 +246,13 @@ def _separator(lines: list[str]) -> str:
     ))
 
 
-def _grid(cells: pd.DataFrame, row_numbers: np.ndarray, sheet: str | None = None) -> Grid:
+def _grid(cells: pd.DataFrame, row_numbers: np.ndarray, sheet: str | None = None, *,
+          field_counts: np.ndarray | None = None, uncalculated: frozenset[tuple[int, int]] = frozenset()) -> Grid:
     if cells.empty:
         raise ReadRefused("import.read.empty")
     cells = cells.fillna("").astype(str).apply(lambda column: _without_formula_mark(column.str.strip()))
     cells.columns = range(len(cells.columns))
-    return Grid(cells, row_numbers, sheet)
+    return Grid(cells, row_numbers, sheet, field_counts, uncalculated)
 
 
 def _frame(rows: list[list[str]]) -> pd.DataFrame:
@@ -211,20 +260,47 @@ def _frame(rows: list[list[str]]) -> pd.DataFrame:
     return pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
 
 
-def _xlsx_sheets(data: bytes, limits: UploadLimits) -> Iterator[tuple[str, list[list[str]]]]:
+def _xlsx_sheets(data: bytes, limits: UploadLimits) -> Iterator[Sheet]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        archive = zipfile.ZipFile(io.BytesIO(data))
         _check_sheet_count(len(workbook.worksheets), limits)
         for sheet in workbook.worksheets:
-            yield sheet.title, _within_limits(
+            rows = _within_limits(
                 ([_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)), limits)
+            yield sheet.title, rows, _uncalculated_formulas(archive.read(sheet._worksheet_path))
     except ReadRefused:
         raise
     except Exception:  # openpyxl raises many types for damaged files; all mean the same to the user
         raise ReadRefused("import.read.broken_excel") from None
 
 
-def _xls_sheets(data: bytes, limits: UploadLimits) -> Iterator[tuple[str, list[list[str]]]]:
+def _uncalculated_formulas(sheet_xml: bytes) -> frozenset[tuple[int, int]]:
+    """(row, column position) of the formula cells a program saved without computing them (openpyxl reads those
+    as empty): a formula and no value, where a computed one always has a value, or a type saying it is text."""
+    if b"<f>" not in sheet_xml and b"<f " not in sheet_xml:
+        return frozenset()  # the common case, decided without parsing
+    found, row, column = set(), 0, 0
+    for event, element in ElementTree.iterparse(io.BytesIO(sheet_xml), events=("start", "end")):
+        if element.tag == f"{SPREADSHEET_NAMESPACE}row":
+            if event == "start":
+                row, column = int(element.get("r", row + 1)), 0
+            else:
+                element.clear()
+        elif event == "end" and element.tag == f"{SPREADSHEET_NAMESPACE}c":
+            reference = element.get("r")
+            if reference:
+                row, column = coordinate_to_tuple(reference)
+            else:
+                column += 1
+            has_value = (element.findtext(f"{SPREADSHEET_NAMESPACE}v") or "") != ""
+            if (element.find(f"{SPREADSHEET_NAMESPACE}f") is not None and not has_value
+                    and element.get("t", "n") == "n"):
+                found.add((row, column - 1))
+    return frozenset(found)
+
+
+def _xls_sheets(data: bytes, limits: UploadLimits) -> Iterator[Sheet]:
     try:
         # Sheet by sheet: the workbook's directory first, then each sheet only when it is read.
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
@@ -234,7 +310,7 @@ def _xls_sheets(data: bytes, limits: UploadLimits) -> Iterator[tuple[str, list[l
             extent = f"{sheet.name}!A1:{_column_letters(sheet.ncols)}{sheet.nrows}"
             _check_extent(sheet.nrows, sheet.ncols, limits, extent)
             yield sheet.name, _within_limits(([_xls_cell_text(cell, book.datemode) for cell in sheet.row(number)]
-                                              for number in range(sheet.nrows)), limits)
+                                              for number in range(sheet.nrows)), limits), frozenset()
             book.unload_sheet(index)
     except ReadRefused:
         raise

@@ -26,6 +26,8 @@ KINDS = ("monthly", "training", "roster", "villages")
 # A row whose first filled cell is one of these (folded) is a totals row, not data.
 TOTALS_LABELS = frozenset({"tong cong", "cong", "tong", "tong so", "total"})
 FIRST_YEAR = 2020
+# The largest value the warehouse's INTEGER columns (households, population) hold.
+LARGEST_INTEGER = 2_147_483_647
 # A value more than this many times the village's own median of earlier months is flagged as a likely typo.
 OUTLIER_FACTOR = 3
 OUTLIER_MINIMUM_HISTORY = 2
@@ -61,6 +63,8 @@ class Column:
     blank_allowed: bool = False
     # Used in place of a required column the file lacks (a village given by name only).
     stands_in_for: str | None = None
+    # The largest value a count may have (the warehouse column's type); None: as many digits as a count may have.
+    maximum: int | None = None
 
     def headers(self) -> set[str]:
         """Every folded header that names this column."""
@@ -78,6 +82,8 @@ class Kind:
     commune_column: str
     # Rules beyond single cells: "history" (warnings against the village's earlier months), "late" (report date).
     checks: tuple[str, ...] = field(default=())
+    # A row whose cells of these columns are all blank holds nothing: it is skipped and listed, not refused.
+    skipped_when_blank: tuple[str, ...] = field(default=())
 
     def column(self, code: str) -> Column:
         return next(column for column in self.columns if column.code == code)
@@ -125,7 +131,8 @@ def kinds() -> dict[str, Kind]:
         Column("ngay_bao_cao", "Ngày báo cáo", DATE, aliases=("ngay gui", "ngay gui bao cao", "report date")),
         *indicators,
         Column("ghi_chu", "Ghi chú", TEXT, aliases=("note", "notes")),
-    ), identity=("ma_thon", "ky_bao_cao"), commune_column="ma_thon", checks=("history", "late"))
+    ), identity=("ma_thon", "ky_bao_cao"), commune_column="ma_thon", checks=("history", "late"),
+        skipped_when_blank=tuple(column.code for column in indicators))
     training = Kind("training", (
         Column("ma_buoi", "Mã buổi tập huấn", CODE, required=True, aliases=("ma buoi", "session", "session code")),
         Column("ngay_tap_huan", "Ngày tập huấn", DATE, required=True, aliases=("ngay", "ngay to chuc", "date")),
@@ -139,20 +146,25 @@ def kinds() -> dict[str, Kind]:
     ), identity=("ma_buoi", "ma_thanh_vien"), commune_column="ma_thanh_vien")
     roster = Kind("roster", (
         VILLAGE_COLUMN, VILLAGE_NAME_COLUMN,
+        # Given by the template for members already stored, so that renaming one keeps who they are.
+        Column("ma_thanh_vien", "Mã thành viên", CODE, aliases=("member code",)),
         Column("ho_ten", "Họ và tên", TEXT, required=True, aliases=("ho ten", "ten thanh vien", "full name")),
         Column("vai_tro", "Vai trò", ROLE, required=True, aliases=("chuc vu", "role")),
         Column("don_vi", "Đơn vị", AFFILIATION, required=True,
                aliases=("thanh phan", "don vi cong tac", "to chuc doan the", "affiliation")),
         Column("so_dien_thoai", "Số điện thoại", TEXT, aliases=("dien thoai", "sdt", "phone")),
         Column("ngay_thanh_lap", "Ngày thành lập tổ", DATE, aliases=("ngay thanh lap", "established on")),
-    ), identity=("ma_thon", "ho_ten", "so_dien_thoai"), commune_column="ma_thon")
+    ), identity=("ma_thon", "ho_ten", "so_dien_thoai"), commune_column="ma_thon",
+        skipped_when_blank=("ma_thanh_vien", "ho_ten", "vai_tro", "don_vi", "so_dien_thoai"))
     villages = Kind("villages", (
         Column("ma_xa", "Mã xã", COMMUNE, required=True, aliases=("xa", "commune", "commune code")),
         Column("ten_xa", "Tên xã", TEXT, aliases=("commune name",)),
         Column("ma_thon", "Mã thôn", CODE, required=True, aliases=("village code",)),
         Column("ten_thon", "Tên thôn", TEXT, required=True, aliases=("thon", "thon to dan pho", "village name")),
-        Column("so_ho", "Số hộ", POSITIVE_COUNT, required=True, aliases=("ho", "tong so ho", "households")),
-        Column("dan_so", "Dân số", COUNT, aliases=("so dan", "so nhan khau", "nhan khau", "population")),
+        Column("so_ho", "Số hộ", POSITIVE_COUNT, required=True, aliases=("ho", "tong so ho", "households"),
+               maximum=LARGEST_INTEGER),
+        Column("dan_so", "Dân số", COUNT, aliases=("so dan", "so nhan khau", "nhan khau", "population"),
+               maximum=LARGEST_INTEGER),
     ), identity=("ma_thon",), commune_column="ma_xa")
     return {kind.name: kind for kind in (monthly, training, roster, villages)}
 

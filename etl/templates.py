@@ -28,9 +28,10 @@ def template_frame(con: duckdb.DuckDBPyConnection, kind: str, commune: str, peri
         villages = _villages_by_code(con, commune)
         filled = {"ma_thon": villages["village_code"], "ten_thon": villages["village_name"],
                   "ky_bao_cao": f"{period[5:7]}/{period[:4]}" if period else ""}
+        if period:
+            filled |= _stored_month(con, villages["village_code"], period)
     elif kind == "roster":
-        villages = _villages_by_code(con, commune)
-        filled = {"ma_thon": villages["village_code"], "ten_thon": villages["village_name"]}
+        filled = _roster(con, commune)
     elif kind == "training":
         members = upload_queries.members_of_commune(con, commune)
         filled = {"ma_thanh_vien": members["code"], "ho_ten": members["full_name"]}
@@ -44,6 +45,39 @@ def template_frame(con: duckdb.DuckDBPyConnection, kind: str, commune: str, peri
         value = filled.get(column.code, "")
         frame[column.label] = value.to_numpy() if isinstance(value, pd.Series) else value
     return frame
+
+
+def _roster(con: duckdb.DuckDBPyConnection, commune: str) -> dict[str, pd.Series]:
+    """The commune's members with their codes, village by village, and one empty row for a village without any:
+    a correction starts from the stored roster, and a renamed member keeps their code."""
+    villages = _villages_by_code(con, commune)[["village_code", "village_name"]]
+    members = upload_queries.members_of_commune(con, commune).drop(columns="village_name")
+    rows = villages.merge(members, on="village_code", how="left", sort=False)
+    return {
+        "ma_thon": rows["village_code"], "ten_thon": rows["village_name"], "ma_thanh_vien": rows["code"].fillna(""),
+        "ho_ten": rows["full_name"].fillna(""),
+        "vai_tro": rows["role"].map(lambda code: i18n.t(f"analysis.role.{code}") if isinstance(code, str) else ""),
+        "don_vi": rows["affiliation"].map(
+            lambda code: i18n.t(f"analysis.affiliation.{code}") if isinstance(code, str) else ""),
+        "so_dien_thoai": rows["phone"].fillna(""),
+    }
+
+
+def _stored_month(con: duckdb.DuckDBPyConnection, villages: pd.Series, period: str) -> dict[str, pd.Series]:
+    """What the villages reported for the month (figures, report date, note), blank where nothing is stored, so that
+    a correction starts from the stored report and the template uploaded unchanged changes nothing."""
+    keys = pd.DataFrame({"village_code": villages, "period": period})
+    reports = upload_queries.stored_reports(con, keys).set_index("village_code")
+    if reports.empty:
+        return {}
+    indicators = [column.code for column in schema.kinds()["monthly"].columns if column.indicator]
+    values = upload_queries.stored_figures(con, keys, indicators).set_index("village_code")
+    filled = {code: villages.map(values[code]).map(lambda value: "" if pd.isna(value) else int(value))
+              for code in indicators}
+    days = pd.to_datetime(villages.map(reports["reported_on"]))
+    filled["ngay_bao_cao"] = days.dt.strftime("%d/%m/%Y").fillna("")
+    filled["ghi_chu"] = villages.map(reports["note"]).fillna("")
+    return filled
 
 
 def template_title(kind: str, commune_name: str, period: str | None) -> str:

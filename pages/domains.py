@@ -8,6 +8,7 @@ from ui.context import connection, filters, language, stop_unless_reported, tr, 
 from ui.tables import show_table
 from warehouse import analysis, queries
 from warehouse.codes import DIGITAL_DOMAINS
+from warehouse.collation import vietnamese_order
 
 chosen = filters()
 lang = language()
@@ -25,7 +26,7 @@ if indicators.empty or cells["value"].isna().all():
     st.stop()
 
 short_name = dict(zip(indicators["code"], indicators[f"short_{lang}"], strict=True))
-village_order = cells.drop_duplicates("village_code")["village_name"].sort_values().tolist()
+village_order = vietnamese_order(cells["village_name"])
 means = queries.domain_coverage_by_village(con, chosen.commune, chosen.period)
 means = means[means["domain"] == domain].set_index("village_name")["coverage"]
 commune_mean = queries.domain_coverage_of_commune(con, chosen.commune, chosen.period).set_index("domain")

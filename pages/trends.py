@@ -11,6 +11,7 @@ from ui.tables import show_table
 from ui.village_links import open_clicked_village
 from warehouse import analysis
 from warehouse.codes import HEADLINE_INDICATOR
+from warehouse.collation import sort_by_name
 
 GRANULARITIES = ["month", "quarter"]
 
@@ -30,7 +31,7 @@ granularity = url_selectbox(tr("analysis.trends.granularity"), GRANULARITIES, ke
                             format_func=lambda step: i18n.t(f"analysis.trends.{step}", lang), container=right)
 quarterly = granularity == "quarter"
 
-villages = analysis.coverage_over_time(con, chosen.commune, indicator, quarterly)
+villages = sort_by_name(analysis.coverage_over_time(con, chosen.commune, indicator, quarterly), "village_name")
 commune = analysis.commune_coverage_over_time(con, chosen.commune, indicator, quarterly)
 commune_label = tr_plain("analysis.trends.commune", commune=chosen.commune_name)
 lines = pd.concat([
@@ -92,7 +93,7 @@ else:
     st.warning(tr("analysis.trends.at_risk", count=len(at_risk), target=i18n.percent(target, lang, 0)) + " "
                + markdown_text(", ".join(f"{row.village_name} ({i18n.percent(row.coverage, lang)})"
                                          for row in at_risk.itertuples())))
-shown = projection.sort_values(["coverage", "village_name"])
+shown = sort_by_name(projection, "village_name", ["coverage"])
 shown = pd.DataFrame({
     tr("village.label"): shown["village_name"],
     tr("coverage.households"): [i18n.number(value, lang) for value in shown["households"]],

@@ -16,8 +16,9 @@ from warehouse.periods import is_month
 
 
 def month_options(today: date, reported: list[str]) -> list[str]:
-    """The months a template can be made for, newest first: next month back a year, and every month reported."""
-    recent = pd.period_range(end=pd.Period(today, "M") + 1, periods=13, freq="M")
+    """The months a template can be made for, newest first: this month back a year, and every month reported
+    (a later month cannot be reported yet: the import refuses it)."""
+    recent = pd.period_range(end=pd.Period(today, "M"), periods=13, freq="M")
     return sorted({str(month) for month in recent} | set(reported), reverse=True)
 
 
@@ -37,21 +38,36 @@ def problems_table(outcome: FileOutcome, lang: str) -> pd.DataFrame:
     return table
 
 
-def load_file(data: bytes, name: str, dry_run: bool) -> FileOutcome:
+def changes_table(outcome: FileOutcome, lang: str) -> pd.DataFrame:
+    """The stored figures the file raises, lowers or clears, old → new, in the file's row order."""
+    cells = outcome.changed_cells
+    return pd.DataFrame({
+        tr("import.page.row"): cells["row"],
+        tr("village.label"): cells["village_name"].fillna(cells["village_code"]),
+        tr("import.page.period_column"): [i18n.period_label(period, lang) if isinstance(period, str) else ""
+                                          for period in cells["period"]],
+        tr("import.page.column"): cells["column"],
+        tr("import.page.stored"): [i18n.number(value, lang) for value in cells["old"]],
+        tr("import.page.in_file"): [i18n.number(value, lang) for value in cells["new"]],
+        tr("import.page.change"): [tr(f"import.change.{change}") for change in cells["change"]],
+    })
+
+
+def load_file(data: bytes, name: str, dry_run: bool, allow_lower: bool = False) -> FileOutcome:
     """The file checked (and, unless `dry_run`, loaded) as the signed-in user, within that user's communes."""
     return import_file(data, name, settings().warehouse_path, uploaded_by=user, dry_run=dry_run,
                        allowed_communes=accounts.user_communes(connection(), user),
                        deadline_day=settings().report_deadline_day, limits=settings().upload_limits,
-                       read_elsewhere=True)
+                       read_elsewhere=True, allow_lower=allow_lower)
 
 
-def load_confirmed(data: bytes, name: str) -> FileOutcome | None:
+def load_confirmed(data: bytes, name: str, allow_lower: bool) -> FileOutcome | None:
     """The file loaded, after waiting (with a spinner) for someone else's upload to end; None when it did not end."""
     try:
         if busy(settings().warehouse_path):
             with st.spinner(tr("storage.waiting"), show_time=True):
-                return load_file(data, name, dry_run=False)
-        return load_file(data, name, dry_run=False)
+                return load_file(data, name, dry_run=False, allow_lower=allow_lower)
+        return load_file(data, name, dry_run=False, allow_lower=allow_lower)
     except WarehouseBusy:
         st.error(tr("storage.busy"))
         return None
@@ -74,7 +90,7 @@ if kind == "monthly":
     default = chosen.period if chosen.period and is_month(chosen.period) else None
     options = month_options(date.today(), queries.reported_months(con, chosen.commune))
     period = url_selectbox(tr("import.page.period"), options, "ky_mau",
-                           default=default if default in options else options[1],
+                           default=default if default in options else options[0],
                            format_func=lambda option: i18n.period_label(option, lang))
 frame = templates.template_frame(con, kind, chosen.commune, period)
 title = templates.template_title(kind, chosen.commune_name, period)
@@ -91,7 +107,8 @@ uploaded = st.file_uploader(tr("import.page.file"), type=["csv", "xlsx", "xls"],
                             key="upload_file")
 if uploaded is not None:
     data = uploaded.getvalue()
-    checked = load_file(data, uploaded.name, dry_run=True)
+    # The check lets lowered and cleared figures through so that they are shown; loading them needs the checkbox.
+    checked = load_file(data, uploaded.name, dry_run=True, allow_lower=True)
     kind_name = tr(f"import.kind.{checked.kind}") if checked.kind else tr("import.page.unknown_kind")
     if checked.status == REFUSED:
         st.error(tr("import.page.refused", file=uploaded.name, errors=i18n.number(len(checked.errors), lang)))
@@ -100,6 +117,11 @@ if uploaded is not None:
     else:
         st.success(tr("import.page.valid", file=uploaded.name, kind=kind_name, rows=i18n.number(checked.rows, lang),
                       warnings=i18n.number(len(checked.warnings), lang)))
+    if checked.changes and checked.status == ACCEPTED:
+        st.markdown(tr("import.page.changes", **{change: i18n.number(count, lang)
+                                                 for change, count in checked.changes.items()}))
+        if len(checked.changed_cells):
+            st.dataframe(changes_table(checked, lang), hide_index=True, width="stretch")
     if checked.errors or checked.warnings:
         st.dataframe(problems_table(checked, lang), hide_index=True, width="stretch", placeholder="")
     if checked.preview is not None:
@@ -108,10 +130,16 @@ if uploaded is not None:
                                                     "errors": tr("import.page.errors"),
                                                     "warnings": tr("import.page.warnings")})
             st.dataframe(shown, hide_index=True, width="stretch")
+    lowering_confirmed = False
+    if checked.status == ACCEPTED and checked.needs_confirmation:
+        st.warning(tr("import.page.lowers", lowered=i18n.number(checked.changes["lowered"], lang),
+                      cleared=i18n.number(checked.changes["cleared"], lang)))
+        lowering_confirmed = st.checkbox(tr("import.page.confirm_lower"), key="confirm_lower")
     if checked.status == ACCEPTED and st.button(tr("import.page.confirm"), type="primary",
-                                                icon=":material/upload:"):
+                                                icon=":material/upload:",
+                                                disabled=checked.needs_confirmation and not lowering_confirmed):
         progress = st.progress(0.2, text=tr("import.page.loading"))
-        loaded = load_confirmed(data, uploaded.name)
+        loaded = load_confirmed(data, uploaded.name, allow_lower=lowering_confirmed)
         progress.progress(1.0, text=tr("import.page.loaded_progress"))
         if loaded is not None and loaded.status == ACCEPTED:
             st.success(tr("import.page.loaded", file=uploaded.name, upload=loaded.upload_id,
@@ -131,7 +159,8 @@ if undoable:
                           format_func=lambda upload_id: f"#{upload_id} — {names[upload_id]}")
     if st.button(tr("import.page.undo"), icon=":material/undo:"):
         try:
-            st.success(undo(settings().warehouse_path, target, user, lang))
+            st.success(undo(settings().warehouse_path, target, user, lang,
+                            allowed_communes=accounts.user_communes(con, user)))
         except writer.UndoRefused as refused:
             st.warning(markdown_text(refused.reason))
         except WarehouseBusy:

@@ -16,6 +16,7 @@ from i18n import ROMAN_QUARTERS
 from settings import Settings
 from warehouse import analysis, queries, report_queries
 from warehouse.codes import AFFILIATIONS, CORE_AFFILIATION, DIGITAL_DOMAINS, LATE, MISSING, NOT_DUE, ON_TIME
+from warehouse.collation import sort_by_name
 from warehouse.periods import is_quarter, last_month, months_in, quarter_deadline
 from warehouse.report_queries import ReportTexts
 
@@ -127,7 +128,7 @@ class QuarterlyReport:
     def villages_at_risk(self) -> pd.DataFrame:
         """The Trends page's villages at risk (projected coverage below the target), the furthest behind first."""
         at_risk = self.projection.loc[self.projection["at_risk"]]
-        return at_risk.sort_values(["coverage", "village_name"], ignore_index=True)
+        return sort_by_name(at_risk, "village_name", ["coverage"])
 
 
 def build_quarterly_report(

@@ -110,7 +110,8 @@ def training_table(report: QuarterlyReport, language: str) -> ReportTable:
             Column(i18n.t("report.col.attendance_rate", language), "percent", 12),
         ],
         rows=_rows(report.training, ["held_on", "topic", "organiser", "place", "members", "attended", "rate"]),
-        totals=[i18n.t("report.total", language), None, None, None, report.training_possible,
+        # The members column counts people, the same in every row: its total is the commune's members.
+        totals=[i18n.t("report.total", language), None, None, None, report.summary.members,
                 report.training_attended, report.training_rate],
     )
 

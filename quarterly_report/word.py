@@ -294,7 +294,8 @@ class _Writer:
         if never.empty:
             self.paragraph(self.t("report.doc.everyone_trained"))
             return
-        by_village = never.groupby("village_name", sort=True).size()
+        # The query lists them in Vietnamese order of villages; grouping keeps that order.
+        by_village = never.groupby("village_name", sort=False).size()
         villages = ", ".join(f"{name} {i18n.number(count, self.language)}" for name, count in by_village.items())
         self.paragraph(self.t("report.doc.never_trained", count=i18n.number(len(never), self.language),
                               villages=villages))

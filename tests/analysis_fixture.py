@@ -90,7 +90,7 @@ def tables() -> dict[str, pd.DataFrame]:
              "place": "Nhà văn hóa thôn Đông"},
         ]),
         "training_attendance": pd.DataFrame([
-            {"session_code": f"{CODE}-{session}", "member_code": member, "attended": present}
+            {"commune_code": CODE, "session_code": f"{CODE}-{session}", "member_code": member, "attended": present}
             for session, members_present in attended.items() for member, present in members_present.items()
         ]),
     }

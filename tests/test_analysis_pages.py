@@ -161,8 +161,9 @@ def test_domains_page_shows_each_indicator_and_the_mean_per_village(analysis_war
 def test_domains_heatmap_marks_the_80_percent_target(analysis_warehouse, monkeypatch):
     app = open_page(analysis_warehouse, monkeypatch, "pages/domains.py", period="2025-11")
     heatmap = figure(app).data[0]
-    assert list(heatmap.y) == ["Thôn Bắc", "Thôn Nam", "Thôn Tây", "Thôn Đông"]
-    assert list(heatmap.z[3]) == pytest.approx([0.6, 0.4, 0.2])
+    # Vietnamese order: Đ comes after D, not after every other letter.
+    assert list(heatmap.y) == ["Thôn Bắc", "Thôn Đông", "Thôn Nam", "Thôn Tây"]
+    assert list(heatmap.z[1]) == pytest.approx([0.6, 0.4, 0.2])
     ticks = dict(zip(heatmap.colorbar.tickvals, heatmap.colorbar.ticktext, strict=True))
     assert ticks[0.8] == "Mục tiêu 80%"
     assert "Chính quyền số" in figure(app).layout.title.text

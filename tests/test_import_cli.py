@@ -29,7 +29,8 @@ def test_import_json_lists_each_file_and_exits_1_when_any_is_refused(tiny_wareho
         (str(good), "monthly", "accepted", 1, 1), (str(bad), "monthly", "refused", 1, None)]
     assert files[1]["errors"] == [{"row": 2, "column": "Mã thôn", "message": files[1]["errors"][0]["message"]}]
     assert "Thôn Z" in files[1]["errors"][0]["message"]
-    assert set(files[0]) == {"path", "kind", "status", "rows", "upload_id", "errors", "warnings"}
+    assert set(files[0]) == {"path", "kind", "status", "rows", "upload_id", "changes", "errors", "warnings"}
+    assert files[0]["changes"] == {"new": 1, "raised": 0, "lowered": 0, "cleared": 0, "unchanged": 0}
     assert values_of(tiny_warehouse, "99999-03", "2025-12") == {"ho_da_huong_dan": 40}
 
 

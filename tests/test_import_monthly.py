@@ -1,5 +1,7 @@
 """Importing the teams' monthly reports: the file variants staff have, every refusal named, warnings, loading."""
 
+from datetime import date
+
 import pytest
 
 from tests.upload_files import (
@@ -24,13 +26,14 @@ def messages(outcome) -> list[tuple[int | None, str | None, str]]:
     return [(error.row, error.column, error.key) for error in outcome.errors]
 
 
-def test_a_monthly_csv_is_loaded_and_replaces_the_villages_report(tiny_warehouse):
+def test_a_monthly_csv_is_loaded_and_updates_the_villages_report(tiny_warehouse):
     outcome = upload(tiny_warehouse, csv_text([MONTHLY_HEADER, *GOOD_ROWS]))
     assert outcome.status == "accepted", outcome.errors
     assert outcome.kind == "monthly" and outcome.rows == 3 and outcome.upload_id == 1
-    # The whole report of Thôn A for December is replaced: indicators absent from the file are gone.
+    # Thôn A's December figures of the file's columns are replaced; indicators the file has no column for stay.
     assert values_of(tiny_warehouse, "99999-01", "2025-12") == {
-        "ho_da_huong_dan": 90, "ho_vneid": 75, "luot_tuyen_truyen": 4}
+        "ho_da_huong_dan": 90, "ho_vneid": 75, "luot_tuyen_truyen": 4, "ho_dvc_truc_tuyen": 50,
+        "ho_ung_dung_chinh_quyen": 30}
     assert values_of(tiny_warehouse, "99999-03", "2025-12") == {
         "ho_da_huong_dan": 20, "ho_vneid": 10, "luot_tuyen_truyen": 1}
     note = shared_connection(tiny_warehouse).cursor().execute(
@@ -133,7 +136,7 @@ def test_every_bad_value_is_listed_at_once_with_its_row_and_column(tiny_warehous
     rows = [
         ["Báo cáo tháng 12"],
         MONTHLY_HEADER,
-        ["99999-01", "12/2025", "10/12/2025", "12,5", "5", "2", ""],   # 3: not a whole number
+        ["99999-01", "12/2025", "10/12/2025", "12,5", "70", "3", ""],  # 3: not a whole number
         ["99999-02", "12/2025", "10/12/2025", "-3", "5", "2", ""],     # 4: negative
         ["99999-03", "12/2025", "10/12/2025", "51", "5", "2", ""],     # 5: Thôn C has 50 households
         ["99999-01", "13/2025", "10/12/2025", "1", "5", "2", ""],      # 6: no month 13
@@ -202,7 +205,7 @@ def test_a_value_far_above_the_villages_own_history_is_flagged(tiny_warehouse):
     # Thôn A held 2 and 3 information sessions in November and December.
     outcome = upload(tiny_warehouse, csv_text([["ma_thon", "ky_bao_cao", "ngay_bao_cao", "ho_da_huong_dan",
                                                 "luot_tuyen_truyen"], ["99999-01", "2026-01", "05/01/2026", "90",
-                                                                       "40"]]))
+                                                                       "40"]]), today=date(2026, 1, 20))
     assert outcome.status == "accepted"
     assert [(w.row, w.column, w.key) for w in outcome.warnings] == [
         (2, "luot_tuyen_truyen", "import.warning.outlier")]
@@ -251,7 +254,9 @@ def test_an_old_xls_workbook_with_a_merged_title_and_date_cells_is_read(tiny_war
     ], merge_title_over=5)
     outcome = upload(tiny_warehouse, workbook, "bao_cao.xls")
     assert outcome.status == "accepted", outcome.errors
-    assert values_of(tiny_warehouse, "99999-01", "2025-12") == {"ho_da_huong_dan": 92, "ho_vneid": 71}
+    assert values_of(tiny_warehouse, "99999-01", "2025-12") == {
+        "ho_da_huong_dan": 92, "ho_vneid": 71, "ho_dvc_truc_tuyen": 50, "ho_ung_dung_chinh_quyen": 30,
+        "luot_tuyen_truyen": 3}
     assert values_of(tiny_warehouse, "99999-03", "2025-12") == {"ho_da_huong_dan": 30, "ho_vneid": 12}
     reported = shared_connection(tiny_warehouse).cursor().execute(
         "SELECT reported_on FROM reports WHERE village_code = '99999-03' AND period = '2025-12'").fetchone()[0]
@@ -277,7 +282,7 @@ def test_a_comma_inside_a_note_does_not_change_the_separator_of_a_semicolon_file
             ["99999-01", "12/2025", "91", "Đã đến nhà văn hóa, chợ, trường học, trạm y tế, chùa, đình"]]
     outcome = upload(tiny_warehouse, csv_text(rows, ";"))
     assert outcome.status == "accepted", outcome.errors
-    assert values_of(tiny_warehouse, "99999-01", "2025-12") == {"ho_da_huong_dan": 91}
+    assert values_of(tiny_warehouse, "99999-01", "2025-12")["ho_da_huong_dan"] == 91
 
 
 def test_a_village_name_shared_by_two_communes_asks_for_the_code(tiny_warehouse):
@@ -296,9 +301,9 @@ def test_a_village_name_shared_by_two_communes_asks_for_the_code(tiny_warehouse)
         (2, "Tên thôn", "import.error.ambiguous_village")]
     # Next to a coded village of one commune, the name is looked up in that commune.
     outcome = upload(tiny_warehouse, csv_text([["Tên thôn", "Kỳ báo cáo", "ho_da_huong_dan"],
-                                               ["99999-02", "12/2025", "150"], ["Thôn A", "12/2025", "50"]]))
+                                               ["99999-02", "12/2025", "150"], ["Thôn A", "12/2025", "90"]]))
     assert outcome.status == "accepted", outcome.errors
-    assert values_of(tiny_warehouse, "99999-01", "2025-12") == {"ho_da_huong_dan": 50}
+    assert values_of(tiny_warehouse, "99999-01", "2025-12")["ho_da_huong_dan"] == 90
 
 
 def test_numbers_in_messages_use_the_languages_thousands_separator(warehouse_path):

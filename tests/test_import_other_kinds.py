@@ -23,7 +23,8 @@ def test_a_roster_replaces_the_villages_team_members_and_undo_restores_them(tiny
     assert (outcome.status, outcome.kind, outcome.rows) == ("accepted", "roster", 5), outcome.errors
     members = rows(tiny_warehouse, "SELECT code, full_name, role, affiliation FROM members "
                                    "WHERE team_code = 'TO-99999-02' ORDER BY code")
-    assert members[0] == ("TO-99999-02-1", "Trần Văn Hùng", "to_truong", "doan_thanh_nien")
+    # None of them is one of the four stored members: five newcomers, numbered after the team's last code.
+    assert members[0] == ("TO-99999-02-5", "Trần Văn Hùng", "to_truong", "doan_thanh_nien")
     assert [member[3] for member in members] == ["doan_thanh_nien", "hoi_phu_nu", "truong_thon", "giao_vien",
                                                  "hoi_nong_dan"]
     assert rows(tiny_warehouse, "SELECT count(*) FROM members WHERE team_code = 'TO-99999-01'") == [(5,)]
@@ -96,7 +97,7 @@ def test_a_registry_with_no_households_or_another_communes_villages_is_refused(t
     assert [(error.row, error.column, error.key) for error in outside.errors] == [
         (4, "Mã thôn", "import.error.outside_communes"), (4, "Mã xã", "import.error.outside_communes")]
     # Nor may a row claim another commune's village for one's own commune.
-    moved = upload(tiny_warehouse, csv_text([REGISTRY[0], ["77777", "Xã Mới", "99999-01", "Thôn A", "100", ""]]),
+    moved = upload(tiny_warehouse, csv_text([REGISTRY[0], ["77777", "Xã Mới", "99999-01", "Thôn A", "100", "380"]]),
                    allowed_communes={"77777"})
     assert [(error.row, error.column) for error in moved.errors] == [(2, "Mã thôn")]
     assert contents(tiny_warehouse) == before

@@ -63,3 +63,36 @@ def test_a_migration_numbered_below_the_highest_applied_one_is_still_applied(tmp
     writer.upgrade(path)
     applied = shared_connection(path).cursor().execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
     assert [number for (number,) in applied] == [number for number, _ in writer.migrations()]
+
+
+def test_an_older_warehouses_training_sessions_become_their_communes_and_its_uploads_stay_undoable(tmp_path):
+    from etl.load import undo
+
+    path = tmp_path / "old.duckdb"
+    writer.upgrade(path, up_to=7)
+    with writer.transaction(path) as cursor:
+        cursor.execute("INSERT INTO communes (code, name) VALUES ('12345', 'Xã Cũ')")
+        cursor.execute("INSERT INTO villages VALUES ('12345-01', '12345', 'Thôn Cũ', 321, 1000)")
+        cursor.execute("INSERT INTO teams VALUES ('TO-12345-01', '12345-01', NULL)")
+        cursor.execute("INSERT INTO members VALUES ('TO-12345-01-1', 'TO-12345-01', 'An', 'thanh_vien', 'khac', NULL)")
+        cursor.execute("INSERT INTO uploads (id, file_name, checksum, kind, commune_code, uploaded_by, status) "
+                       "VALUES (1, 'tap_huan.csv', 'abc', 'training', '12345', 'lan', 'accepted')")
+        cursor.execute("INSERT INTO upload_scope VALUES (1, 'session', 'TH-01', '')")
+        cursor.execute("INSERT INTO training_sessions VALUES "
+                       "('TH-01', '12345', DATE '2025-09-06', 'Mới', NULL, NULL, 1)")
+        cursor.execute("INSERT INTO training_attendance VALUES ('TH-01', 'TO-12345-01-1', true)")
+        cursor.execute("INSERT INTO replaced_training_sessions VALUES "
+                       "(1, 'TH-01', '12345', DATE '2025-09-01', 'Cũ', NULL, NULL, NULL)")
+        cursor.execute("INSERT INTO replaced_training_attendance VALUES (1, 'TH-01', 'TO-12345-01-1', false)")
+
+    writer.forget_prepared(path)
+    writer.prepare(path)
+    cursor = shared_connection(path).cursor()
+    assert cursor.execute("SELECT commune_code, code, topic FROM training_sessions").fetchall() == [
+        ("12345", "TH-01", "Mới")]
+    assert cursor.execute("SELECT * FROM training_attendance").fetchall() == [("12345", "TH-01", "TO-12345-01-1", True)]
+    assert cursor.execute("SELECT commune_code FROM upload_communes").fetchall() == [("12345",)]
+
+    undo(path, 1, "lan", allowed_communes={"12345"})
+    assert cursor.execute("SELECT topic FROM training_sessions").fetchall() == [("Cũ",)]
+    assert cursor.execute("SELECT attended FROM training_attendance").fetchall() == [(False,)]

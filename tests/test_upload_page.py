@@ -131,3 +131,44 @@ def test_templates_can_be_made_for_every_month_already_reported_however_old(tiny
     # The fixture reported November 2025: more than a year before the page's usual window ends, still offered.
     assert "Tháng 11/2025" in months and "Tháng 12/2025" in months
     assert months.index("Tháng 12/2025") < months.index("Tháng 11/2025")
+
+
+def test_a_correction_shows_each_changed_figure_and_lowering_waits_for_the_confirmation(tiny_warehouse, monkeypatch):
+    correction = csv_text([["Mã thôn", "Kỳ báo cáo", "Số hộ đã được Tổ hướng dẫn", "ho_vneid"],
+                           ["99999-01", "12/2025", "80", "75"]]).encode()
+    app = choose_file(open_upload_page(tiny_warehouse, monkeypatch), "sua_thang_12.csv", correction)
+    assert not app.exception
+    assert any("1 ô tăng, 1 ô giảm, 0 ô bị xóa" in found.value for found in app.markdown)
+    changed = app.dataframe[0].value
+    assert changed.values.tolist() == [
+        [2, "Thôn A", "Tháng 12/2025", "Số hộ đã được Tổ hướng dẫn", "85", "80", "giảm"],
+        [2, "Thôn A", "Tháng 12/2025", "ho_vneid", "70", "75", "tăng"]]
+    assert "giảm 1 và xóa 0 số liệu đã lưu" in app.warning[0].value
+    assert button(app, "Xác nhận nạp dữ liệu").disabled
+
+    app.checkbox(key="confirm_lower").check().run()
+    assert not button(app, "Xác nhận nạp dữ liệu").disabled
+    button(app, "Xác nhận nạp dữ liệu").click()
+    app.run()
+    assert not app.exception
+    assert values_of(tiny_warehouse, "99999-01", "2025-12")["ho_da_huong_dan"] == 80
+
+
+def test_a_correction_that_only_raises_figures_is_loaded_without_the_extra_confirmation(tiny_warehouse, monkeypatch):
+    correction = csv_text([["Mã thôn", "Kỳ báo cáo", "Số hộ đã được Tổ hướng dẫn"],
+                           ["99999-01", "12/2025", "90"]]).encode()
+    app = choose_file(open_upload_page(tiny_warehouse, monkeypatch), "sua_thang_12.csv", correction)
+    assert not app.checkbox and not app.warning
+    button(app, "Xác nhận nạp dữ liệu").click()
+    app.run()
+    assert values_of(tiny_warehouse, "99999-01", "2025-12")["ho_da_huong_dan"] == 90
+
+
+def test_templates_are_offered_up_to_the_current_month_which_the_import_accepts(tiny_warehouse, monkeypatch):
+    from datetime import date
+
+    import i18n
+
+    app = open_upload_page(tiny_warehouse, monkeypatch)
+    # A later month would be refused by the import: its template is not offered.
+    assert app.selectbox(key="ky_mau.vi").options[0] == i18n.period_label(date.today().strftime("%Y-%m"))

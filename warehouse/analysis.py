@@ -14,6 +14,7 @@ import pandas as pd
 
 from warehouse import queries
 from warehouse.codes import HEADLINE_INDICATOR, MISSING, NOT_DUE
+from warehouse.collation import sort_by_name
 from warehouse.connection import read_frame
 from warehouse.periods import last_month, quarter_of, quarters_of
 
@@ -294,7 +295,7 @@ def quarter_over_quarter_change(
     )
     frame["change"] = frame["latest"] - frame["previous"]
     frame.attrs.update(previous=previous, latest=latest)
-    return frame.sort_values("village_name").reset_index(drop=True)
+    return sort_by_name(frame, "village_name")
 
 
 def _month_number(month: str) -> int:

@@ -16,18 +16,30 @@ def commune_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def villages_for_matching(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every village with its commune, name and households, to recognise the villages a file names."""
-    return read_frame(con, "SELECT code, commune_code, name, households FROM villages ORDER BY code")
+    """Every village with its commune, name, households and population, to recognise the villages a file names."""
+    return read_frame(con, "SELECT code, commune_code, name, households, population FROM villages ORDER BY code")
 
 
 def members_of_commune(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
-    """The commune's team members with their village, to pre-fill the training template."""
+    """The commune's team members with their village, role, affiliation and phone, to pre-fill templates."""
     return read_frame(
         con,
-        "SELECT m.code, m.full_name, v.code AS village_code, v.name AS village_name FROM members m "
+        # Codes end in a number: shorter codes first puts `-2` before `-10`.
+        "SELECT m.code, m.full_name, m.role, m.affiliation, m.phone, v.code AS village_code, "
+        "v.name AS village_name FROM members m "
         "JOIN teams t ON t.code = m.team_code JOIN villages v ON v.code = t.village_code "
-        "WHERE v.commune_code = $commune ORDER BY v.code, m.code",
+        "WHERE v.commune_code = $commune ORDER BY v.code, length(m.code), m.code",
         {"commune": commune},
+    )
+
+
+def members_of_villages(con: duckdb.DuckDBPyConnection, villages: list[str]) -> pd.DataFrame:
+    """The members of the given villages' teams: code, village_code, full_name, phone."""
+    return read_frame(
+        con,
+        "SELECT m.code, t.village_code, m.full_name, m.phone FROM members m JOIN teams t ON t.code = m.team_code "
+        "WHERE t.village_code IN (SELECT unnest($villages)) ORDER BY t.village_code, length(m.code), m.code",
+        {"villages": villages},
     )
 
 
@@ -63,6 +75,57 @@ def earlier_values(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.Dat
     ).df()
 
 
+def stored_reports(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataFrame:
+    """The stored reports of the given (village_code, period) pairs: their report date and note."""
+    cursor = con.cursor()
+    cursor.register("file_keys", keys.dropna().drop_duplicates())
+    return cursor.execute(
+        "SELECT r.village_code, r.period, r.reported_on, r.note FROM reports r "
+        "JOIN file_keys k ON k.village_code = r.village_code AND k.period = r.period"
+    ).df()
+
+
+def stored_report_values(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
+    """The stored figures (village_code, period, indicator_code, value) of the given indicators for the given
+    (village_code, period) pairs."""
+    cursor = con.cursor()
+    cursor.register("file_keys", keys.dropna().drop_duplicates())
+    return cursor.execute(
+        "SELECT rv.village_code, rv.period, rv.indicator_code, rv.value FROM report_values rv "
+        "JOIN file_keys k ON k.village_code = rv.village_code AND k.period = rv.period "
+        "WHERE rv.indicator_code IN (SELECT unnest($indicators))", {"indicators": indicators}
+    ).df()
+
+
+def stored_figures(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
+    """One row per stored report of the given (village_code, period) pairs, with one column per given indicator
+    (missing where the report has no figure for it)."""
+    cursor = con.cursor()
+    cursor.register("file_keys", keys.dropna().drop_duplicates())
+    # One column per indicator, pivoted here: a million long rows would cost seconds to hand over and reshape.
+    columns = "".join(f", max(rv.value) FILTER (WHERE rv.indicator_code = $i{position}) AS figure_{position}"
+                      for position in range(len(indicators)))
+    wide = cursor.execute(
+        f"SELECT rv.village_code, rv.period{columns} FROM report_values rv "
+        "JOIN file_keys k ON k.village_code = rv.village_code AND k.period = rv.period GROUP BY ALL",
+        {f"i{position}": code for position, code in enumerate(indicators)},
+    ).df()
+    return wide.rename(columns={f"figure_{position}": code for position, code in enumerate(indicators)})
+
+
+def household_figures_above(con: duckdb.DuckDBPyConnection, households: pd.DataFrame) -> pd.DataFrame:
+    """Per village of `households` (village_code, households) and period: the largest stored household figure
+    above that number of households, oldest period first."""
+    cursor = con.cursor()
+    cursor.register("new_households", households.dropna())
+    return cursor.execute(
+        "SELECT h.village_code, rv.period, max(rv.value) AS value FROM new_households h "
+        "JOIN report_values rv ON rv.village_code = h.village_code "
+        "JOIN indicators i ON i.code = rv.indicator_code AND i.kind = 'cumulative' "
+        "WHERE rv.value > h.households GROUP BY ALL ORDER BY h.village_code, rv.period"
+    ).df()
+
+
 @dataclass(frozen=True)
 class EarlierUpload:
     id: int
@@ -71,24 +134,47 @@ class EarlierUpload:
     rows: int
 
 
+# Accepted uploads of the same kind, later than upload `$upload`, that replaced some of the same rows (the same
+# village and month, village, or session): until they are undone, they hold what `$upload` loaded.
+LATER_OVERLAPPING_UPLOADS = """
+    SELECT DISTINCT later.upload_id FROM upload_scope later
+    JOIN upload_scope mine ON later.part = mine.part AND later.key = mine.key AND later.sub_key = mine.sub_key
+    JOIN uploads u ON u.id = later.upload_id
+    WHERE mine.upload_id = $upload AND later.upload_id > $upload AND u.status = 'accepted'
+      AND u.kind = (SELECT kind FROM uploads WHERE id = $upload)
+"""
+
+
 def accepted_upload_with_checksum(
     con: duckdb.DuckDBPyConnection, checksum: str, kind: str | None = None
 ) -> EarlierUpload | None:
-    """The latest upload still in force of a file with this checksum (and kind, if given), or None."""
-    row = con.cursor().execute(
+    """The latest upload of a file with this checksum (and kind, if given) that is still in force and whose rows
+    no later upload replaced, or None."""
+    cursor = con.cursor()
+    found = cursor.execute(
         "SELECT id, kind, commune_code, rows_accepted FROM uploads WHERE checksum = $checksum "
         "AND ($kind IS NULL OR kind = $kind) AND status = 'accepted' ORDER BY id DESC LIMIT 1",
         {"checksum": checksum, "kind": kind},
     ).fetchone()
-    return None if row is None else EarlierUpload(*row)
+    if found is None or cursor.execute(LATER_OVERLAPPING_UPLOADS, {"upload": found[0]}).fetchall():
+        return None
+    return EarlierUpload(*found)
 
 
 def upload_history(con: duckdb.DuckDBPyConnection, communes: list[str] | None = None) -> pd.DataFrame:
-    """Uploads, newest first: file, kind, who, when, outcome, rows, and whether and when they were undone."""
+    """Uploads (of any of the `communes`, when given), newest first: file, kind, who, when, outcome, rows, and
+    whether and when they were undone. An upload touching several communes is in the history of each."""
     return read_frame(
         con,
         "SELECT id, file_name, kind, commune_code, uploaded_by, uploaded_at, status, rows_accepted, "
         "stored_path, undone_at, undone_by FROM uploads "
-        "WHERE $communes IS NULL OR commune_code IN (SELECT unnest($communes)) ORDER BY id DESC",
+        "WHERE $communes IS NULL OR id IN (SELECT upload_id FROM upload_communes "
+        "WHERE commune_code IN (SELECT unnest($communes))) ORDER BY id DESC",
         {"communes": communes},
     )
+
+
+def upload_communes(con: duckdb.DuckDBPyConnection, upload_id: int) -> list[str]:
+    """The communes an upload touched."""
+    return read_frame(con, "SELECT commune_code FROM upload_communes WHERE upload_id = $upload ORDER BY 1",
+                      {"upload": upload_id})["commune_code"].tolist()

@@ -19,6 +19,7 @@ from warehouse import accounts, backup
 from warehouse.connection import WarehouseLocked, make_private, shared_connection, writing
 from warehouse.periods import is_quarter
 from warehouse.report_queries import ReportTexts
+from warehouse.uploads import LATER_OVERLAPPING_UPLOADS
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -183,9 +184,8 @@ def replace_communes(path: Path | str, tables: Mapping[str, pd.DataFrame]) -> No
 def _delete_communes(cursor: duckdb.DuckDBPyConnection, codes: list[str]) -> None:
     villages = "SELECT code FROM villages WHERE commune_code IN (SELECT unnest($codes))"
     teams = f"SELECT code FROM teams WHERE village_code IN ({villages})"
-    sessions = "SELECT code FROM training_sessions WHERE commune_code IN (SELECT unnest($codes))"
     statements = [
-        f"DELETE FROM training_attendance WHERE session_code IN ({sessions})",
+        "DELETE FROM training_attendance WHERE commune_code IN (SELECT unnest($codes))",
         "DELETE FROM training_sessions WHERE commune_code IN (SELECT unnest($codes))",
         f"DELETE FROM report_values WHERE village_code IN ({villages})",
         f"DELETE FROM reports WHERE village_code IN ({villages})",
@@ -257,7 +257,8 @@ def replace_village_boundaries(
         scope = pd.DataFrame({"part": ["village_boundaries"], "key": [commune], "sub_key": [""]})
         record = {**upload, "kind": "boundaries_village", "commune_code": commune, "status": "accepted",
                   "rows_accepted": len(boundaries)}
-        return load_upload(path, kind="boundaries_village", upload=record, scope=scope, rows={"boundaries": rows})
+        return load_upload(path, kind="boundaries_village", upload=record, scope=scope, rows={"boundaries": rows},
+                           communes=[commune])
     with transaction(path) as cursor:
         cursor.execute("DELETE FROM boundaries WHERE level = 'village' AND commune_code = ?", [commune])
         _insert(cursor, "boundaries", rows)
@@ -288,7 +289,7 @@ def store_commune_boundaries(
         record = {**upload, "kind": "boundaries_commune", "commune_code": codes[0] if len(codes) == 1 else None,
                   "status": "accepted", "rows_accepted": len(boundaries)}
         return load_upload(path, kind="boundaries_commune", upload=record, scope=scope,
-                           rows={"communes": added, "boundaries": rows})
+                           rows={"communes": added, "boundaries": rows}, communes=set(codes))
     with transaction(path) as cursor:
         if len(added):
             _insert(cursor, "communes", added)
@@ -455,6 +456,8 @@ def record_sign_in(path: Path | str, username: str, at: datetime, address: str |
 # parts named after what the key is). Tables are listed parents first; deletes run in the reverse order.
 _SCOPE = "SELECT key FROM upload_scope WHERE upload_id = $upload AND part = '{part}'"
 _MONTHS_SCOPE = "SELECT key, sub_key FROM upload_scope WHERE upload_id = $upload AND part = 'village_period'"
+# A session is its commune (key) and its code (sub_key): codes are unique within a commune only.
+_SESSIONS_SCOPE = "SELECT key, sub_key FROM upload_scope WHERE upload_id = $upload AND part = 'commune_session'"
 UPLOAD_SCOPES: dict[str, list[tuple[str, str]]] = {
     "monthly": [
         ("reports", f"(village_code, period) IN ({_MONTHS_SCOPE})"),
@@ -469,8 +472,8 @@ UPLOAD_SCOPES: dict[str, list[tuple[str, str]]] = {
         ("members", f"team_code IN (SELECT code FROM teams WHERE village_code IN ({_SCOPE.format(part='village')}))"),
     ],
     "training": [
-        ("training_sessions", f"code IN ({_SCOPE.format(part='session')})"),
-        ("training_attendance", f"session_code IN ({_SCOPE.format(part='session')})"),
+        ("training_sessions", f"(commune_code, code) IN ({_SESSIONS_SCOPE})"),
+        ("training_attendance", f"(commune_code, session_code) IN ({_SESSIONS_SCOPE})"),
     ],
     "boundaries_village": [
         ("boundaries", f"level = 'village' AND commune_code IN ({_SCOPE.format(part='village_boundaries')})"),
@@ -497,16 +500,20 @@ class UndoRefused(ValueError):
 
 def load_upload(
     path: Path | str, *, kind: str, upload: Mapping[str, object], scope: pd.DataFrame,
-    rows: Mapping[str, pd.DataFrame],
+    rows: Mapping[str, pd.DataFrame], communes: Collection[str] = (),
 ) -> int:
-    """Record an upload and replace the rows in its `scope` (part, key, sub_key) by `rows`, in one transaction."""
+    """Record an upload of the `communes` it touches and replace the rows in its `scope` (part, key, sub_key) by
+    `rows`, in one transaction. Members without a code get their team's next number (`<team>-<n>`)."""
     with transaction(path) as cursor:
         upload_id = cursor.execute("SELECT nextval('upload_ids')").fetchone()[0]
         backup.snapshot_before_write(path, f"upload-{upload_id}")
         record = pd.DataFrame([{**upload, "id": upload_id}])
         _insert(cursor, "uploads", record)
+        _insert(cursor, "upload_communes", pd.DataFrame({"upload_id": upload_id, "commune_code": sorted(communes)}))
         scope_rows = scope.assign(upload_id=upload_id)[["upload_id", "part", "key", "sub_key"]]
         _insert(cursor, "upload_scope", scope_rows)
+        if "members" in rows:
+            rows = {**rows, "members": _number_new_members(cursor, rows["members"])}
         tables = UPLOAD_SCOPES[kind]
         for table, condition in tables:
             cursor.execute(
@@ -532,7 +539,33 @@ def forget_raw_files(path: Path | str, removed: list[str]) -> None:
                        {"paths": removed})
 
 
-def undo_upload(path: Path | str, upload_id: int, undone_by: str) -> str:
+def _number_new_members(cursor: duckdb.DuckDBPyConnection, members: pd.DataFrame) -> pd.DataFrame:
+    """The members with a code each: those without one get the next numbers of their team, above every number the
+    team's codes ever had (in members, replaced members or attendance) and above `member_numbers`."""
+    new = members["code"].isna()
+    if not new.any():
+        return members
+    members = members.copy()
+    for team, rows in members[new].groupby("team_code", sort=True):
+        used = cursor.execute(
+            """
+            SELECT greatest(
+                coalesce((SELECT last_number FROM member_numbers WHERE team_code = $team), 0),
+                coalesce((SELECT max(TRY_CAST(substr(code, length($team) + 2) AS INTEGER)) FROM (
+                    SELECT code FROM members UNION ALL SELECT code FROM replaced_members
+                    UNION ALL SELECT member_code FROM training_attendance
+                    UNION ALL SELECT member_code FROM replaced_training_attendance
+                ) WHERE starts_with(code, $team || '-')), 0))
+            """, {"team": team}).fetchone()[0]
+        numbers = range(used + 1, used + 1 + len(rows))
+        members.loc[rows.index, "code"] = [f"{team}-{number}" for number in numbers]
+        cursor.execute("INSERT OR REPLACE INTO member_numbers VALUES ($team, $last)",
+                       {"team": team, "last": numbers[-1]})
+    return members
+
+
+def undo_upload(path: Path | str, upload_id: int, undone_by: str,
+                allowed_communes: Collection[str] | None = None) -> str:
     """Put back exactly what upload `upload_id` replaced and mark it undone, in one transaction; return its kind."""
     with transaction(path) as cursor:
         found = cursor.execute(
@@ -547,15 +580,19 @@ def undo_upload(path: Path | str, upload_id: int, undone_by: str) -> str:
                                 {"upload": upload_id}).fetchone()[0]
         if kind not in UPLOAD_SCOPES or (kind in _KINDS_SCOPED_SINCE_0010 and not scoped):
             raise UndoRefused("not_undoable", upload=upload_id)
-        later = cursor.execute(
-            "SELECT min(later.upload_id) FROM upload_scope later JOIN upload_scope mine "
-            "ON later.part = mine.part AND later.key = mine.key AND later.sub_key = mine.sub_key "
-            "JOIN uploads u ON u.id = later.upload_id "
-            "WHERE mine.upload_id = $upload AND later.upload_id > $upload AND u.status = 'accepted'",
-            {"upload": upload_id},
-        ).fetchone()[0]
+        if allowed_communes is not None:
+            communes = [code for (code,) in cursor.execute(
+                "SELECT commune_code FROM upload_communes WHERE upload_id = $upload ORDER BY 1",
+                {"upload": upload_id}).fetchall()]
+            outside = [code for code in communes if code not in allowed_communes]
+            if outside:
+                raise UndoRefused("other_communes", upload=upload_id, communes=", ".join(outside))
+        later = cursor.execute(f"SELECT min(upload_id) FROM ({LATER_OVERLAPPING_UPLOADS})",
+                               {"upload": upload_id}).fetchone()[0]
         if later is not None:
             raise UndoRefused("replaced_later", upload=upload_id, later=later)
+        if kind == "villages":
+            _refuse_undoing_a_registry_others_rely_on(cursor, upload_id)
         backup.snapshot_before_write(path, f"undo-{upload_id}")
         tables = UPLOAD_SCOPES[kind]
         for table, condition in reversed(tables):
@@ -571,3 +608,33 @@ def undo_upload(path: Path | str, upload_id: int, undone_by: str) -> str:
         )
         _audit(cursor, undone_by, "undo", f"#{upload_id}", datetime.now())
     return kind
+
+
+def _refuse_undoing_a_registry_others_rely_on(cursor: duckdb.DuckDBPyConnection, upload_id: int) -> None:
+    """A registry upload cannot be undone while later uploads use the villages it added, nor when the households it
+    replaced are fewer than household figures reported since."""
+    added = ("SELECT key FROM upload_scope WHERE upload_id = $upload AND part = 'village' AND key NOT IN "
+             "(SELECT code FROM replaced_villages WHERE replaced_by_upload = $upload)")
+    users = cursor.execute(
+        f"""
+        SELECT list(DISTINCT u.id ORDER BY u.id), list(DISTINCT scope.key ORDER BY scope.key)
+        FROM upload_scope scope JOIN uploads u ON u.id = scope.upload_id
+        WHERE u.id > $upload AND u.status = 'accepted' AND scope.part IN ('village', 'village_period')
+          AND scope.key IN ({added})
+        """, {"upload": upload_id}).fetchone()
+    if users[0]:
+        raise UndoRefused("registry_in_use", upload=upload_id, later=", ".join(map(str, users[0])),
+                          villages=", ".join(users[1]))
+    above = cursor.execute(
+        """
+        SELECT old.code, rv.period, max(rv.value), any_value(old.households)
+        FROM replaced_villages old
+        JOIN report_values rv ON rv.village_code = old.code
+        JOIN indicators i ON i.code = rv.indicator_code AND i.kind = 'cumulative'
+        WHERE old.replaced_by_upload = $upload AND rv.value > old.households
+        GROUP BY ALL ORDER BY ALL
+        """, {"upload": upload_id}).fetchall()
+    if above:
+        raise UndoRefused("registry_households", upload=upload_id,
+                          figures=[(village, period, int(value), int(households))
+                                   for village, period, value, households in above])

@@ -87,8 +87,9 @@ def village_reaching_the_target(figures: DemoFigures) -> GuidedChange:
     return GuidedChange(village["village_name"], int(village["households"]), int(village["value"]), new)
 
 
-def fill_in_template(template: Path, change: GuidedChange, filled: Path) -> None:
-    """Keep the template's row of the village, with the new number of households guided; drop the other rows."""
+def fill_in_template(template: Path, change: GuidedChange, filled: Path) -> int:
+    """Keep the template's row of the village, with the new number of households guided; drop the other rows.
+    Returns the row's number in the file."""
     workbook = openpyxl.load_workbook(template)
     sheet = workbook.active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -97,12 +98,15 @@ def fill_in_template(template: Path, change: GuidedChange, filled: Path) -> None
     names = [row[header.index("Tên thôn")] for row in rows[header_at:]]
     assert names == [f"Thôn {name}" for name in demo.VILLAGE_NAMES], "the template lists the commune's villages"
     keep = header_at + 1 + names.index(change.village_name)
+    # The template of a month already reported holds what is stored: the walk corrects one figure of it.
+    assert sheet.cell(keep, header.index(GUIDED_COLUMN) + 1).value == change.old
+    assert sheet.cell(keep, header.index("Kỳ báo cáo") + 1).value == f"{LATEST_MONTH[5:]}/{LATEST_MONTH[:4]}"
     sheet.cell(keep, header.index(GUIDED_COLUMN) + 1, change.new)
-    sheet.cell(keep, header.index("Kỳ báo cáo") + 1, f"{LATEST_MONTH[5:]}/{LATEST_MONTH[:4]}")
     for number in range(len(rows), header_at, -1):
         if number != keep:
             sheet.delete_rows(number)
     workbook.save(filled)
+    return header_at + 1
 
 
 @pytest.mark.changes_warehouse
@@ -118,19 +122,24 @@ def test_staff_load_a_filled_template_see_the_new_numbers_on_the_overview_and_un
     assert read_overview(page) == before, "the walk starts from the demo's figures"
 
     open_from_menu(page, UPLOAD_PAGE)
+    choose_month(page, i18n.period_label(LATEST_MONTH))
     with page.expect_download() as download:
         page.get_by_role("button", name="Tải mẫu Excel").click()
     template = tmp_path / download.value.suggested_filename
     download.value.save_as(template)
-    # The page offers the months of the past year: the walk writes the demo's month into the template itself.
-    assert re.fullmatch(rf"mau_monthly_{demo.COMMUNE_CODE}_\d{{4}}-\d{{2}}\.xlsx", template.name)
+    assert template.name == f"mau_monthly_{demo.COMMUNE_CODE}_{LATEST_MONTH}.xlsx"
     filled = tmp_path / "bao_cao_thang_12.xlsx"
-    fill_in_template(template, change, filled)
+    row = fill_in_template(template, change, filled)
 
     upload(page, filled)
     assert_no_exception(page)
     expect(alert(page, "hợp lệ")).to_contain_text(
         f"Tệp {filled.name} hợp lệ: Báo cáo tháng, 1 dòng")
+    # The one figure the file changes, old → new, before anything is loaded.
+    changed = table(page, 0)
+    assert table_headers(changed) == ["Dòng", "Thôn", "Kỳ", "Cột", "Đã lưu", "Trong tệp", "Thay đổi"]
+    assert table_rows(changed) == [[str(row), change.village_name, i18n.period_label(LATEST_MONTH), GUIDED_COLUMN,
+                                    i18n.number(change.old, "vi"), i18n.number(change.new, "vi"), "tăng"]]
     screenshot(page, "upload-checked-vi")
     rerun_after(page, page.get_by_role("button", name=CONFIRM).click)
     assert_no_exception(page)
@@ -152,6 +161,15 @@ def test_staff_load_a_filled_template_see_the_new_numbers_on_the_overview_and_un
     assert_no_exception(page)
     screenshot(page, "upload-undone-vi")
     assert read_overview(page) == before, "undo brings the old numbers back"
+
+
+def choose_month(page: Page, month: str) -> None:
+    """Choose the template's month, as a person does: open the list and click the month."""
+    months = page.get_by_role("combobox", name="Tháng của mẫu")
+    if months.input_value() != month:
+        months.click()
+        rerun_after(page, page.get_by_role("option", name=month, exact=True).click)
+    expect(months).to_have_value(month)
 
 
 def write_refused_file(path: Path, figures: DemoFigures) -> tuple[str, str, int]:
