@@ -6,7 +6,7 @@ import streamlit as st
 import i18n
 from ui import auth
 from ui.charts import coverage_class
-from ui.context import connection, filters, language, tr, tr_plain, url_selectbox
+from ui.context import filters, language, tr, tr_plain, url_selectbox, warehouse
 from ui.maps import city_map_figure, clicked_location, village_map_figure
 from ui.tables import show_table
 from ui.village_links import open_village
@@ -15,12 +15,12 @@ from warehouse.codes import DIGITAL_DOMAINS, HEADLINE_INDICATOR
 
 chosen = filters()
 lang = language()
-con = connection()
+db = warehouse()
 st.title(tr("maps.title", commune=chosen.commune_name))
 
 # The city view shows every commune's figures: checked here, whenever the page runs, not only by hiding the choice.
-may_see_city = auth.sees_city_map(con)
-views = ["villages", "city"] if may_see_city and geography.has_commune_boundaries(con) else ["villages"]
+may_see_city = auth.sees_city_map(db)
+views = ["villages", "city"] if may_see_city and geography.has_commune_boundaries(db) else ["villages"]
 view = views[0]
 if len(views) > 1:
     view = url_selectbox(tr("maps.view"), views, "map_view", format_func=lambda option: tr(f"maps.view.{option}"))
@@ -29,7 +29,7 @@ elif st.query_params.get("map_view") == "city" and not may_see_city:
             icon=":material/lock:")
 tiles = st.toggle(tr("maps.tiles"), key="map_tiles", help=tr("maps.tiles_help"))
 # The city map compares communes, so it needs a period even when the chosen commune has no report yet.
-period = chosen.period or (geography.latest_reported_month(con) if view == "city" else None)
+period = chosen.period or (geography.latest_reported_month(db) if view == "city" else None)
 if period is None:
     st.info(tr("empty.no_reports", commune=chosen.commune_name))
     st.stop()
@@ -42,7 +42,7 @@ def class_name(share: float | None, empty_key: str) -> str:
 
 
 def show_city() -> None:
-    layer = geography.city_map(con, period)
+    layer = geography.city_map(db, period)
     if layer.is_demo:
         st.warning(tr("maps.city.demo_label"), icon=":material/science:")
     st.caption(tr("maps.city.caption", period=period_name))
@@ -80,12 +80,12 @@ def measure_name(measure: str, short_names: dict[str, str]) -> str:
 
 
 def show_villages() -> None:
-    catalogue = queries.indicator_catalogue(con)
+    catalogue = queries.indicator_catalogue(db)
     household = catalogue[catalogue["kind"] == "cumulative"]
     short_names = dict(zip(household["code"], household[f"short_{lang}"], strict=True))
     measure = url_selectbox(tr("maps.measure"), [*household["code"], *DIGITAL_DOMAINS], "measure",
                             default=HEADLINE_INDICATOR, format_func=lambda option: measure_name(option, short_names))
-    layer = geography.village_map(con, chosen.commune, period, measure)
+    layer = geography.village_map(db, chosen.commune, period, measure)
     if layer.rows.empty:
         # A demo warehouse made before the maps existed gets its demo boundaries by recreating the demo.
         key = "maps.empty.no_demo_boundaries" if chosen.is_demo else "maps.empty.no_village_boundaries"
@@ -102,7 +102,7 @@ def show_villages() -> None:
     clicked = clicked_location(event)
     if clicked:
         open_village(clicked)
-    all_villages = queries.villages(con, chosen.commune)
+    all_villages = queries.villages(db, chosen.commune)
     without_boundary = all_villages.loc[~all_villages["village_code"].isin(layer.rows["village_code"]), "village_name"]
     if not without_boundary.empty:
         st.caption(tr("maps.missing_boundaries", villages=", ".join(without_boundary)))
