@@ -36,9 +36,9 @@ if period is None:
 period_name = i18n.period_label(period, lang)
 
 
-def class_name(share: float | None, empty_key: str) -> str:
-    item = coverage_class(share)
-    return tr(empty_key) if item is None else tr(f"coverage.class.{item.key}")
+def class_name(share: float | None, empty_key: str, target_share: float) -> str:
+    item = coverage_class(share, target_share)
+    return tr(empty_key) if item is None else item.label(lang)
 
 
 def show_city() -> None:
@@ -67,7 +67,7 @@ def show_city() -> None:
         tr("maps.city.column.reported"): rows["villages_reported"],
         tr("maps.city.column.meeting"): rows["villages_meeting_target"],
         tr("maps.legend.share"): [i18n.percent(share, lang) for share in shares],
-        tr("maps.column.class"): [class_name(share, "maps.city.no_data") for share in shares],
+        tr("maps.column.class"): [class_name(share, "maps.city.no_data", layer.target_share) for share in shares],
     })
     show_table(table, f"ban-do-cac-xa-{period}", tr("maps.city.table.title"),
                export=table.assign(**{tr("maps.legend.share"): shares.astype(float).round(4)}))
@@ -115,7 +115,8 @@ def show_villages() -> None:
         columns[1]: [i18n.number(value, lang) for value in rows["value"].astype(object)],
         columns[2]: [i18n.number(value, lang) for value in rows["households"]],
         columns[3]: [i18n.percent(share, lang) for share in rows["coverage"]],
-        tr("maps.column.class"): [class_name(share, "coverage.not_reported") for share in rows["coverage"]],
+        tr("maps.column.class"): [class_name(share, "coverage.not_reported", layer.target_share)
+                                  for share in rows["coverage"]],
     })
     # The downloads carry the numbers as numbers, so that a spreadsheet can add them up.
     exported = table.assign(**{columns[1]: rows["value"], columns[2]: rows["households"],

@@ -216,3 +216,18 @@ def test_an_old_demo_warehouse_without_boundaries_says_to_recreate_the_demo(ware
     app = open_map(warehouse_path, monkeypatch)
     assert not app.exception
     assert "python -m etl demo" in app.info[0].value
+
+
+def test_the_classes_the_legend_and_the_table_follow_the_catalogues_target(tiny_with_boundaries, monkeypatch, tmp_path):
+    from settings import DEFAULT_CATALOGUE
+
+    catalogue = tmp_path / "indicators.csv"
+    catalogue.write_text(DEFAULT_CATALOGUE.read_text(encoding="utf-8").replace(",0.8,", ",0.9,"), encoding="utf-8")
+    Warehouse.close_all()
+    Warehouse.open(tiny_with_boundaries, catalogue)  # the dashboard then finds it open, with this catalogue
+    app = open_map(tiny_with_boundaries, monkeypatch, period="2025-Q4")
+    figure = map_figure(app)
+    assert shown_values(figure)["99999-01"][0] == "50% – dưới 90%"
+    assert figure.layout.legend.title.text == "Tỷ lệ hộ (mục tiêu 90%)"
+    table = app.dataframe[0].value
+    assert table.loc[table["Thôn"] == "Thôn A", "Nhóm"].tolist() == ["50% – dưới 90%"]

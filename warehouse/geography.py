@@ -19,11 +19,13 @@ from warehouse.periods import months_in
 
 @dataclass(frozen=True)
 class MapLayer:
-    """Rows to colour (one per area, in the same order as the GeoJSON features) and their GeoJSON."""
+    """Rows to colour (one per area, in the same order as the GeoJSON features), their GeoJSON, and the target the
+    colours are classed around (the catalogue's target share)."""
 
     rows: pd.DataFrame
     geojson: dict
     is_demo: bool
+    target_share: float
 
 
 def village_registry(db: Warehouse, commune: str) -> pd.DataFrame:
@@ -87,6 +89,13 @@ def village_values(db: Warehouse, commune: str, period: str, measure: str) -> pd
     return rows[["village_code", "village_name", "households", "value", "coverage", "reported"]]
 
 
+def target_share(db: Warehouse, measure: str) -> float:
+    """The target of a household indicator, or of a digital domain (the highest of its household indicators')."""
+    return float(db.scalar(
+        "SELECT max(target_share) FROM indicators WHERE kind = 'cumulative' AND (code = $measure OR domain = $measure)",
+        {"measure": measure}))
+
+
 def village_map(db: Warehouse, commune: str, period: str, measure: str) -> MapLayer:
     """The commune's villages that have a boundary, with their values for the map, best coverage first."""
     boundaries = village_boundaries(db, commune)
@@ -94,7 +103,7 @@ def village_map(db: Warehouse, commune: str, period: str, measure: str) -> MapLa
     rows = rows[rows["village_code"].isin(boundaries["code"])].reset_index(drop=True)
     geometry = boundaries.set_index("code").loc[rows["village_code"], "display"].tolist()
     return MapLayer(rows, feature_collection(rows["village_code"].tolist(), geometry),
-                    bool(boundaries["is_demo"].any()))
+                    bool(boundaries["is_demo"].any()), target_share(db, measure))
 
 
 def latest_reported_month(db: Warehouse) -> str | None:
@@ -145,4 +154,5 @@ def city_map(db: Warehouse, period: str) -> MapLayer:
     rows = commune_target_shares(db, period)
     geojson = feature_collection(rows["commune_code"].tolist(), rows["display"].tolist())
     is_demo = bool((rows["is_demo"] & (rows["villages"] > 0)).any())
-    return MapLayer(rows.drop(columns=["display", "is_demo"]), geojson, is_demo=is_demo)
+    return MapLayer(rows.drop(columns=["display", "is_demo"]), geojson, is_demo=is_demo,
+                    target_share=target_share(db, HEADLINE_INDICATOR))

@@ -25,6 +25,9 @@ from warehouse.codes import (
 from warehouse.database import Warehouse
 from warehouse.periods import is_month, last_month, months_in, quarter_deadline, quarter_of
 
+# Coverage under this share of households is flagged on the overview and drawn in the lowest class, whatever the target.
+LOW_COVERAGE = 0.5
+
 # The villages of one commune, and each indicator's value for the period per village.
 _PERIOD_VALUES = """
 WITH village AS (
@@ -232,7 +235,7 @@ def commune_summary(
 
 
 def alerts(
-    db: Warehouse, commune: str, period: str, full_team_size: int, low_share: float = 0.5
+    db: Warehouse, commune: str, period: str, full_team_size: int, low_share: float = LOW_COVERAGE
 ) -> pd.DataFrame:
     """Villages needing attention: coverage under `low_share`, no report for the period, an incomplete team,
     or a team without its Youth Union core. Columns: kind, village_code, village_name, value."""
