@@ -4,7 +4,8 @@ always text in it: never a formula, a link or a character that breaks the file.
 CSV: a field a spreadsheet would run (starting with `=`, `+`, `-`, `@`, a tab or a line break, or their full-width
 forms) gets a leading apostrophe. Excel: one writer library (XlsxWriter) whose strings are always written as
 strings; text that looks like a formula also gets Excel's own "quote prefix" (the value stays exactly the text,
-and Excel keeps it text when the cell is edited). Word: characters XML cannot hold are dropped.
+and Excel keeps it text when the cell is edited). Word: characters XML cannot hold are dropped; a filled-in template
+(docxtpl) gets its values through `word_values` and escapes them as it renders.
 """
 
 from __future__ import annotations
@@ -69,6 +70,22 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def document_text(text: str) -> str:
     """`text` as a Word document can hold it: without the control characters XML refuses."""
     return XML_ILLEGAL.sub("", text)
+
+
+def word_text(text: str) -> str:
+    """`text` as a filled-in Word template holds it: no XML-illegal character, every line break a `\\n`."""
+    return document_text(text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def word_values(value: object) -> object:
+    """`value` with every string in it (through dicts, lists and tuples) passed through `word_text`."""
+    if isinstance(value, str):
+        return word_text(value)
+    if isinstance(value, dict):
+        return {key: word_values(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(word_values(item) for item in value)
+    return value
 
 
 def sheet_name(name: str) -> str:

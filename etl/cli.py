@@ -83,12 +83,12 @@ def _report(arguments: argparse.Namespace) -> int:
         print(i18n.t("report.cli.no_warehouse", lang, path=arguments.db), file=sys.stderr)
         return EXIT_REFUSED
     db = Warehouse.open(arguments.db)
-    try:
+    try:  # refused: a quarter without data, or a Word template the program cannot fill
         report = build_quarterly_report(db, arguments.commune, arguments.quarter, load_settings(), date.today())
+        files = {docx_path: render_docx(report, lang), xlsx_path: render_xlsx(report, lang)}
     except ReportRefused as refusal:
         print(i18n.t(refusal.key, lang, **refusal.values), file=sys.stderr)
         return EXIT_REFUSED
-    files = {docx_path: render_docx(report, lang), xlsx_path: render_xlsx(report, lang)}
     written = []
     for path, content in files.items():
         try:

@@ -64,15 +64,15 @@ if generate:
     if may_save:
         texts = ReportTexts(**typed, report_number=report_number, signatory=signatory)
         save_report_text(db, chosen.commune, quarter, texts, auth.signed_in_user())
-    try:
+    try:  # refused: a quarter without data, or a Word template the program cannot fill
         report = build_quarterly_report(db, chosen.commune, quarter, settings(), date.today())
+        st.session_state[FILES_KEY] = {
+            "for": (chosen.commune, quarter), "docx": render_docx(report, lang), "xlsx": render_xlsx(report, lang),
+            "saved": may_save,
+        }
     except ReportRefused as refusal:
         st.error(tr(refusal.key, **refusal.values))
         st.stop()
-    st.session_state[FILES_KEY] = {
-        "for": (chosen.commune, quarter), "docx": render_docx(report, lang), "xlsx": render_xlsx(report, lang),
-        "saved": may_save,
-    }
     record_report_export(db, auth.signed_in_user(), chosen.commune, quarter)
 
 files = st.session_state.get(FILES_KEY)
