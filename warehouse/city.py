@@ -320,3 +320,15 @@ def projected_communes(
     frame.attrs.update(target_share=target, to_month=to_month)
     return frame
 
+
+
+def commune_outlines(db: Warehouse, province: str) -> pd.DataFrame:
+    """The province's communes with a stored boundary: code, name, province, unit_type, is_demo, has_villages,
+    geometry (WKB); by code."""
+    return db.read(
+        "SELECT c.code, c.name, c.province, c.unit_type, c.is_demo, "
+        "EXISTS (SELECT 1 FROM villages v WHERE v.commune_code = c.code) AS has_villages, b.geometry "
+        "FROM communes c JOIN boundaries b ON b.level = 'commune' AND b.code = c.code "
+        "WHERE c.province = $province ORDER BY c.code",
+        {"province": province},
+    )
