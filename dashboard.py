@@ -7,10 +7,10 @@ import streamlit as st
 from etl import storage
 from settings import SettingsError
 from ui import auth
-from ui.context import choose_filters, choose_language, connection, language, settings, start_language, tr
+from ui.context import choose_filters, choose_language, language, settings, start_language, tr, use_warehouse
 from ui.favicon import favicon
-from warehouse.connection import WarehouseUnavailable
-from warehouse.writer import CatalogueError, WarehouseNewerThanProgram
+from warehouse.database import Warehouse
+from warehouse.errors import CatalogueError, WarehouseNewerThanProgram, WarehouseUnavailable
 
 
 def stop_for_storage_problem(error: Exception) -> None:
@@ -30,8 +30,10 @@ st.sidebar.title(tr("app.title"))
 st.sidebar.caption(tr("app.subtitle"))
 
 try:
-    con = connection()
-    user = auth.access(con)
+    # Opened once per process (schema upgraded, catalogue synced there); each page gets it from ui.context.
+    db = Warehouse.open(settings().warehouse_path)
+    use_warehouse(db)
+    user = auth.access(db)
 except SettingsError as error:
     st.error(tr("error.settings", reason=error))
     st.stop()
@@ -70,7 +72,7 @@ navigation = st.navigation(user.pages([
 choose_language()
 # A visitor who may only sign in sees no commune, not even in the sidebar.
 try:
-    chosen = choose_filters(con, user.communes) if user.may_view else None
+    chosen = choose_filters(db, user.communes) if user.may_view else None
 except Exception as error:
     stop_for_storage_problem(error)
 auth.account_sidebar(user)

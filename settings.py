@@ -35,7 +35,6 @@ class UploadLimits:
 @dataclass(frozen=True)
 class Settings:
     warehouse_path: Path = DEFAULT_WAREHOUSE
-    catalogue_path: Path = DEFAULT_CATALOGUE
     # The plan: a quarterly report is due on or before this day of the quarter's last month.
     report_deadline_day: int = 15
     # Every team should have this many members.

@@ -19,7 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from etl import demo
-from warehouse import analysis, writer
+from warehouse import analysis
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 RUNS = 5
 TODAY = date(2026, 1, 10)
@@ -43,12 +45,11 @@ def _copy_of_demo(tables: dict[str, pd.DataFrame], number: int) -> dict[str, pd.
     return copied
 
 
-def build(path: Path, communes: int) -> None:
+def build(db: Warehouse, communes: int) -> None:
     tables = demo.generate()
-    writer.prepare(path)
-    writer.replace_communes(path, tables)
+    replace_communes(db, tables)
     for number in range(1, communes):
-        writer.replace_communes(path, _copy_of_demo(tables, 20_000 + number))
+        replace_communes(db, _copy_of_demo(tables, 20_000 + number))
 
 
 def median_seconds(query: Callable[[], object]) -> float:
@@ -65,28 +66,27 @@ def main() -> None:
     parser.add_argument("--communes", type=int, default=300)
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "benchmark.duckdb"
         started = time.perf_counter()
-        build(path, arguments.communes)
-        con = writer.prepare(path)
-        villages = con.execute("SELECT count(*) FROM villages").fetchone()[0]
+        db = Warehouse.open(Path(folder) / "benchmark.duckdb")
+        build(db, arguments.communes)
+        villages = db.scalar("SELECT count(*) FROM villages")
         print(f"warehouse: {arguments.communes} communes, {villages} villages, "
               f"built in {time.perf_counter() - started:.1f} s")
         commune, village = demo.COMMUNE_CODE, f"{demo.COMMUNE_CODE}-05"
         queries: dict[str, Callable[[], object]] = {
             "indicator_coverage_by_village": lambda: analysis.indicator_coverage_by_village(
-                con, commune, "2025-12", "chinh_quyen_so"),
-            "village_series": lambda: analysis.village_series(con, village),
-            "village_report_history": lambda: analysis.village_report_history(con, village, 15, TODAY),
-            "training_attendance_by_session": lambda: analysis.training_attendance_by_session(con, commune),
-            "training_attendance_by_team": lambda: analysis.training_attendance_by_team(con, commune),
-            "members_never_trained": lambda: analysis.members_never_trained(con, commune),
-            "affiliation_mix_by_team": lambda: analysis.affiliation_mix_by_team(con, commune),
-            "reporting_matrix": lambda: analysis.reporting_matrix(con, commune, 15, TODAY),
-            "reporting_rates": lambda: analysis.reporting_rates(con, commune, 15, TODAY),
-            "coverage_over_time (quarterly)": lambda: analysis.coverage_over_time(con, commune, quarterly=True),
-            "quarter_over_quarter_change": lambda: analysis.quarter_over_quarter_change(con, commune),
-            "projected_coverage": lambda: analysis.projected_coverage(con, commune),
+                db, commune, "2025-12", "chinh_quyen_so"),
+            "village_series": lambda: analysis.village_series(db, village),
+            "village_report_history": lambda: analysis.village_report_history(db, village, 15, TODAY),
+            "training_attendance_by_session": lambda: analysis.training_attendance_by_session(db, commune),
+            "training_attendance_by_team": lambda: analysis.training_attendance_by_team(db, commune),
+            "members_never_trained": lambda: analysis.members_never_trained(db, commune),
+            "affiliation_mix_by_team": lambda: analysis.affiliation_mix_by_team(db, commune),
+            "reporting_matrix": lambda: analysis.reporting_matrix(db, commune, 15, TODAY),
+            "reporting_rates": lambda: analysis.reporting_rates(db, commune, 15, TODAY),
+            "coverage_over_time (quarterly)": lambda: analysis.coverage_over_time(db, commune, quarterly=True),
+            "quarter_over_quarter_change": lambda: analysis.quarter_over_quarter_change(db, commune),
+            "projected_coverage": lambda: analysis.projected_coverage(db, commune),
         }
         for name, query in queries.items():
             print(f"{name:34s} {median_seconds(query) * 1000:8.1f} ms")

@@ -36,7 +36,9 @@ from tests.e2e.browser import (
     running_dashboard,
     sign_in,
 )
-from warehouse import connection, writer
+from warehouse.database import Warehouse
+from warehouse.write.accounts import add_user
+from warehouse.write.communes import replace_communes
 
 PASSWORD = "do-tre-trang-2025"
 TODAY = date(2025, 10, 20)
@@ -46,15 +48,14 @@ def build(folder: Path, villages: int, file_format: str) -> tuple[Path, Path]:
     """A warehouse with the demo commune (the page a visitor loads) and `villages` more, and their monthly file."""
     warehouse, upload = folder / "latency.duckdb", folder / "thang10.csv"
     rng = np.random.default_rng(3)
-    frame = bench.build_warehouse(warehouse, villages, rng)
+    db = Warehouse.open(warehouse)
+    frame = bench.build_warehouse(db, villages, rng)
     bench.write_monthly_file(upload, frame, rng)
     if file_format == "xlsx":
         upload = bench.as_workbook(upload)
-    writer.replace_communes(warehouse, demo.generate())
-    writer.add_user(warehouse, "bench-admin", "admin", None, PASSWORD)
-    # The dashboard must be the only process with the warehouse open.
-    connection.close_all()
-    writer.forget_prepared()
+    replace_communes(db, demo.generate())
+    add_user(db, "bench-admin", "admin", None, PASSWORD)
+    db.close()  # the dashboard must be the only process with the warehouse open
     return warehouse, upload
 
 

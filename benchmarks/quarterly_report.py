@@ -23,7 +23,8 @@ import pandas as pd
 from etl import demo
 from quarterly_report import QuarterlyReport, build_quarterly_report, render_docx
 from settings import Settings
-from warehouse import connection, writer
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 QUARTER = "2025-Q4"
 ISSUED_ON = date(2026, 1, 5)
@@ -54,10 +55,10 @@ def main() -> None:
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "demo.duckdb"
-        writer.prepare(path)
-        writer.replace_communes(path, demo.generate())
+        db = Warehouse.open(path)
+        replace_communes(db, demo.generate())
         started = time.perf_counter()
-        report = build_quarterly_report(connection.shared_connection(path), demo.COMMUNE_CODE, QUARTER, Settings(),
+        report = build_quarterly_report(db, demo.COMMUNE_CODE, QUARTER, Settings(),
                                         ISSUED_ON)
         print(f"build_quarterly_report (demo, {len(report.villages)} villages): "
               f"{time.perf_counter() - started:.3f} s")
@@ -70,7 +71,7 @@ def main() -> None:
                 seconds = median_seconds(lambda subject=subject, language=language: render_docx(subject, language),
                                          arguments.repeat)
                 print(f"render_docx ({name}, {language}): median {seconds:.3f} s of {arguments.repeat}")
-        connection.close_all()
+        Warehouse.close_all()
 
 
 if __name__ == "__main__":

@@ -20,7 +20,11 @@ import numpy as np
 import pandas as pd
 
 from etl import bench, demo
-from warehouse import backup, connection, writer
+from warehouse import backup
+from warehouse.catalogue import read_catalogue
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
+from warehouse.write.migrations import latest_version
 
 PERIODS = ["2025-09", "2025-10", "2025-11", "2025-12", "2026-01", "2026-02"]
 
@@ -28,8 +32,9 @@ PERIODS = ["2025-09", "2025-10", "2025-11", "2025-12", "2026-01", "2026-02"]
 def national(path: Path, villages: int, months: int) -> None:
     """Villages as `etl.bench` builds them, and a monthly report of every indicator for each village and month."""
     rng = np.random.default_rng(3)
-    village_frame = bench.build_warehouse(path, villages, rng)
-    indicators = writer.read_catalogue()["code"].tolist()
+    db = Warehouse.open(path)
+    village_frame = bench.build_warehouse(db, villages, rng)
+    indicators = read_catalogue()["code"].tolist()
     periods = PERIODS[:months]
     reports = pd.DataFrame({
         "village_code": np.repeat(village_frame["code"].to_numpy(), len(periods)),
@@ -42,9 +47,9 @@ def national(path: Path, villages: int, months: int) -> None:
         "indicator_code": np.tile(indicators, len(reports)),
         "value": rng.integers(0, 500, size=len(reports) * len(indicators)),
     })
-    communes = connection.shared_connection(path).cursor().execute("SELECT * FROM communes").df()
-    writer.replace_communes(path, {"communes": communes, "villages": village_frame, "reports": reports,
-                                   "report_values": values})
+    communes = db.read("SELECT * FROM communes")
+    replace_communes(db, {"communes": communes, "villages": village_frame, "reports": reports,
+                          "report_values": values})
 
 
 def timed(label: str, action: Callable[[], object]) -> None:
@@ -54,21 +59,21 @@ def timed(label: str, action: Callable[[], object]) -> None:
 
 
 def measure(name: str, path: Path, scratch: Path) -> None:
-    connection.close_all()  # the file is copied as a closed, checkpointed file would be after a restart
-    writer.prepare(path)
-    rows = sum(count for count, _ in backup.fingerprints(connection.shared_connection(path)).values())
+    Warehouse.close_all()  # the file is copied as a closed, checkpointed file would be after a restart
+    db = Warehouse.open(path)
+    rows = sum(count for count, _ in backup.fingerprints(db).values())
     print(f"{name}: {path.stat().st_size / 1e6:.1f} MB, {rows:,} rows")
     timed("automatic snapshot before an upload (copy + fingerprints)",
-          lambda: backup.snapshot_before_write(path, "bench"))
+          lambda: backup.snapshot_before_write(db, "bench"))
     timed("python -m etl backup (copy, open, fingerprints)", lambda: backup.backup(path, scratch / f"{name}-backup"))
 
     def read_copy() -> None:
         with backup.readable_copy(path) as copy:
-            writer.prepare(copy)
+            Warehouse.open(copy)
 
     timed("copy a reading command makes while the dashboard holds the file", read_copy)
     timed("python -m etl restore (check fingerprints, replace)",
-          lambda: backup.restore(scratch / f"{name}-backup", path, force=True, latest_version=writer.latest_version()))
+          lambda: backup.restore(scratch / f"{name}-backup", path, force=True, latest_version=latest_version()))
 
 
 def main() -> None:
@@ -79,8 +84,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
         demo_path = scratch / "demo" / "warehouse.duckdb"
-        writer.prepare(demo_path)
-        writer.replace_communes(demo_path, demo.generate())
+        replace_communes(Warehouse.open(demo_path), demo.generate())
         measure("demo", demo_path, scratch)
         started = time.perf_counter()
         national_path = scratch / "national" / "warehouse.duckdb"

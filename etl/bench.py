@@ -21,16 +21,16 @@ from etl import schema
 from etl.load import import_path
 from etl.read import read_grid
 from etl.validate import validate
-from warehouse import writer
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 VILLAGES_PER_COMMUNE = 40
 PERIOD = "2025-10"
 TODAY = date(2025, 10, 20)
 
 
-def build_warehouse(path: Path, villages: int, rng: np.random.Generator) -> pd.DataFrame:
+def build_warehouse(db: Warehouse, villages: int, rng: np.random.Generator) -> pd.DataFrame:
     """A warehouse holding `villages` villages in communes of 40; returns the villages."""
-    writer.prepare(path)
     communes = -(-villages // VILLAGES_PER_COMMUNE)
     commune_codes = [f"{number:05d}" for number in range(1, communes + 1)]
     village_frame = pd.DataFrame({
@@ -41,7 +41,7 @@ def build_warehouse(path: Path, villages: int, rng: np.random.Generator) -> pd.D
         "households": rng.integers(150, 900, size=villages),
         "population": rng.integers(500, 3500, size=villages),
     })
-    writer.replace_communes(path, {
+    replace_communes(db, {
         "communes": pd.DataFrame({"code": commune_codes, "name": [f"Xã {code}" for code in commune_codes],
                                   "province": "Tỉnh thử", "is_demo": False}),
         "villages": village_frame,
@@ -89,27 +89,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         warehouse, upload = Path(folder) / "bench.duckdb", Path(folder) / "thang10.csv"
         started = time.perf_counter()
-        villages = build_warehouse(warehouse, arguments.villages, rng)
+        db = Warehouse.open(warehouse)
+        villages = build_warehouse(db, arguments.villages, rng)
         write_monthly_file(upload, villages, rng)
         print(f"set-up (not timed): {arguments.villages:,} villages, file {upload.stat().st_size / 1e6:.1f} MB, "
               f"{time.perf_counter() - started:.1f} s; peak memory so far {peak_memory_mb():.0f} MB")
 
         started = time.perf_counter()
-        outcome = import_path(upload, warehouse, uploaded_by="bench", today=TODAY)
+        outcome = import_path(upload, db, uploaded_by="bench", today=TODAY)
         elapsed = time.perf_counter() - started
         assert outcome.status == "accepted", outcome.errors[:3]
         print(f"import end to end: {outcome.rows:,} rows in {elapsed:.2f} s = {outcome.rows / elapsed:,.0f} rows/s "
               f"(status {outcome.status}, {len(outcome.warnings)} warnings); peak memory {peak_memory_mb():.0f} MB")
 
         # The same file read and validated again, phase by phase (now against the loaded month).
-        con = writer.prepare(warehouse)
         started = time.perf_counter()
         grid = read_grid(upload.read_bytes(), upload.name)
         read_seconds = time.perf_counter() - started
-        validate(grid, con, today=TODAY, deadline_day=15)
+        validate(grid, db, today=TODAY, deadline_day=15)
         validate_seconds = time.perf_counter() - started - read_seconds
         started = time.perf_counter()
-        again = import_path(upload, warehouse, uploaded_by="bench", today=TODAY)
+        again = import_path(upload, db, uploaded_by="bench", today=TODAY)
         print(f"phases: read {read_seconds:.2f} s, validate {validate_seconds:.2f} s; "
               f"re-import of the same file: {again.status} in {time.perf_counter() - started:.2f} s")
 

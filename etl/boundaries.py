@@ -16,7 +16,6 @@ import json
 import sys
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import shapely
 
@@ -26,13 +25,14 @@ from etl.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from geo.boundaries import BoundaryImport, check_replacement, prepare_boundaries
 from geo.placement import Place
 from geo.shipped import shipped_commune_outline
-from warehouse import writer
+from warehouse.database import Warehouse
 from warehouse.geography import (
     commune_registry,
     stored_commune_outline,
     stored_village_boundary_names,
     village_registry,
 )
+from warehouse.write import boundaries as boundary_writes
 
 KIND = "boundaries"
 
@@ -56,9 +56,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
-def commune_place(con: duckdb.DuckDBPyConnection, commune: str, name: str) -> Place | None:
+def commune_place(db: Warehouse, commune: str, name: str) -> Place | None:
     """The commune's outline to place its villages in: the stored boundary, else the shipped one, else None."""
-    stored = stored_commune_outline(con, commune)
+    stored = stored_commune_outline(db, commune)
     if stored is not None:
         return Place(name, shapely.from_wkb(stored))
     shipped = shipped_commune_outline(commune)
@@ -67,21 +67,20 @@ def commune_place(con: duckdb.DuckDBPyConnection, commune: str, name: str) -> Pl
 
 def run(arguments: argparse.Namespace) -> int:
     """Import one boundary file; print what matched and what did not."""
-    language, path = arguments.lang, Path(arguments.db)
-    con = writer.prepare(path)
+    language, db = arguments.lang, Warehouse.open(arguments.db)
     place, stored = None, pd.DataFrame({"code": [], "name": []})
     if arguments.level == "village":
         if not arguments.commune:
             return _refuse(arguments, i18n.t("maps.cli.commune_required", language), EXIT_USAGE)
-        communes = commune_registry(con).set_index("code")["name"]
+        communes = commune_registry(db).set_index("code")["name"]
         if arguments.commune not in communes:
             return _refuse(arguments, i18n.t("maps.cli.unknown_commune", language, commune=arguments.commune),
                            EXIT_REFUSED)
-        registry = village_registry(con, arguments.commune)
-        place = commune_place(con, arguments.commune, communes[arguments.commune])
-        stored = stored_village_boundary_names(con, arguments.commune)
+        registry = village_registry(db, arguments.commune)
+        place = commune_place(db, arguments.commune, communes[arguments.commune])
+        stored = stored_village_boundary_names(db, arguments.commune)
     else:
-        registry = commune_registry(con)
+        registry = commune_registry(db)
     register = arguments.register and arguments.level == "commune"
     if arguments.label_field:
         print(i18n.t("maps.cli.label_field_unused", language), file=sys.stderr)
@@ -99,7 +98,7 @@ def run(arguments: argparse.Namespace) -> int:
     check_replacement(result, stored, arguments.replace, language)
     if register:
         _official_matches_to_register(result, set(known["code"]))
-    upload_id = None if result.refused else _store(path, arguments, result)
+    upload_id = None if result.refused else _store(db, arguments, result)
     if arguments.json:
         print(json.dumps({"files": [_report(result, upload_id)]}, ensure_ascii=False, indent=2))
     else:
@@ -121,11 +120,11 @@ def _refuse(arguments: argparse.Namespace, sentence: str, status: int) -> int:
     return status
 
 
-def store_commune_layer(path: Path | str, file: Path, code_field: str = "code") -> BoundaryImport:
+def store_commune_layer(db: Warehouse, file: Path, code_field: str = "code") -> BoundaryImport:
     """Import a commune boundary file matched by code against the warehouse's communes (the demo's city map)."""
-    result = prepare_boundaries(file, "commune", commune_registry(writer.prepare(path)), code_field=code_field)
+    result = prepare_boundaries(file, "commune", commune_registry(db), code_field=code_field)
     if not result.refused and len(result.boundaries):
-        writer.store_commune_boundaries(path, result.boundaries)
+        boundary_writes.store_commune_boundaries(db, result.boundaries)
     return result
 
 
@@ -138,19 +137,19 @@ def _hint_official_codes(result: BoundaryImport, language: str) -> None:
         print(i18n.t("maps.cli.official_codes_hint", language, count=len(known), provinces=provinces))
 
 
-def _store(path: Path, arguments: argparse.Namespace, result: BoundaryImport) -> int | None:
+def _store(db: Warehouse, arguments: argparse.Namespace, result: BoundaryImport) -> int | None:
     upload = {
         "file_name": result.path.name, "checksum": hashlib.sha256(result.path.read_bytes()).hexdigest(),
         "uploaded_by": "cli",
         "messages": json.dumps([problem.as_dict() for problem in result.warnings], ensure_ascii=False),
     }
     if result.level == "village":
-        return writer.replace_village_boundaries(path, arguments.commune, result.boundaries, upload=upload)
+        return boundary_writes.replace_village_boundaries(db, arguments.commune, result.boundaries, upload=upload)
     official = official_registry.all_communes()
     new_communes = official[official["code"].isin([entry["code"] for entry in result.registered])]
     provinces = official_registry.provinces()
-    return writer.store_commune_boundaries(path, result.boundaries, new_communes, upload,
-                                           provinces=provinces[provinces["code"].isin(new_communes["province"])])
+    provinces = provinces[provinces["code"].isin(new_communes["province"])]
+    return boundary_writes.store_commune_boundaries(db, result.boundaries, new_communes, upload, provinces=provinces)
 
 
 def _official_matches_to_register(result: BoundaryImport, stored_codes: set[str]) -> None:

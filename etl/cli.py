@@ -19,9 +19,17 @@ from etl.load import REFUSED, FileOutcome, import_path, message, undo
 from geo import demo as demo_geography
 from geo import shipped
 from settings import SettingsError, load_settings
-from warehouse import accounts, backup, queries, uploads, writer
-from warehouse.connection import WarehouseLocked, WarehouseUnavailable, make_private
+from warehouse import accounts, backup, queries, uploads
+from warehouse.database import Warehouse
+from warehouse.errors import CatalogueError, WarehouseLocked, WarehouseNewerThanProgram, WarehouseUnavailable
+from warehouse.files import make_private
 from warehouse.periods import is_month, is_quarter
+from warehouse.write import accounts as account_writes
+from warehouse.write import audit
+from warehouse.write import boundaries as boundary_writes
+from warehouse.write import communes as commune_writes
+from warehouse.write.migrations import latest_version
+from warehouse.write.uploads import UndoRefused
 
 
 def _demo(arguments: argparse.Namespace) -> int:
@@ -29,24 +37,24 @@ def _demo(arguments: argparse.Namespace) -> int:
     if arguments.if_missing and path.exists():
         print(i18n.t("cli.demo.exists", arguments.lang, path=path))
         return EXIT_OK
-    writer.prepare(path)
+    db = Warehouse.open(path)
     tables = demo.generate(seed=arguments.seed)
-    writer.replace_communes(path, tables)
+    commune_writes.replace_communes(db, tables)
     village_shapes = demo_geography.village_boundaries(tables["villages"]["code"].tolist(), seed=arguments.seed)
-    writer.replace_village_boundaries(path, demo.COMMUNE_CODE, village_shapes, is_demo=True)
+    boundary_writes.replace_village_boundaries(db, demo.COMMUNE_CODE, village_shapes, is_demo=True)
     print(i18n.t(
         "cli.demo.created", arguments.lang, commune=demo.COMMUNE_NAME, path=path,
         villages=len(tables["villages"]), members=len(tables["members"]), reports=len(tables["reports"]),
     ))
     print(i18n.t("maps.cli.demo_boundaries", arguments.lang, count=len(village_shapes)))
-    _demo_city(path, arguments.lang)
-    _demo_accounts(path, arguments.lang)
+    _demo_city(db, arguments.lang)
+    _demo_accounts(db, arguments.lang)
     return EXIT_OK
 
 
-def _demo_city(path: Path, lang: str) -> None:
+def _demo_city(db: Warehouse, lang: str) -> None:
     """Register the demo commune's city (its other communes hold no data) and store the shipped city boundaries."""
-    registration = registry.register(path, [demo.PROVINCE_CODE], user="demo")
+    registration = registry.register(db, [demo.PROVINCE_CODE], user="demo")
     province = registration.provinces["name"].iloc[0]
     if registration.refused:
         # A warehouse that already holds the city's communes under other names keeps them: the command shows why.
@@ -54,7 +62,7 @@ def _demo_city(path: Path, lang: str) -> None:
         return
     print(i18n.t("cli.demo.city_registered", lang, province=province, count=len(registration.communes),
                  added=registration.count(registry.ADDED)))
-    layer = boundaries.store_commune_layer(path, shipped.HAI_PHONG_COMMUNES)
+    layer = boundaries.store_commune_layer(db, shipped.HAI_PHONG_COMMUNES)
     print(i18n.t("cli.demo.city_boundaries", lang, count=len(layer.boundaries), province=province))
 
 
@@ -74,9 +82,9 @@ def _report(arguments: argparse.Namespace) -> int:
     if not Path(arguments.db).exists():
         print(i18n.t("report.cli.no_warehouse", lang, path=arguments.db), file=sys.stderr)
         return EXIT_REFUSED
-    con = writer.prepare(arguments.db)
+    db = Warehouse.open(arguments.db)
     try:  # refused: a quarter without data, or a Word template the program cannot fill
-        report = build_quarterly_report(con, arguments.commune, arguments.quarter, load_settings(), date.today())
+        report = build_quarterly_report(db, arguments.commune, arguments.quarter, load_settings(), date.today())
         files = {docx_path: render_docx(report, lang), xlsx_path: render_xlsx(report, lang)}
     except ReportRefused as refusal:
         print(i18n.t(refusal.key, lang, **refusal.values), file=sys.stderr)
@@ -91,27 +99,26 @@ def _report(arguments: argparse.Namespace) -> int:
             print(i18n.t("report.cli.write_failed", lang, path=path, reason=error.strerror or error), file=sys.stderr)
             return EXIT_REFUSED
         written.append(path)
-    writer.record_audit_soon(arguments.source_db, getpass.getuser(), "report_exported",
-                             f"{arguments.commune} {arguments.quarter}")
+    _audit_soon(arguments.source_db, "report_exported", f"{arguments.commune} {arguments.quarter}")
     print(i18n.t("report.cli.written", lang, commune=report.commune_name,
                  quarter=i18n.ROMAN_QUARTERS[report.quarter_number], year=report.year, docx=docx_path, xlsx=xlsx_path))
     return EXIT_OK
 
 
-def _demo_accounts(path: Path, lang: str) -> None:
+def _demo_accounts(db: Warehouse, lang: str) -> None:
     """(Re)create the demo accounts, one per role, unless the warehouse also holds real communes."""
-    if not accounts.every_commune_is_demo(writer.prepare(path)):
+    if not accounts.every_commune_is_demo(db):
         print(i18n.t("auth.cli.demo_accounts_skipped", lang))
         return
     for username, role, communes in demo.DEMO_ACCOUNTS:
-        writer.add_user(path, username, role, communes, demo.DEMO_PASSWORD, is_demo=True, replace=True)
+        account_writes.add_user(db, username, role, communes, demo.DEMO_PASSWORD, is_demo=True, replace=True)
     print(i18n.t("auth.cli.demo_accounts", lang, users=", ".join(username for username, _, _ in demo.DEMO_ACCOUNTS)))
 
 
 def _import(arguments: argparse.Namespace) -> int:
-    settings = load_settings()
+    settings, db = load_settings(), Warehouse.open(arguments.db)
     outcomes = [
-        import_path(path, arguments.db, uploaded_by=arguments.user, kind=arguments.kind, dry_run=arguments.dry_run,
+        import_path(path, db, uploaded_by=arguments.user, kind=arguments.kind, dry_run=arguments.dry_run,
                     deadline_day=settings.report_deadline_day, limits=settings.upload_limits,
                     allow_lower=arguments.allow_lower)
         for path in arguments.paths
@@ -147,8 +154,8 @@ def _print_outcome(outcome: FileOutcome, lang: str, dry_run: bool) -> None:
 
 
 def _template(arguments: argparse.Namespace) -> int:
-    con = writer.prepare(arguments.db)
-    names = queries.communes(con).set_index("code")["name"]
+    db = Warehouse.open(arguments.db)
+    names = queries.communes(db).set_index("code")["name"]
     if arguments.commune not in names:
         print(i18n.t("import.cli.unknown_commune", arguments.lang, commune=arguments.commune), file=sys.stderr)
         return EXIT_USAGE
@@ -156,7 +163,7 @@ def _template(arguments: argparse.Namespace) -> int:
         print(i18n.t("import.cli.bad_period", arguments.lang), file=sys.stderr)
         return EXIT_USAGE
     file_format = arguments.format or ("xlsx" if arguments.out.lower().endswith(".xlsx") else "csv")
-    frame = templates.template_frame(con, arguments.kind, arguments.commune, arguments.period)
+    frame = templates.template_frame(db, arguments.kind, arguments.commune, arguments.period)
     title = templates.template_title(arguments.kind, names[arguments.commune], arguments.period)
     Path(arguments.out).write_bytes(templates.template_bytes(frame, title, file_format))
     print(i18n.t("import.cli.template_written", arguments.lang, kind=i18n.t(f"import.kind.{arguments.kind}",
@@ -165,7 +172,7 @@ def _template(arguments: argparse.Namespace) -> int:
 
 
 def _uploads(arguments: argparse.Namespace) -> int:
-    history = uploads.upload_history(writer.prepare(arguments.db))
+    history = uploads.upload_history(Warehouse.open(arguments.db))
     if arguments.json:
         records = json.loads(history.to_json(orient="records", date_format="iso", force_ascii=False))
         print(json.dumps({"uploads": records}, ensure_ascii=False, indent=2))
@@ -184,8 +191,8 @@ def _uploads(arguments: argparse.Namespace) -> int:
 
 def _undo(arguments: argparse.Namespace) -> int:
     try:
-        print(undo(arguments.db, arguments.upload_id, arguments.user, arguments.lang))
-    except writer.UndoRefused as refused:
+        print(undo(Warehouse.open(arguments.db), arguments.upload_id, arguments.user, arguments.lang))
+    except UndoRefused as refused:
         print(refused.reason, file=sys.stderr)
         return EXIT_REFUSED
     return EXIT_OK
@@ -198,7 +205,7 @@ def _backup(arguments: argparse.Namespace) -> int:
     except backup.BackupRefused as refused:
         print(i18n.t(refused.key, lang, **refused.values), file=sys.stderr)
         return EXIT_REFUSED
-    writer.record_audit_soon(path, getpass.getuser(), "backup", str(out.resolve()))
+    _audit_soon(path, "backup", str(out.resolve()))
     print(i18n.t("storage.backup.done", lang, path=path, out=out, tables=len(manifest["tables"]),
                  rows=i18n.number(sum(rows for rows, _ in manifest["tables"].values()), lang),
                  command=backup.restore_command(path, out)))
@@ -208,13 +215,12 @@ def _backup(arguments: argparse.Namespace) -> int:
 def _restore(arguments: argparse.Namespace) -> int:
     lang, path, folder = arguments.lang, Path(arguments.db), Path(arguments.folder)
     try:
-        restored = backup.restore(folder, path, force=arguments.force, latest_version=writer.latest_version())
+        restored = backup.restore(folder, path, force=arguments.force, latest_version=latest_version())
     except backup.BackupRefused as refused:
         print(i18n.t(refused.key, lang, **refused.values), file=sys.stderr)
         return EXIT_REFUSED
-    writer.forget_prepared(path)
-    writer.prepare(path)  # a snapshot from before a migration is upgraded now
-    writer.record_audit(path, getpass.getuser(), "restore", str(folder.resolve()))
+    # Opening upgrades a snapshot taken before a migration.
+    audit.record(Warehouse.open(path), getpass.getuser(), "restore", str(folder.resolve()))
     rows = sum(count for count, _ in restored.tables.values())
     taken = restored.created_at
     print(i18n.t("storage.restore.done", lang, path=path, folder=folder,
@@ -223,6 +229,15 @@ def _restore(arguments: argparse.Namespace) -> int:
     if restored.kept_aside is not None:
         print(i18n.t("storage.restore.kept_aside", lang, aside=restored.kept_aside))
     return EXIT_OK
+
+
+def _audit_soon(warehouse: Path, action: str, detail: str) -> None:
+    """Write an audit row now or, while another process (the dashboard) has the warehouse open, leave it beside the
+    warehouse for that process's next write."""
+    try:
+        audit.record(Warehouse.open(warehouse), getpass.getuser(), action, detail)
+    except WarehouseLocked:
+        audit.keep_for_later(warehouse, getpass.getuser(), action, detail)
 
 
 def _reads_only(arguments: argparse.Namespace) -> bool:
@@ -236,7 +251,7 @@ def _readable_warehouse(arguments: argparse.Namespace, stack: ExitStack) -> Path
     if not path.exists():
         return path  # the command says so, or creates it, as it would anyway
     try:
-        writer.prepare(path)
+        Warehouse.open(path)
         return path
     except WarehouseLocked:
         copy = stack.enter_context(backup.readable_copy(path))
@@ -328,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if _reads_only(arguments):
                 arguments.db = str(_readable_warehouse(arguments, stack))
             return arguments.run(arguments)
-    except (writer.CatalogueError, writer.WarehouseNewerThanProgram) as error:
+    except (CatalogueError, WarehouseNewerThanProgram) as error:
         print(i18n.t("error.warehouse_unusable", arguments.lang, reason=error), file=sys.stderr)
         return EXIT_REFUSED
     except Exception as error:

@@ -11,11 +11,11 @@ import getpass
 import json
 import sys
 from datetime import date
-from pathlib import Path
 
 import i18n
 from etl import registry
 from etl.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
+from warehouse.database import Warehouse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,7 +41,7 @@ def run(arguments: argparse.Namespace) -> int:
                          codes=", ".join(registry.provinces()["code"])), file=sys.stderr)
             return EXIT_USAGE
         codes = [code]
-    result = registry.register(Path(arguments.db), codes, accept_renames=arguments.accept_renames,
+    result = registry.register(Warehouse.open(arguments.db), codes, accept_renames=arguments.accept_renames,
                                user=arguments.user)
     if arguments.json:
         print(json.dumps(document(result, lang), ensure_ascii=False, indent=2))

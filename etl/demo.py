@@ -80,7 +80,7 @@ class DemoChoices:
 
 
 def generate(seed: int = DEFAULT_SEED, choices: DemoChoices = DemoChoices()) -> dict[str, pd.DataFrame]:
-    """All tables of the demo commune, ready for `warehouse.writer.replace_communes`."""
+    """All tables of the demo commune, ready for `warehouse.write.communes.replace_communes`."""
     rng = np.random.default_rng(seed)
     villages = _villages(rng)
     teams, members = _teams(rng, villages, choices)

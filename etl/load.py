@@ -1,4 +1,4 @@
-"""Import one uploaded file: read, validate, and load it in one transaction through the writer; undo an upload.
+"""Import one uploaded file: read, validate, and load it in one transaction through the write layer; undo an upload.
 
 `import_file` is the one entry point the command line and the upload page share. A refused file changes nothing;
 an accepted one replaces, for its villages and periods (or sessions), what the warehouse held, keeping what it
@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 import i18n
@@ -28,8 +27,10 @@ from etl.read import DEFAULT_LIMITS, Grid, ReadRefused, check_file_size, read_sh
 from etl.validate import CLEARED, LOWERED, Checked, Problem, validate
 from settings import UploadLimits, load_settings
 from warehouse import uploads as upload_queries
-from warehouse import writer
-from warehouse.connection import make_private, private_folder, writing
+from warehouse.database import Warehouse
+from warehouse.files import make_private, private_folder
+from warehouse.write import uploads as upload_writes
+from warehouse.write.uploads import UndoRefused
 
 ACCEPTED, REFUSED, UNCHANGED = "accepted", "refused", "unchanged"
 KEPT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
@@ -109,7 +110,7 @@ def problem_document(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) ->
     return {"row": problem.row, "column": problem.column, "message": message(problem, language)}
 
 
-def import_path(path: Path | str, warehouse: Path | str, **options: object) -> FileOutcome:
+def import_path(path: Path | str, db: Warehouse, **options: object) -> FileOutcome:
     """`import_file` for a file on disk; a file that cannot be opened, or is too large to read, is refused."""
     try:
         # Too large is refused from its size alone, before a byte is read.
@@ -120,7 +121,7 @@ def import_path(path: Path | str, warehouse: Path | str, **options: object) -> F
                            errors=[Problem(None, None, "import.read.cannot_open", {"reason": error.strerror})])
     except ReadRefused as refused:
         return FileOutcome(str(path), None, REFUSED, errors=[Problem(None, None, refused.key, refused.values)])
-    return import_file(data, Path(path).name, warehouse, display_path=str(path), **options)
+    return import_file(data, Path(path).name, db, display_path=str(path), **options)
 
 
 def _one_load_at_a_time(function: Callable[..., FileOutcome]) -> Callable[..., FileOutcome]:
@@ -128,19 +129,18 @@ def _one_load_at_a_time(function: Callable[..., FileOutcome]) -> Callable[..., F
     then is checked against what the first one stored. Dry runs do not wait."""
 
     @functools.wraps(function)
-    def locked(data: bytes, file_name: str, warehouse: Path | str, **options: object) -> FileOutcome:
+    def locked(data: bytes, file_name: str, db: Warehouse, **options: object) -> FileOutcome:
         if options.get("dry_run"):
-            return function(data, file_name, warehouse, **options)
-        writer.prepare(warehouse)  # opened before the lock is taken, as opening takes it too
-        with writing(warehouse):
-            return function(data, file_name, warehouse, **options)
+            return function(data, file_name, db, **options)
+        with db.writing():
+            return function(data, file_name, db, **options)
 
     return locked
 
 
 @_one_load_at_a_time
 def import_file(
-    data: bytes, file_name: str, warehouse: Path | str, *, uploaded_by: str, kind: str | None = None,
+    data: bytes, file_name: str, db: Warehouse, *, uploaded_by: str, kind: str | None = None,
     dry_run: bool = False, allowed_communes: set[str] | None = None, today: date | None = None,
     deadline_day: int = 15, display_path: str | None = None, limits: UploadLimits = DEFAULT_LIMITS,
     read_elsewhere: bool = False, allow_lower: bool = False,
@@ -152,17 +152,16 @@ def import_file(
     """
     today = today or date.today()
     shown = display_path or file_name
-    con = writer.prepare(warehouse)
     checksum = hashlib.sha256(data).hexdigest()
-    earlier = upload_queries.accepted_upload_with_checksum(con, checksum, kind)
+    earlier = upload_queries.accepted_upload_with_checksum(db, checksum, kind)
     # The same bytes were loaded and are still in force: nothing to check or write again.
     if earlier is not None and (allowed_communes is None or set(
-            upload_queries.upload_communes(con, earlier.id)) <= allowed_communes):
+            upload_queries.upload_communes(db, earlier.id)) <= allowed_communes):
         return FileOutcome(shown, earlier.kind, UNCHANGED, earlier.rows, earlier.id)
     try:
         sheets = (read_sheets_elsewhere(data, file_name, limits) if read_elsewhere and len(data) > READ_ELSEWHERE_FROM
                   else read_sheets(data, file_name, limits))
-        checked = _validate_first_report_sheet(sheets, con, kind=kind,
+        checked = _validate_first_report_sheet(sheets, db, kind=kind,
                                                allowed_communes=allowed_communes, today=today,
                                                deadline_day=deadline_day, allow_lower=allow_lower)
     except ReadRefused as refused:
@@ -179,8 +178,8 @@ def import_file(
     stored, written_now = None, False
     try:
         if keep_days:
-            stored, written_now = _keep_raw_file(data, file_name, checksum, Path(warehouse))
-        tables, scope = TABLE_BUILDERS[checked.kind](checked, con)
+            stored, written_now = _keep_raw_file(data, file_name, checksum, db.path)
+        tables, scope = TABLE_BUILDERS[checked.kind](checked, db)
         communes = sorted({str(code) for code in _communes_of(checked) if code})
         upload = {
             "file_name": file_name, "checksum": checksum, "kind": checked.kind,
@@ -189,8 +188,8 @@ def import_file(
             "messages": json.dumps([problem_document(problem) for problem in checked.warnings], ensure_ascii=False),
             "stored_path": None if stored is None else str(stored),
         }
-        outcome.upload_id = writer.load_upload(warehouse, kind=checked.kind, upload=upload, scope=scope,
-                                               rows=tables, communes=communes)
+        outcome.upload_id = upload_writes.load_upload(db, kind=checked.kind, upload=upload, scope=scope,
+                                                      rows=tables, communes=communes)
     except Exception as error:
         if written_now:
             stored.unlink(missing_ok=True)  # nothing refers to it: the load did not happen
@@ -198,17 +197,17 @@ def import_file(
             raise
         # A sentence, built without writing anything (the disk is full): the file is refused and nothing changed.
         outcome.status = REFUSED
-        outcome.errors = [Problem(None, None, "storage.disk_full", {"folder": Path(warehouse).resolve().parent})]
+        outcome.errors = [Problem(None, None, "storage.disk_full", {"folder": db.path.parent})]
         return outcome
-    _remove_expired_raw_files(Path(warehouse), keep_days)
+    _remove_expired_raw_files(db, keep_days)
     return outcome
 
 
-def _validate_first_report_sheet(sheets: Iterable[Grid], con: duckdb.DuckDBPyConnection, **options: object) -> Checked:
+def _validate_first_report_sheet(sheets: Iterable[Grid], db: Warehouse, **options: object) -> Checked:
     """The validation of the first sheet with a recognisable header (a workbook may start with instructions)."""
     first = None
     for position, grid in enumerate(sheets):
-        checked = validate(grid, con, **options)
+        checked = validate(grid, db, **options)
         if not any(error.key == "import.error.no_header" for error in checked.errors):
             if position:
                 checked.warnings.insert(0, Problem(None, None, "import.warning.sheet", {"sheet": grid.sheet}))
@@ -217,20 +216,19 @@ def _validate_first_report_sheet(sheets: Iterable[Grid], con: duckdb.DuckDBPyCon
     return first
 
 
-def undo(warehouse: Path | str, upload_id: int, undone_by: str, language: str = i18n.DEFAULT_LANGUAGE,
+def undo(db: Warehouse, upload_id: int, undone_by: str, language: str = i18n.DEFAULT_LANGUAGE,
          allowed_communes: set[str] | None = None) -> str:
     """Undo an upload (only one touching none but the `allowed_communes`, when given); return the sentence to
-    show. Raises writer.UndoRefused (with a translated reason)."""
-    writer.prepare(warehouse)
+    show. Raises UndoRefused (with a translated reason)."""
     try:
-        kind = writer.undo_upload(warehouse, upload_id, undone_by, allowed_communes)
-    except writer.UndoRefused as refused:
+        kind = upload_writes.undo_upload(db, upload_id, undone_by, allowed_communes)
+    except UndoRefused as refused:
         details = dict(refused.details)
         if "figures" in details:
             details["figures"] = "; ".join(
                 f"{village} {i18n.period_label(period, language)}: {i18n.number(value, language)} > "
                 f"{i18n.number(households, language)}" for village, period, value, households in details["figures"])
-        raise writer.UndoRefused(i18n.t(f"import.undo.{refused.reason}", language, **details)) from None
+        raise UndoRefused(i18n.t(f"import.undo.{refused.reason}", language, **details)) from None
     return i18n.t("import.undo.done", language, upload=upload_id, kind=i18n.t(f"import.kind.{kind}", language))
 
 
@@ -268,10 +266,10 @@ def _keep_raw_file(data: bytes, file_name: str, checksum: str, warehouse: Path) 
     return stored, True
 
 
-def _remove_expired_raw_files(warehouse: Path, days: int) -> None:
+def _remove_expired_raw_files(db: Warehouse, days: int) -> None:
     """Remove the kept files not uploaded again for `days` days, and forget where they were (undo does not need
     them: it puts back the rows kept in the warehouse's replaced_* tables)."""
-    folder = warehouse.resolve().parent / "uploads"
+    folder = db.path.parent / "uploads"
     cutoff = time.time() - days * 24 * 3600
     kept = [path for path in folder.glob("*") if path.is_file()]
     expired = [path for path in kept if path.stat().st_mtime < cutoff]
@@ -280,7 +278,7 @@ def _remove_expired_raw_files(warehouse: Path, days: int) -> None:
     for path in expired:
         path.unlink(missing_ok=True)
     if expired:
-        writer.forget_raw_files(warehouse, [str(path) for path in expired])
+        upload_writes.forget_raw_files(db, [str(path) for path in expired])
 
 
 def _communes_of(checked: Checked) -> set[str]:
@@ -295,7 +293,7 @@ def _scope(part: str, keys: pd.Series, sub_keys: pd.Series | None = None) -> pd.
     return scope.drop_duplicates()
 
 
-def _monthly_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _monthly_tables(checked: Checked, db: Warehouse) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """The file's reports with their dates and notes resolved by the validator, and their figures: the file's
     filled cells, and the stored figures of indicators the file has no column for."""
     rows = checked.rows
@@ -316,10 +314,10 @@ def _monthly_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[d
             _scope("village_period", rows["ma_thon"], rows["ky_bao_cao"]))
 
 
-def _roster_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _roster_tables(checked: Checked, db: Warehouse) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     rows = checked.rows
     villages = rows["ma_thon"].drop_duplicates()
-    existing = upload_queries.teams_of_villages(con, villages.tolist()).set_index("village_code")
+    existing = upload_queries.teams_of_villages(db, villages.tolist()).set_index("village_code")
     team_of = villages.map(existing["code"]).fillna("TO-" + villages)
     established = existing["established_on"]
     if "ngay_thanh_lap" in rows:
@@ -336,7 +334,7 @@ def _roster_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[di
     return {"teams": teams, "members": members}, _scope("village", villages)
 
 
-def _training_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _training_tables(checked: Checked, db: Warehouse) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     rows = checked.rows
     first = rows.groupby("ma_buoi", sort=False).first()
     sessions = pd.DataFrame({
@@ -352,15 +350,15 @@ def _training_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[
             _scope("commune_session", sessions["commune_code"], sessions["code"]))
 
 
-def _villages_tables(checked: Checked, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _villages_tables(checked: Checked, db: Warehouse) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     rows = checked.rows
-    known = set(upload_queries.commune_codes(con))
+    known = set(upload_queries.commune_codes(db))
     new = rows[~rows["ma_xa"].isin(known)].drop_duplicates("ma_xa")
     names = new["ten_xa"] if "ten_xa" in new else pd.Series(None, index=new.index, dtype=object)
     communes = pd.DataFrame({"code": new["ma_xa"], "name": names.fillna(new["ma_xa"]), "province": None,
                              "is_demo": False})
     # Without a population column, each village keeps the population the registry has.
-    stored_population = upload_queries.villages_for_matching(con).set_index("code")["population"]
+    stored_population = upload_queries.villages_for_matching(db).set_index("code")["population"]
     villages = pd.DataFrame({
         "code": rows["ma_thon"], "commune_code": rows["ma_xa"], "name": rows["ten_thon"],
         "households": rows["so_ho"].astype("int64"),

@@ -13,14 +13,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 import vietnam_provinces
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 
 from warehouse import registry as stored_registry
-from warehouse import writer
+from warehouse.database import Warehouse
+from warehouse.write import registry as registry_writes
 
 PACKAGE = "vietnam-provinces"
 # The package's unit types as the warehouse stores them (ASCII codes; `i18n` names them in each language).
@@ -135,17 +135,16 @@ def compare(official: pd.DataFrame, stored: pd.DataFrame, fields: Iterable[str],
     return official.assign(status=statuses, changes=all_changes)
 
 
-def plan(path: Path | str, province_codes: Iterable[str]) -> Registration:
-    """What registering the provinces would add and change in the warehouse at `path` (nothing is written)."""
-    con = writer.prepare(path)
+def plan(db: Warehouse, province_codes: Iterable[str]) -> Registration:
+    """What registering the provinces would add and change in the warehouse (nothing is written)."""
     codes = sorted(set(province_codes))
     official_provinces = provinces()
     official_provinces = official_provinces[official_provinces["code"].isin(codes)].reset_index(drop=True)
     names = dict(zip(official_provinces["code"], official_provinces["name"], strict=True))
     official_communes = communes(codes)
-    stored_communes = stored_registry.communes(con)
+    stored_communes = stored_registry.communes(db)
     compared_communes = compare(official_communes, stored_communes, OFFICIAL_FIELDS, names)
-    compared_provinces = compare(official_provinces, stored_registry.provinces(con), ("name", "unit_type"))
+    compared_provinces = compare(official_provinces, stored_registry.provinces(db), ("name", "unit_type"))
     # A stored province is a code or, in warehouses made before the registry, the province's name.
     in_provinces = stored_communes["province"].isin(codes) | stored_communes["province"].isin(list(names.values()))
     missing = stored_communes[in_provinces & ~stored_communes["code"].isin(official_communes["code"])]
@@ -153,10 +152,10 @@ def plan(path: Path | str, province_codes: Iterable[str]) -> Registration:
                         missing[["code", "name", "province"]].reset_index(drop=True))
 
 
-def register(path: Path | str, province_codes: Iterable[str], *, accept_renames: bool = False,
+def register(db: Warehouse, province_codes: Iterable[str], *, accept_renames: bool = False,
              user: str = "cli") -> Registration:
     """Register the provinces' communes (one transaction); refused, changing nothing, when it would rename."""
-    registration = plan(path, province_codes)
+    registration = plan(db, province_codes)
     registration.accepted_renames = accept_renames
     if registration.refused:
         return registration
@@ -166,8 +165,8 @@ def register(path: Path | str, province_codes: Iterable[str], *, accept_renames:
     changed = rows[rows["status"] == CHANGED]
     if len(provinces_to_store) or len(added) or len(changed):
         columns = ["code", "name", "unit_type", "province"]
-        writer.register_communes(
-            path, provinces_to_store[["code", "name", "unit_type"]], added[columns], changed[columns], user=user,
+        registry_writes.register_communes(
+            db, provinces_to_store[["code", "name", "unit_type"]], added[columns], changed[columns], user=user,
             detail=_audit_detail(registration),
         )
     return registration

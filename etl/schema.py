@@ -14,7 +14,7 @@ import pandas as pd
 
 from geo.names import fold
 from settings import DEFAULT_CATALOGUE
-from warehouse import writer
+from warehouse.catalogue import read_catalogue
 from warehouse.codes import AFFILIATIONS, MEMBER_ROLES
 
 # Value types a column may have; etl/validate.py has one parser per type.
@@ -117,7 +117,7 @@ VILLAGE_NAME_COLUMN = Column(
 @cache
 def kinds() -> dict[str, Kind]:
     """Every kind of file, by name, with the monthly kind's indicators read from the catalogue."""
-    catalogue = writer.read_catalogue(DEFAULT_CATALOGUE)
+    catalogue = read_catalogue(DEFAULT_CATALOGUE)
     indicators = tuple(
         Column(row.code, row.name_vi, COUNT, required=row.code == "ho_da_huong_dan",
                aliases=(row.short_vi, row.name_en, row.short_en),

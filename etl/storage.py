@@ -12,7 +12,7 @@ import duckdb
 
 import i18n
 from warehouse import backup
-from warehouse.connection import WarehouseBusy, WarehouseDamaged, WarehouseLocked, is_damage
+from warehouse.errors import WarehouseBusy, WarehouseDamaged, WarehouseLocked, is_damage
 
 _FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
 import exports
@@ -10,33 +9,34 @@ import i18n
 from etl import schema
 from warehouse import queries
 from warehouse import uploads as upload_queries
+from warehouse.database import Warehouse
 from warehouse.periods import is_month
 
 FORMATS = ("csv", "xlsx")
 TEMPLATE_HEADER = {"bold": True, "border": 1, "align": "center", "valign": "top"}
 
 
-def _villages_by_code(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+def _villages_by_code(db: Warehouse, commune: str) -> pd.DataFrame:
     # Templates list villages in the order of their numbers, as the teams' own lists do.
-    return queries.villages(con, commune).sort_values("village_code", ignore_index=True)
+    return queries.villages(db, commune).sort_values("village_code", ignore_index=True)
 
 
-def template_frame(con: duckdb.DuckDBPyConnection, kind: str, commune: str, period: str | None) -> pd.DataFrame:
+def template_frame(db: Warehouse, kind: str, commune: str, period: str | None) -> pd.DataFrame:
     """The template's rows under its Vietnamese headers (required values pre-filled where the warehouse knows them)."""
     columns = schema.kinds()[kind].columns
     if kind == "monthly":
-        villages = _villages_by_code(con, commune)
+        villages = _villages_by_code(db, commune)
         filled = {"ma_thon": villages["village_code"], "ten_thon": villages["village_name"],
                   "ky_bao_cao": f"{period[5:7]}/{period[:4]}" if period else ""}
         if period:
-            filled |= _stored_month(con, villages["village_code"], period)
+            filled |= _stored_month(db, villages["village_code"], period)
     elif kind == "roster":
-        filled = _roster(con, commune)
+        filled = _roster(db, commune)
     elif kind == "training":
-        members = upload_queries.members_of_commune(con, commune)
+        members = upload_queries.members_of_commune(db, commune)
         filled = {"ma_thanh_vien": members["code"], "ho_ten": members["full_name"]}
     else:
-        villages = _villages_by_code(con, commune)
+        villages = _villages_by_code(db, commune)
         filled = {"ma_xa": commune, "ma_thon": villages["village_code"], "ten_thon": villages["village_name"],
                   "so_ho": villages["households"], "dan_so": villages["population"]}
     length = max((len(value) for value in filled.values() if isinstance(value, pd.Series)), default=0)
@@ -47,11 +47,11 @@ def template_frame(con: duckdb.DuckDBPyConnection, kind: str, commune: str, peri
     return frame
 
 
-def _roster(con: duckdb.DuckDBPyConnection, commune: str) -> dict[str, pd.Series]:
+def _roster(db: Warehouse, commune: str) -> dict[str, pd.Series]:
     """The commune's members with their codes, village by village, and one empty row for a village without any:
     a correction starts from the stored roster, and a renamed member keeps their code."""
-    villages = _villages_by_code(con, commune)[["village_code", "village_name"]]
-    members = upload_queries.members_of_commune(con, commune).drop(columns="village_name")
+    villages = _villages_by_code(db, commune)[["village_code", "village_name"]]
+    members = upload_queries.members_of_commune(db, commune).drop(columns="village_name")
     rows = villages.merge(members, on="village_code", how="left", sort=False)
     return {
         "ma_thon": rows["village_code"], "ten_thon": rows["village_name"], "ma_thanh_vien": rows["code"].fillna(""),
@@ -63,15 +63,15 @@ def _roster(con: duckdb.DuckDBPyConnection, commune: str) -> dict[str, pd.Series
     }
 
 
-def _stored_month(con: duckdb.DuckDBPyConnection, villages: pd.Series, period: str) -> dict[str, pd.Series]:
+def _stored_month(db: Warehouse, villages: pd.Series, period: str) -> dict[str, pd.Series]:
     """What the villages reported for the month (figures, report date, note), blank where nothing is stored, so that
     a correction starts from the stored report and the template uploaded unchanged changes nothing."""
     keys = pd.DataFrame({"village_code": villages, "period": period})
-    reports = upload_queries.stored_reports(con, keys).set_index("village_code")
+    reports = upload_queries.stored_reports(db, keys).set_index("village_code")
     if reports.empty:
         return {}
     indicators = [column.code for column in schema.kinds()["monthly"].columns if column.indicator]
-    values = upload_queries.stored_figures(con, keys, indicators).set_index("village_code")
+    values = upload_queries.stored_figures(db, keys, indicators).set_index("village_code")
     filled = {code: villages.map(values[code]).map(lambda value: "" if pd.isna(value) else int(value))
               for code in indicators}
     days = pd.to_datetime(villages.map(reports["reported_on"]))

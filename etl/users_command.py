@@ -6,13 +6,14 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pandas as pd
 
 import i18n
 from etl.exit_codes import EXIT_OK, EXIT_REFUSED
-from warehouse import accounts, queries, writer
+from warehouse import accounts, queries
+from warehouse.database import Warehouse
+from warehouse.write import accounts as account_writes
 
 AddAction = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
@@ -54,7 +55,7 @@ def _new_password(arguments: argparse.Namespace) -> str | None:
 
 
 def _users_add(arguments: argparse.Namespace) -> int:
-    lang, path = arguments.lang, Path(arguments.db)
+    lang = arguments.lang
     username = accounts.normalise_username(arguments.username)
     communes = sorted(set(arguments.commune))
     if not accounts.USERNAME.match(username):
@@ -64,51 +65,50 @@ def _users_add(arguments: argparse.Namespace) -> int:
             return _refuse(lang, "auth.cli.bad_commune", code=code)
     if arguments.role in accounts.SCOPED_ROLES and not communes:
         return _refuse(lang, "auth.cli.scope_required", role=arguments.role)
-    con = writer.prepare(path)
-    if accounts.account(con, username) is not None:
+    db = Warehouse.open(arguments.db)
+    if accounts.account(db, username) is not None:
         return _refuse(lang, "auth.cli.exists", user=username)
     password = _new_password(arguments)
     if password is None:
         return EXIT_REFUSED
-    writer.add_user(path, username, arguments.role, communes or None, password)
+    account_writes.add_user(db, username, arguments.role, communes or None, password)
     print(i18n.t("auth.cli.added", lang, user=username, role=arguments.role,
                  communes=", ".join(communes) or i18n.t("auth.cli.every_commune", lang)))
-    unknown = sorted(set(communes) - set(queries.communes(con)["code"]))
+    unknown = sorted(set(communes) - set(queries.communes(db)["code"]))
     if unknown:
         print(i18n.t("auth.cli.commune_not_in_warehouse", lang, codes=", ".join(unknown)))
     return EXIT_OK
 
 
 def _users_passwd(arguments: argparse.Namespace) -> int:
-    lang, path = arguments.lang, Path(arguments.db)
+    lang, db = arguments.lang, Warehouse.open(arguments.db)
     username = accounts.normalise_username(arguments.username)
-    if accounts.account(writer.prepare(path), username) is None:
+    if accounts.account(db, username) is None:
         return _refuse(lang, "auth.cli.unknown_user", user=username)
     password = _new_password(arguments)
     if password is None:
         return EXIT_REFUSED
-    writer.set_password(path, username, password)
+    account_writes.set_password(db, username, password)
     print(i18n.t("auth.cli.password_changed", lang, user=username))
     return EXIT_OK
 
 
 def _users_remove(arguments: argparse.Namespace) -> int:
-    lang, path = arguments.lang, Path(arguments.db)
+    lang, db = arguments.lang, Warehouse.open(arguments.db)
     username = accounts.normalise_username(arguments.username)
-    con = writer.prepare(path)
-    found = accounts.account(con, username)
+    found = accounts.account(db, username)
     if found is None:
         return _refuse(lang, "auth.cli.unknown_user", user=username)
-    if found.role == "admin" and accounts.admin_count(con) == 1:
+    if found.role == "admin" and accounts.admin_count(db) == 1:
         return _refuse(lang, "auth.cli.last_admin", user=username)
-    writer.remove_user(path, username)
+    account_writes.remove_user(db, username)
     print(i18n.t("auth.cli.removed", lang, user=username))
     return EXIT_OK
 
 
 def _users_list(arguments: argparse.Namespace) -> int:
     lang = arguments.lang
-    users = accounts.users(writer.prepare(Path(arguments.db)))
+    users = accounts.users(Warehouse.open(arguments.db))
     if users.empty:
         print(i18n.t("auth.cli.no_users", lang))
         return EXIT_OK

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-import duckdb
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -23,6 +22,7 @@ from etl.read import Grid
 from etl.schema import Column, Kind, fold_series, header_keys
 from geo.names import FOLDED_UNIT_PREFIX, fold
 from warehouse import uploads as upload_queries
+from warehouse.database import Warehouse
 from warehouse.periods import quarter_deadline, quarter_of
 
 HEADER_SEARCH_ROWS = 30
@@ -71,7 +71,7 @@ class _Refused(Exception):
 
 
 def validate(
-    grid: Grid, con: duckdb.DuckDBPyConnection, *, kind: str | None = None,
+    grid: Grid, db: Warehouse, *, kind: str | None = None,
     allowed_communes: set[str] | None = None, today: date, deadline_day: int, allow_lower: bool = False,
 ) -> Checked:
     """Check a read file against its kind's declaration (recognised from the header unless given).
@@ -79,13 +79,13 @@ def validate(
     A file that lowers or clears stored figures is refused, naming the cells, unless `allow_lower`.
     """
     try:
-        return _validate(grid, con, kind, allowed_communes, today, deadline_day, allow_lower)
+        return _validate(grid, db, kind, allowed_communes, today, deadline_day, allow_lower)
     except _Refused as refused:
         return Checked(refused.kind, pd.DataFrame(), refused.problems, [])
 
 
 def _validate(
-    grid: Grid, con: duckdb.DuckDBPyConnection, kind_name: str | None, allowed_communes: set[str] | None,
+    grid: Grid, db: Warehouse, kind_name: str | None, allowed_communes: set[str] | None,
     today: date, deadline_day: int, allow_lower: bool,
 ) -> Checked:
     header_position, kind = _find_header(grid, kind_name)
@@ -123,7 +123,7 @@ def _validate(
     headers = {code: written[position] for code, position in positions.items()}
     formula_cells = {code: pd.Series(formulas[:, position]) for code, position in positions.items()
                      if formulas[:, position].any()}
-    checker = _Checker(kind, text, headers, np.asarray(row_numbers), con, today, deadline_day, formula_cells)
+    checker = _Checker(kind, text, headers, np.asarray(row_numbers), db, today, deadline_day, formula_cells)
     checker.errors += damaged_problems
     checker.warnings += [Problem(header_row, written[position], "import.warning.extra_column",
                                  {"column": written[position]}) for position in extras]
@@ -248,10 +248,10 @@ class _Checker:
     """Parses each declared column by its type and applies the kind's rules, collecting problems."""
 
     def __init__(self, kind: Kind, text: pd.DataFrame, headers: dict[str, str], row_numbers: np.ndarray,
-                 con: duckdb.DuckDBPyConnection, today: date, deadline_day: int,
+                 db: Warehouse, today: date, deadline_day: int,
                  formulas: dict[str, pd.Series]) -> None:
         self.kind, self.text, self.headers, self.row_numbers = kind, text, headers, row_numbers
-        self.con, self.today, self.deadline_day, self.formulas = con, today, deadline_day, formulas
+        self.db, self.today, self.deadline_day, self.formulas = db, today, deadline_day, formulas
         self.parsed = pd.DataFrame({"row": row_numbers})
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
@@ -367,7 +367,7 @@ class _Checker:
         return yes
 
     def parse_commune(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
-        known = set(upload_queries.commune_codes(self.con))
+        known = set(upload_queries.commune_codes(self.db))
         new = ~empty & ~text.isin(known)
         for commune in sorted(text[new].unique()):
             self.warnings.append(Problem(None, self.headers[column.code], "import.warning.new_commune",
@@ -375,14 +375,14 @@ class _Checker:
         return text.where(~empty, None)
 
     def parse_member(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
-        members = upload_queries.members_with_commune(self.con, sorted(text[~empty].unique()))
+        members = upload_queries.members_with_commune(self.db, sorted(text[~empty].unique()))
         communes = text.map(dict(zip(members["code"], members["commune_code"], strict=True)))
         self.problems(~empty & communes.isna(), column.code, "import.error.unknown_member", text.to_frame("value"))
         self.parsed["commune_code"] = communes
         return text.where(~empty, None)
 
     def parse_village(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
-        villages = upload_queries.villages_for_matching(self.con)
+        villages = upload_queries.villages_for_matching(self.db)
         by_code = dict(zip(villages["code"].str.lower(), villages["code"], strict=True))
         codes = text.str.lower().map(by_code)
         unresolved = ~empty & codes.isna()
@@ -454,7 +454,7 @@ class _Checker:
         moved = pd.Series(False, index=self.parsed.index)
         if self.kind.name == "villages":
             # A registry row may not move a village from one commune to another (its reports and team stay there).
-            villages = upload_queries.villages_for_matching(self.con).set_index("code")["commune_code"]
+            villages = upload_queries.villages_for_matching(self.db).set_index("code")["commune_code"]
             current = self.parsed["ma_thon"].map(villages)
             moved = (current.notna() & self.parsed["ma_xa"].notna() & current.ne(self.parsed["ma_xa"])).fillna(False)
             self.problems(moved, "ma_thon", "import.error.village_of_other_commune", current.to_frame("commune"))
@@ -473,7 +473,7 @@ class _Checker:
         """Warnings against the village's own earlier months: a household count falling, an unusual value."""
         keys = self.parsed[["ma_thon", "ky_bao_cao"]].rename(columns={"ma_thon": "village_code",
                                                                       "ky_bao_cao": "period"})
-        history = upload_queries.earlier_values(self.con, keys)
+        history = upload_queries.earlier_values(self.db, keys)
         if history.empty:
             return
         for column in self.kind.columns:
@@ -499,22 +499,22 @@ class _Checker:
         """Each indicator cell of the file against the figure stored for its village and month."""
         keys = self.parsed[["ma_thon", "ky_bao_cao"]].set_axis(["village_code", "period"], axis=1)
         indicators = [column.code for column in self.kind.columns if column.indicator and column.code in self.parsed]
-        self.stored_reports = upload_queries.stored_reports(self.con, keys)
+        self.stored_reports = upload_queries.stored_reports(self.db, keys)
         self.stored = pd.DataFrame(columns=["village_code", "period", "indicator_code", "value"])
         stored = {}
         if len(self.stored_reports):  # else new reports only: every filled cell is new
-            stored = keys.merge(upload_queries.stored_figures(self.con, keys, indicators),
+            stored = keys.merge(upload_queries.stored_figures(self.db, keys, indicators),
                                 on=["village_code", "period"], how="left")
             absent = [column.code for column in self.kind.columns if column.indicator and column.code not in indicators]
             if absent:
-                self.stored = upload_queries.stored_report_values(self.con, keys, absent)
+                self.stored = upload_queries.stored_report_values(self.db, keys, absent)
         self.compare({code: stored[code] if code in stored else None for code in indicators}, allow_lower,
                      village_codes=keys["village_code"], village_names=self.parsed["village_name"],
                      periods=keys["period"])
 
     def compare_registry(self, allow_lower: bool) -> None:
         """The households and population of each village against the registry's."""
-        villages = upload_queries.villages_for_matching(self.con).set_index("code")
+        villages = upload_queries.villages_for_matching(self.db).set_index("code")
         codes = self.parsed["ma_thon"]
         self.compare({code: codes.map(villages[column]) for code, column in (("so_ho", "households"),
                                                                              ("dan_so", "population"))
@@ -565,7 +565,7 @@ class _Checker:
     def check_reported_households(self) -> None:
         """A registry may not give a village fewer households than a household figure it already reported."""
         households = self.parsed[["ma_thon", "so_ho"]].set_axis(["village_code", "households"], axis=1)
-        above = upload_queries.household_figures_above(self.con, households.dropna())
+        above = upload_queries.household_figures_above(self.db, households.dropna())
         if above.empty:
             return
         figures = {village: list(zip(rows["period"], rows["value"].astype(int), strict=True))
@@ -579,7 +579,7 @@ class _Checker:
         village's team with the same name (diacritics and case aside), told apart by phone where several share it;
         None for a newcomer. A row that could be either of two people is refused, naming the rows and members."""
         villages = self.parsed["ma_thon"]
-        stored = upload_queries.members_of_villages(self.con, sorted(villages.dropna().unique()))
+        stored = upload_queries.members_of_villages(self.db, sorted(villages.dropna().unique()))
         member = pd.Series(None, index=self.parsed.index, dtype=object)
         if "ma_thanh_vien" in self.parsed:
             codes = self.parsed["ma_thanh_vien"]

@@ -17,8 +17,9 @@ import pandas as pd
 from geo.boundaries import prepare_boundaries
 from geo.shipped import HAI_PHONG_COMMUNES, VIETNAM_COMMUNES
 from ui.maps import city_map_figure
-from warehouse import geography, writer
-from warehouse.connection import close_all
+from warehouse import geography
+from warehouse.database import Warehouse
+from warehouse.write.boundaries import store_commune_boundaries
 
 DEFAULT_FILES = [HAI_PHONG_COMMUNES, VIETNAM_COMMUNES]
 
@@ -32,18 +33,16 @@ def _timed(action: Callable[[], object]) -> tuple[object, float]:
 def measure(path: Path) -> dict:
     """Sizes and timings of one commune boundary file going through import, storage, query and figure."""
     with tempfile.TemporaryDirectory() as folder:
-        warehouse = Path(folder) / "bench.duckdb"
-        writer.prepare(warehouse)
+        db = Warehouse.open(Path(folder) / "bench.duckdb")
         empty_registry = pd.DataFrame({"code": [], "name": []})
         result, prepare_seconds = _timed(lambda: prepare_boundaries(
             path, "commune", empty_registry, code_field="code", register_unknown=True))
         new_communes = pd.DataFrame(result.registered)
-        _, store_seconds = _timed(lambda: writer.store_commune_boundaries(warehouse, result.boundaries, new_communes))
-        con = writer.prepare(warehouse)
-        layer, query_seconds = _timed(lambda: geography.city_map(con, "2025-12"))
+        _, store_seconds = _timed(lambda: store_commune_boundaries(db, result.boundaries, new_communes))
+        layer, query_seconds = _timed(lambda: geography.city_map(db, "2025-12"))
         figure, figure_seconds = _timed(lambda: city_map_figure(layer, "vi"))
         figure_json, serialise_seconds = _timed(figure.to_json)
-        close_all()
+        db.close()
         return {
             "file": path.name, "communes": len(result.boundaries),
             "file_MB": path.stat().st_size / 1e6,

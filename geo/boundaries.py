@@ -1,10 +1,11 @@
-"""Boundary files → checked, placed, matched and display-simplified boundaries, ready for the writer.
+"""Boundary files → checked, placed, matched and display-simplified boundaries, ready for the write layer.
 
 A boundary file is GeoJSON (also gzip-compressed), a Shapefile (zipped, folders inside too), a GeoPackage, KML or
 KMZ, in any CRS (`geo.reading` opens it and decodes its text); its coordinates must land where the commune is
 (`geo.placement`) before it is reprojected to EPSG:4326. Features are matched to the registry (villages of a
 commune, or communes) by code, or by name: exactly first (tone marks count), then without diacritics only when
-that names one entry. Nothing is written here: the command line hands the result to `warehouse.writer`.
+that names one entry. Nothing is written here: the command line hands the result to the write layer
+(`warehouse/write/boundaries.py`).
 """
 
 from __future__ import annotations

@@ -5,12 +5,12 @@ import streamlit as st
 
 import i18n
 from ui import auth
-from ui.context import connection, language, tr
+from ui.context import language, tr, warehouse
 from warehouse import accounts, queries
 
 auth.require_role("admin")
 lang = language()
-con = connection()
+db = warehouse()
 OUTCOME = "accounts_outcome"
 
 
@@ -44,7 +44,7 @@ if outcome is not None:
     done, message = outcome
     (st.success if done else st.error)(message)
 st.caption(tr("auth.audit.caption"))
-log = accounts.audit_log(con)
+log = accounts.audit_log(db)
 if log.empty:
     st.info(tr("auth.audit.empty"))
 else:
@@ -59,7 +59,7 @@ else:
     }), hide_index=True, width="stretch")
 
 st.subheader(tr("auth.users.title"))
-users = accounts.users(con)
+users = accounts.users(db)
 st.dataframe(pd.DataFrame({
     tr("auth.username"): users["username"],
     tr("auth.users.column.role"): users["role"].map(auth.role_name),
@@ -67,7 +67,7 @@ st.dataframe(pd.DataFrame({
     tr("auth.users.column.demo"): users["is_demo"].map({True: tr("auth.yes"), False: ""}),
 }), hide_index=True, width="stretch")
 
-communes = queries.communes(con)
+communes = queries.communes(db)
 commune_names = dict(zip(communes["code"], communes["name"], strict=True))
 adding, removing = st.columns(2)
 with adding.form("add_account", clear_on_submit=True):

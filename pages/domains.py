@@ -4,7 +4,7 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import coverage_heatmap
-from ui.context import connection, filters, language, stop_unless_reported, tr, tr_plain, url_selectbox
+from ui.context import filters, language, stop_unless_reported, tr, tr_plain, url_selectbox, warehouse
 from ui.tables import show_table
 from warehouse import analysis, queries
 from warehouse.codes import DIGITAL_DOMAINS
@@ -12,24 +12,24 @@ from warehouse.collation import vietnamese_order
 
 chosen = filters()
 lang = language()
-con = connection()
+db = warehouse()
 st.title(tr("analysis.domains.title"))
 stop_unless_reported(chosen)
 
 domain = url_selectbox(tr("analysis.domains.domain"), list(DIGITAL_DOMAINS), key="domain",
                        format_func=lambda code: i18n.t(f"domain.{code}", lang))
 period_name = i18n.period_label(chosen.period, lang)
-indicators = analysis.household_indicators(con, domain)
-cells = analysis.indicator_coverage_by_village(con, chosen.commune, chosen.period, domain)
+indicators = analysis.household_indicators(db, domain)
+cells = analysis.indicator_coverage_by_village(db, chosen.commune, chosen.period, domain)
 if indicators.empty or cells["value"].isna().all():
     st.info(tr("analysis.domains.no_data", domain=tr(f"domain.{domain}"), period=period_name))
     st.stop()
 
 short_name = dict(zip(indicators["code"], indicators[f"short_{lang}"], strict=True))
 village_order = vietnamese_order(cells["village_name"])
-means = queries.domain_coverage_by_village(con, chosen.commune, chosen.period)
+means = queries.domain_coverage_by_village(db, chosen.commune, chosen.period)
 means = means[means["domain"] == domain].set_index("village_name")["coverage"]
-commune_mean = queries.domain_coverage_of_commune(con, chosen.commune, chosen.period).set_index("domain")
+commune_mean = queries.domain_coverage_of_commune(db, chosen.commune, chosen.period).set_index("domain")
 target = float(indicators["target_share"].max())
 
 metric_column, _ = st.columns([1, 2])

@@ -5,19 +5,20 @@ from datetime import date
 import streamlit as st
 
 import i18n
+from operations.reports import record_report_export, save_report_text
 from quarterly_report import ReportRefused, build_quarterly_report, render_docx, render_xlsx
 from ui import auth
 from ui.context import (
-    connection,
     filters,
     language,
     settings,
     stop_unless_reported,
     tr,
     url_selectbox,
+    warehouse,
     works_for_commune,
 )
-from warehouse import queries, writer
+from warehouse import queries
 from warehouse.periods import is_month, quarter_of, quarters_of
 from warehouse.report_queries import ReportTexts, report_texts
 
@@ -30,19 +31,19 @@ TEXT_FIELDS = ("difficulties", "next_tasks", "proposals")
 
 chosen = filters()
 lang = language()
-con = connection()
+db = warehouse()
 st.title(tr("report.page.title"))
 st.caption(tr("report.page.intro"))
 stop_unless_reported(chosen)
 
-quarters = list(reversed(quarters_of(queries.reported_months(con, chosen.commune))))
+quarters = list(reversed(quarters_of(queries.reported_months(db, chosen.commune))))
 quarter = url_selectbox(
     tr("report.page.quarter"), quarters, "quarter",
     default=quarter_of(chosen.period) if is_month(chosen.period) else chosen.period,
     format_func=lambda option: i18n.period_label(option, lang),
 )
 
-saved = report_texts(con, chosen.commune, quarter)
+saved = report_texts(db, chosen.commune, quarter)
 # The commune's own words are written by its staff (or an admin); reviewers make the report with them as saved.
 may_save = works_for_commune(chosen.commune)
 # Keys carry the commune and quarter, so that choosing another quarter shows that quarter's saved text.
@@ -62,9 +63,9 @@ with st.form(f"report-texts-{chosen.commune}-{quarter}"):
 if generate:
     if may_save:
         texts = ReportTexts(**typed, report_number=report_number, signatory=signatory)
-        writer.save_report_texts(settings().warehouse_path, chosen.commune, quarter, texts, auth.signed_in_user())
+        save_report_text(db, chosen.commune, quarter, texts, auth.signed_in_user())
     try:  # refused: a quarter without data, or a Word template the program cannot fill
-        report = build_quarterly_report(con, chosen.commune, quarter, settings(), date.today())
+        report = build_quarterly_report(db, chosen.commune, quarter, settings(), date.today())
         st.session_state[FILES_KEY] = {
             "for": (chosen.commune, quarter), "docx": render_docx(report, lang), "xlsx": render_xlsx(report, lang),
             "saved": may_save,
@@ -72,8 +73,7 @@ if generate:
     except ReportRefused as refusal:
         st.error(tr(refusal.key, **refusal.values))
         st.stop()
-    writer.record_audit(settings().warehouse_path, auth.signed_in_user(), "report_exported",
-                        f"{chosen.commune} {quarter}")
+    record_report_export(db, auth.signed_in_user(), chosen.commune, quarter)
 
 files = st.session_state.get(FILES_KEY)
 if files is not None and files["for"] == (chosen.commune, quarter):

@@ -6,7 +6,7 @@ import streamlit as st
 import i18n
 from ui import auth
 from ui.charts import coverage_class
-from ui.context import connection, filters, language, tr, tr_plain, url_selectbox
+from ui.context import filters, language, tr, tr_plain, url_selectbox, warehouse
 from ui.maps import city_map_figure, clicked_location, village_map_figure
 from ui.tables import show_table
 from ui.village_links import open_village
@@ -15,12 +15,12 @@ from warehouse.codes import DIGITAL_DOMAINS, HEADLINE_INDICATOR
 
 chosen = filters()
 lang = language()
-con = connection()
+db = warehouse()
 st.title(tr("maps.title", commune=chosen.commune_name))
 
 # The city view shows every commune's figures: checked here, whenever the page runs, not only by hiding the choice.
-may_see_city = auth.sees_city_map(con)
-views = ["villages", "city"] if may_see_city and geography.has_commune_boundaries(con) else ["villages"]
+may_see_city = auth.sees_city_map(db)
+views = ["villages", "city"] if may_see_city and geography.has_commune_boundaries(db) else ["villages"]
 view = views[0]
 if len(views) > 1:
     view = url_selectbox(tr("maps.view"), views, "map_view", format_func=lambda option: tr(f"maps.view.{option}"))
@@ -29,20 +29,20 @@ elif st.query_params.get("map_view") == "city" and not may_see_city:
             icon=":material/lock:")
 tiles = st.toggle(tr("maps.tiles"), key="map_tiles", help=tr("maps.tiles_help"))
 # The city map compares communes, so it needs a period even when the chosen commune has no report yet.
-period = chosen.period or (geography.latest_reported_month(con) if view == "city" else None)
+period = chosen.period or (geography.latest_reported_month(db) if view == "city" else None)
 if period is None:
     st.info(tr("empty.no_reports", commune=chosen.commune_name))
     st.stop()
 period_name = i18n.period_label(period, lang)
 
 
-def class_name(share: float | None, empty_key: str) -> str:
-    item = coverage_class(share)
-    return tr(empty_key) if item is None else tr(f"coverage.class.{item.key}")
+def class_name(share: float | None, empty_key: str, target_share: float) -> str:
+    item = coverage_class(share, target_share)
+    return tr(empty_key) if item is None else item.label(lang)
 
 
 def show_city() -> None:
-    layer = geography.city_map(con, period)
+    layer = geography.city_map(db, period)
     if layer.is_demo:
         st.warning(tr("maps.city.demo_label"), icon=":material/science:")
     st.caption(tr("maps.city.caption", period=period_name))
@@ -67,7 +67,7 @@ def show_city() -> None:
         tr("maps.city.column.reported"): rows["villages_reported"],
         tr("maps.city.column.meeting"): rows["villages_meeting_target"],
         tr("maps.legend.share"): [i18n.percent(share, lang) for share in shares],
-        tr("maps.column.class"): [class_name(share, "maps.city.no_data") for share in shares],
+        tr("maps.column.class"): [class_name(share, "maps.city.no_data", layer.target_share) for share in shares],
     })
     show_table(table, f"ban-do-cac-xa-{period}", tr("maps.city.table.title"),
                export=table.assign(**{tr("maps.legend.share"): shares.astype(float).round(4)}))
@@ -80,12 +80,12 @@ def measure_name(measure: str, short_names: dict[str, str]) -> str:
 
 
 def show_villages() -> None:
-    catalogue = queries.indicator_catalogue(con)
+    catalogue = queries.indicator_catalogue(db)
     household = catalogue[catalogue["kind"] == "cumulative"]
     short_names = dict(zip(household["code"], household[f"short_{lang}"], strict=True))
     measure = url_selectbox(tr("maps.measure"), [*household["code"], *DIGITAL_DOMAINS], "measure",
                             default=HEADLINE_INDICATOR, format_func=lambda option: measure_name(option, short_names))
-    layer = geography.village_map(con, chosen.commune, period, measure)
+    layer = geography.village_map(db, chosen.commune, period, measure)
     if layer.rows.empty:
         # A demo warehouse made before the maps existed gets its demo boundaries by recreating the demo.
         key = "maps.empty.no_demo_boundaries" if chosen.is_demo else "maps.empty.no_village_boundaries"
@@ -102,7 +102,7 @@ def show_villages() -> None:
     clicked = clicked_location(event)
     if clicked:
         open_village(clicked)
-    all_villages = queries.villages(con, chosen.commune)
+    all_villages = queries.villages(db, chosen.commune)
     without_boundary = all_villages.loc[~all_villages["village_code"].isin(layer.rows["village_code"]), "village_name"]
     if not without_boundary.empty:
         st.caption(tr("maps.missing_boundaries", villages=", ".join(without_boundary)))
@@ -115,7 +115,8 @@ def show_villages() -> None:
         columns[1]: [i18n.number(value, lang) for value in rows["value"].astype(object)],
         columns[2]: [i18n.number(value, lang) for value in rows["households"]],
         columns[3]: [i18n.percent(share, lang) for share in rows["coverage"]],
-        tr("maps.column.class"): [class_name(share, "coverage.not_reported") for share in rows["coverage"]],
+        tr("maps.column.class"): [class_name(share, "coverage.not_reported", layer.target_share)
+                                  for share in rows["coverage"]],
     })
     # The downloads carry the numbers as numbers, so that a spreadsheet can add them up.
     exported = table.assign(**{columns[1]: rows["value"], columns[2]: rows["households"],

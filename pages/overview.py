@@ -6,19 +6,19 @@ import streamlit as st
 
 import i18n
 from ui.charts import coverage_bar_chart
-from ui.context import connection, filters, language, markdown_text, settings, stop_unless_reported, tr, tr_plain
+from ui.context import filters, language, markdown_text, settings, stop_unless_reported, tr, tr_plain, warehouse
 from warehouse import queries
 from warehouse.codes import DIGITAL_DOMAINS
 
 chosen = filters()
 lang = language()
-con = connection()
+db = warehouse()
 st.title(tr("overview.title", commune=chosen.commune_name))
 stop_unless_reported(chosen)
 
 period_name = i18n.period_label(chosen.period, lang)
 st.caption(tr("overview.period_caption", period=period_name))
-summary = queries.commune_summary(con, chosen.commune, chosen.period, settings().report_deadline_day, date.today())
+summary = queries.commune_summary(db, chosen.commune, chosen.period, settings().report_deadline_day, date.today())
 target = i18n.percent(summary.target_share, lang, 0)
 
 cards = st.columns(3) + st.columns(3)
@@ -39,21 +39,21 @@ on_time = (f"{i18n.number(summary.reports_on_time, lang)}/{i18n.number(summary.r
 cards[5].metric(tr("overview.card.on_time", quarter=i18n.period_label(summary.quarter, lang)), on_time, border=True,
                 help=tr("overview.card.on_time_help", day=settings().report_deadline_day))
 
-domains = queries.domain_coverage_of_commune(con, chosen.commune, chosen.period)
+domains = queries.domain_coverage_of_commune(db, chosen.commune, chosen.period)
 st.subheader(tr("overview.domains"))
 for column, domain in zip(st.columns(len(DIGITAL_DOMAINS)), domains.itertuples(index=False), strict=True):
     column.metric(tr(f"domain.{domain.domain}"), i18n.percent(domain.coverage, lang), border=True,
                   help=tr("domain.definition", count=domain.indicators))
 st.caption(tr("overview.domains_caption"))
 
-villages = queries.coverage_by_village(con, chosen.commune, chosen.period)
+villages = queries.coverage_by_village(db, chosen.commune, chosen.period)
 st.plotly_chart(
     coverage_bar_chart(villages, summary.target_share, tr_plain("overview.chart_title", period=period_name), lang),
     width="stretch",
 )
 
 st.subheader(tr("overview.alerts"))
-alerts = queries.alerts(con, chosen.commune, chosen.period, settings().full_team_size)
+alerts = queries.alerts(db, chosen.commune, chosen.period, settings().full_team_size)
 if alerts.empty:
     st.success(tr("overview.no_alerts"))
 for kind, rows in alerts.groupby("kind", sort=False):

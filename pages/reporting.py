@@ -6,21 +6,21 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import reporting_status_chart
-from ui.context import connection, filters, language, settings, stop_unless_reported, tr, tr_plain
+from ui.context import filters, language, settings, stop_unless_reported, tr, tr_plain, warehouse
 from ui.tables import show_table
 from warehouse import analysis
 
 chosen = filters()
 lang = language()
-con = connection()
+db = warehouse()
 deadline_day = settings().report_deadline_day
 st.title(tr("analysis.reporting.title"))
 st.caption(tr("analysis.reporting.rule", day=deadline_day))
 stop_unless_reported(chosen)
 
 today = date.today()
-matrix = analysis.reporting_matrix(con, chosen.commune, deadline_day, today)
-months = analysis.reporting_months(con, chosen.commune)
+matrix = analysis.reporting_matrix(db, chosen.commune, deadline_day, today)
+months = analysis.reporting_months(db, chosen.commune)
 month_labels = {month: i18n.period_label(month, lang) for month in months}
 
 st.subheader(tr("analysis.reporting.matrix"))
@@ -44,7 +44,7 @@ show_table(wide, "tien-do-bao-cao", tr("analysis.reporting.matrix"))
 st.caption(tr("analysis.reporting.matrix_caption"))
 
 st.subheader(tr("analysis.reporting.rates"))
-rates = analysis.reporting_rates(con, chosen.commune, deadline_day, today)
+rates = analysis.reporting_rates(db, chosen.commune, deadline_day, today)
 rates_shown = rates.assign(
     period=rates["period"].map(month_labels),
     closes_quarter=[tr("analysis.yes") if closes else tr("analysis.no") for closes in rates["closes_quarter"]],

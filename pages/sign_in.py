@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from operations.accounts import SignInPaused
 from ui import auth
-from ui.context import connection, tr
+from ui.context import tr, warehouse
 from warehouse import accounts
 
 USERNAME_FIELD, PASSWORD_FIELD, OUTCOME = "sign_in_username", "sign_in_password", "sign_in_outcome"
@@ -19,7 +20,7 @@ def submit() -> None:
     try:
         if not auth.sign_in(typed_username, password):
             st.session_state[OUTCOME] = "auth.sign_in.refused"
-    except auth.SignInPaused:
+    except SignInPaused:
         st.session_state[OUTCOME] = "auth.sign_in.paused"
 
 
@@ -31,7 +32,7 @@ if username is not None:
     st.page_link("pages/overview.py", label=tr("nav.overview"), icon=":material/dashboard:")
     st.stop()
 
-if accounts.account_count(connection()) == 0:
+if accounts.account_count(warehouse()) == 0:
     st.info(tr("auth.no_accounts"), icon=":material/person_add:")
 with st.form("sign_in"):
     st.text_input(tr("auth.username"), key=USERNAME_FIELD, autocomplete="username")

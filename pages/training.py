@@ -4,18 +4,18 @@ import pandas as pd
 import streamlit as st
 
 import i18n
-from ui.context import can_see_personal_data, connection, filters, language, markdown_text, tr, tr_plain
+from ui.context import can_see_personal_data, filters, language, markdown_text, tr, tr_plain, warehouse
 from ui.tables import show_table
 from warehouse import analysis
 from warehouse.codes import AFFILIATIONS, CORE_AFFILIATION
 
 chosen = filters()
 lang = language()
-con = connection()
+db = warehouse()
 personal = can_see_personal_data(chosen.commune)
 st.title(tr("analysis.training.title"))
 
-sessions = analysis.training_attendance_by_session(con, chosen.commune)
+sessions = analysis.training_attendance_by_session(db, chosen.commune)
 if sessions.empty:
     st.info(tr("analysis.training.no_sessions"))
 else:
@@ -34,7 +34,7 @@ else:
     st.caption(tr("analysis.training.session_rate_help"))
 
     st.subheader(tr("analysis.training.by_team"))
-    teams = analysis.training_attendance_by_team(con, chosen.commune)
+    teams = analysis.training_attendance_by_team(db, chosen.commune)
     show_table(pd.DataFrame({
         tr("village.label"): teams["village_name"],
         tr("analysis.team"): teams["team_code"],
@@ -48,7 +48,7 @@ else:
     st.caption(tr("analysis.training.team_rate_help"))
 
     st.subheader(tr("analysis.training.never_trained"))
-    never = analysis.members_never_trained(con, chosen.commune)
+    never = analysis.members_never_trained(db, chosen.commune)
     if never.empty:
         st.success(tr("analysis.training.everyone_trained"))
     else:
@@ -65,7 +65,7 @@ else:
         show_table(pd.DataFrame(columns), "chua-tap-huan", tr("analysis.training.never_trained"))
 
 st.subheader(tr("analysis.training.mix"))
-mix = analysis.affiliation_mix_by_team(con, chosen.commune)
+mix = analysis.affiliation_mix_by_team(db, chosen.commune)
 if mix.empty:
     st.info(tr("analysis.village.no_members"))
 else:

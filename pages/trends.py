@@ -6,7 +6,7 @@ import streamlit as st
 import i18n
 from ui.analysis_charts import coverage_lines
 from ui.charts import coverage_bar_chart
-from ui.context import connection, filters, language, markdown_text, stop_unless_reported, tr, tr_plain, url_selectbox
+from ui.context import filters, language, markdown_text, stop_unless_reported, tr, tr_plain, url_selectbox, warehouse
 from ui.tables import show_table
 from ui.village_links import open_clicked_village
 from warehouse import analysis
@@ -17,11 +17,11 @@ GRANULARITIES = ["month", "quarter"]
 
 chosen = filters()
 lang = language()
-con = connection()
+db = warehouse()
 st.title(tr("analysis.trends.title"))
 stop_unless_reported(chosen)
 
-indicators = analysis.household_indicators(con)
+indicators = analysis.household_indicators(db)
 short_name = dict(zip(indicators["code"], indicators[f"short_{lang}"], strict=True))
 target_share = dict(zip(indicators["code"], indicators["target_share"], strict=True))
 left, right = st.columns(2)
@@ -31,8 +31,8 @@ granularity = url_selectbox(tr("analysis.trends.granularity"), GRANULARITIES, ke
                             format_func=lambda step: i18n.t(f"analysis.trends.{step}", lang), container=right)
 quarterly = granularity == "quarter"
 
-villages = sort_by_name(analysis.coverage_over_time(con, chosen.commune, indicator, quarterly), "village_name")
-commune = analysis.commune_coverage_over_time(con, chosen.commune, indicator, quarterly)
+villages = sort_by_name(analysis.coverage_over_time(db, chosen.commune, indicator, quarterly), "village_name")
+commune = analysis.commune_coverage_over_time(db, chosen.commune, indicator, quarterly)
 commune_label = tr_plain("analysis.trends.commune", commune=chosen.commune_name)
 lines = pd.concat([
     commune.assign(series=commune_label)[["series", "period", "coverage"]],
@@ -55,7 +55,7 @@ table = table.reindex(columns=periods).rename_axis(index=tr("village.label"), co
 show_table(table.fillna(i18n.MISSING_VALUE), f"xu-huong-{indicator}-{granularity}", short_name[indicator])
 
 st.subheader(tr("analysis.trends.change"))
-change = analysis.quarter_over_quarter_change(con, chosen.commune, indicator)
+change = analysis.quarter_over_quarter_change(db, chosen.commune, indicator)
 if change.empty:
     st.info(tr("analysis.trends.one_quarter"))
 else:
@@ -78,7 +78,7 @@ else:
     show_table(shown, f"thay-doi-theo-quy-{indicator}", tr("analysis.trends.change"), export=exported)
 
 st.subheader(tr("analysis.trends.projection", day=i18n.day(analysis.CAMPAIGN_END, lang)))
-projection = analysis.projected_coverage(con, chosen.commune)
+projection = analysis.projected_coverage(db, chosen.commune)
 st.markdown(tr("analysis.trends.method", months=analysis.PROJECTION_MONTHS, day=i18n.day(analysis.CAMPAIGN_END, lang)))
 target = projection.attrs["target_share"]
 clicked = st.plotly_chart(coverage_bar_chart(

@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 
 import i18n
-from etl import schema, templates
-from etl.load import ACCEPTED, REFUSED, UNCHANGED, FileOutcome, import_file, message, undo
+from operations import uploads as upload_operations
+from operations.uploads import ACCEPTED, REFUSED, UNCHANGED, FileOutcome, UndoRefused, message
 from ui import auth
-from ui.context import connection, filters, language, markdown_text, settings, tr, url_selectbox
-from warehouse import accounts, queries, uploads, writer
-from warehouse.connection import WarehouseBusy, busy
+from ui.context import filters, language, markdown_text, settings, tr, url_selectbox, warehouse
+from warehouse import queries, uploads
+from warehouse.errors import WarehouseBusy
 from warehouse.periods import is_month
 
 
@@ -55,16 +55,13 @@ def changes_table(outcome: FileOutcome, lang: str) -> pd.DataFrame:
 
 def load_file(data: bytes, name: str, dry_run: bool, allow_lower: bool = False) -> FileOutcome:
     """The file checked (and, unless `dry_run`, loaded) as the signed-in user, within that user's communes."""
-    return import_file(data, name, settings().warehouse_path, uploaded_by=user, dry_run=dry_run,
-                       allowed_communes=accounts.user_communes(connection(), user),
-                       deadline_day=settings().report_deadline_day, limits=settings().upload_limits,
-                       read_elsewhere=True, allow_lower=allow_lower)
+    return upload_operations.import_file(db, data, name, user, settings(), dry_run=dry_run, allow_lower=allow_lower)
 
 
 def load_confirmed(data: bytes, name: str, allow_lower: bool) -> FileOutcome | None:
     """The file loaded, after waiting (with a spinner) for someone else's upload to end; None when it did not end."""
     try:
-        if busy(settings().warehouse_path):
+        if db.busy():
             with st.spinner(tr("storage.waiting"), show_time=True):
                 return load_file(data, name, dry_run=False, allow_lower=allow_lower)
         return load_file(data, name, dry_run=False, allow_lower=allow_lower)
@@ -78,28 +75,27 @@ auth.require_role(*auth.UPLOADERS)
 user = auth.signed_in_user()
 chosen = filters()
 lang = language()
-con = connection()
+db = warehouse()
 st.title(tr("import.page.title"))
 st.caption(tr("import.page.intro"))
 
 st.subheader(tr("import.page.step_template"))
-kind = url_selectbox(tr("import.page.kind"), list(schema.KINDS), "loai",
+kind = url_selectbox(tr("import.page.kind"), list(upload_operations.KINDS), "loai",
                      format_func=lambda option: tr(f"import.kind.{option}"))
 period = None
 if kind == "monthly":
     default = chosen.period if chosen.period and is_month(chosen.period) else None
-    options = month_options(date.today(), queries.reported_months(con, chosen.commune))
+    options = month_options(date.today(), queries.reported_months(db, chosen.commune))
     period = url_selectbox(tr("import.page.period"), options, "ky_mau",
                            default=default if default in options else options[0],
                            format_func=lambda option: i18n.period_label(option, lang))
-frame = templates.template_frame(con, kind, chosen.commune, period)
-title = templates.template_title(kind, chosen.commune_name, period)
+files = upload_operations.template_files(db, kind, chosen.commune, chosen.commune_name, period)
 file_stem = f"mau_{kind}_{chosen.commune}" + (f"_{period}" if period else "")
 left, right = st.columns(2)
-left.download_button(tr("import.page.download_xlsx"), templates.template_bytes(frame, title, "xlsx"),
+left.download_button(tr("import.page.download_xlsx"), files["xlsx"],
                      f"{file_stem}.xlsx", icon=":material/download:",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-right.download_button(tr("import.page.download_csv"), templates.template_bytes(frame, title, "csv"),
+right.download_button(tr("import.page.download_csv"), files["csv"],
                       f"{file_stem}.csv", mime="text/csv", icon=":material/download:")
 
 st.subheader(tr("import.page.step_upload"))
@@ -151,7 +147,7 @@ if uploaded is not None:
             st.dataframe(problems_table(loaded, lang), hide_index=True, width="stretch", placeholder="")
 
 st.subheader(tr("import.page.history"))
-history = uploads.upload_history(con, [chosen.commune])
+history = uploads.upload_history(db, [chosen.commune])
 undoable = history.loc[history["status"] == ACCEPTED, "id"].tolist()
 if undoable:
     names = dict(zip(history["id"], history["file_name"], strict=True))
@@ -159,13 +155,12 @@ if undoable:
                           format_func=lambda upload_id: f"#{upload_id} — {names[upload_id]}")
     if st.button(tr("import.page.undo"), icon=":material/undo:"):
         try:
-            st.success(undo(settings().warehouse_path, target, user, lang,
-                            allowed_communes=accounts.user_communes(con, user)))
-        except writer.UndoRefused as refused:
+            st.success(upload_operations.undo_upload(db, target, user, lang))
+        except UndoRefused as refused:
             st.warning(markdown_text(refused.reason))
         except WarehouseBusy:
             st.error(tr("storage.busy"))
-        history = uploads.upload_history(con, [chosen.commune])
+        history = uploads.upload_history(db, [chosen.commune])
 if history.empty:
     st.info(tr("import.page.no_history"))
 else:

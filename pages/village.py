@@ -6,15 +6,15 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import coverage_lines
-from ui.context import can_see_personal_data, connection, filters, language, settings, tr, tr_plain, url_selectbox
+from ui.context import can_see_personal_data, filters, language, settings, tr, tr_plain, url_selectbox, warehouse
 from ui.tables import show_table
 from warehouse import analysis, queries
 from warehouse.codes import HEADLINE_INDICATOR
 
 chosen = filters()
 lang = language()
-con = connection()
-villages = queries.villages(con, chosen.commune)
+db = warehouse()
+villages = queries.villages(db, chosen.commune)
 if villages.empty:
     st.title(tr("analysis.nav.village"))
     st.info(tr("analysis.village.no_villages", commune=chosen.commune_name))
@@ -25,9 +25,9 @@ code = url_selectbox(tr("village.label"), list(names), key="village", format_fun
 village = villages.set_index("village_code").loc[code]
 st.title(tr("analysis.village.title", village=village["village_name"], commune=chosen.commune_name))
 
-catalogue = queries.indicator_catalogue(con).set_index("code")
+catalogue = queries.indicator_catalogue(db).set_index("code")
 short_name = catalogue[f"short_{lang}"]
-series = analysis.village_series(con, code)
+series = analysis.village_series(db, code)
 guided = series[series["indicator_code"] == HEADLINE_INDICATOR]
 cards = st.columns(4)
 cards[0].metric(tr("coverage.households"), i18n.number(village["households"], lang), border=True)
@@ -42,7 +42,7 @@ cards[3].metric(tr("analysis.team"), village["team_code"] if village["team_code"
                 border=True)
 
 st.subheader(tr("analysis.village.members"))
-members = analysis.village_members(con, code)
+members = analysis.village_members(db, code)
 if members.empty:
     st.info(tr("analysis.village.no_members"))
 else:
@@ -83,7 +83,7 @@ else:
                f"chi-tieu-{code}", tr("analysis.village.over_time"))
 
 st.subheader(tr("analysis.village.training"))
-training = analysis.village_training_attendance(con, code)
+training = analysis.village_training_attendance(db, code)
 if training.empty or int(training["sessions_held"].max()) == 0:
     st.info(tr("analysis.training.no_sessions"))
 else:
@@ -99,7 +99,7 @@ else:
                f"tap-huan-{code}", tr("analysis.village.training"))
 
 st.subheader(tr("analysis.village.reports"))
-history = analysis.village_report_history(con, code, settings().report_deadline_day, date.today())
+history = analysis.village_report_history(db, code, settings().report_deadline_day, date.today())
 if history.empty:
     st.info(tr("analysis.village.no_reports"))
 else:

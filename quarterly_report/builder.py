@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import duckdb
 import pandas as pd
 
 from i18n import ROMAN_QUARTERS
@@ -17,6 +16,7 @@ from settings import Settings
 from warehouse import analysis, queries, report_queries
 from warehouse.codes import AFFILIATIONS, CORE_AFFILIATION, DIGITAL_DOMAINS, LATE, MISSING, NOT_DUE, ON_TIME
 from warehouse.collation import sort_by_name
+from warehouse.database import Warehouse
 from warehouse.periods import is_quarter, last_month, months_in, quarter_deadline
 from warehouse.report_queries import ReportTexts
 
@@ -132,23 +132,23 @@ class QuarterlyReport:
 
 
 def build_quarterly_report(
-    con: duckdb.DuckDBPyConnection, commune: str, quarter: str, settings: Settings, today: date
+    db: Warehouse, commune: str, quarter: str, settings: Settings, today: date
 ) -> QuarterlyReport:
     """Gather the commune's quarterly report; refuse an unknown commune, a malformed quarter or one without data."""
     if not is_quarter(quarter):
         raise ReportRefused("report.refused.bad_quarter", quarter=quarter)
-    communes = queries.communes(con).set_index("code")
+    communes = queries.communes(db).set_index("code")
     if commune not in communes.index:
         raise ReportRefused("report.refused.unknown_commune", commune=commune)
     name = str(communes.loc[commune, "name"])
-    if not set(months_in(quarter)) & set(queries.reported_months(con, commune)):
+    if not set(months_in(quarter)) & set(queries.reported_months(db, commune)):
         raise ReportRefused("report.refused.no_data", commune=name, quarter=ROMAN_QUARTERS[int(quarter[-1])],
                              year=quarter[:4])
 
-    summary = queries.commune_summary(con, commune, quarter, settings.report_deadline_day, today)
-    teams = queries.team_sizes(con, commune)
+    summary = queries.commune_summary(db, commune, quarter, settings.report_deadline_day, today)
+    teams = queries.team_sizes(db, commune)
     teams["full_team"] = teams["members"] >= settings.full_team_size
-    sessions = analysis.training_attendance_by_session(con, commune)
+    sessions = analysis.training_attendance_by_session(db, commune)
     held_in_quarter = pd.to_datetime(sessions["held_on"]).dt.strftime("%Y-%m").isin(months_in(quarter))
     return QuarterlyReport(
         commune_code=commune,
@@ -161,32 +161,32 @@ def build_quarterly_report(
         deadline=quarter_deadline(quarter, settings.report_deadline_day),
         summary=summary,
         teams=teams,
-        affiliations=_members_by_affiliation(con, commune),
+        affiliations=_members_by_affiliation(db, commune),
         training=sessions[held_in_quarter].reset_index(drop=True),
-        training_by_team=analysis.training_attendance_by_team(con, commune),
-        never_trained=analysis.members_never_trained(con, commune),
-        villages=_villages_with_domains(con, commune, quarter),
-        domains=queries.domain_coverage_of_commune(con, commune, quarter),
-        communication=report_queries.communication_by_village(con, commune, quarter),
-        timeliness=queries.report_timeliness(con, commune, quarter, settings.report_deadline_day, today),
-        timeliness_rate=_timeliness_rate(con, commune, quarter, settings.report_deadline_day, today),
-        projection=analysis.projected_coverage(con, commune),
-        texts=report_queries.report_texts(con, commune, quarter),
+        training_by_team=analysis.training_attendance_by_team(db, commune),
+        never_trained=analysis.members_never_trained(db, commune),
+        villages=_villages_with_domains(db, commune, quarter),
+        domains=queries.domain_coverage_of_commune(db, commune, quarter),
+        communication=report_queries.communication_by_village(db, commune, quarter),
+        timeliness=queries.report_timeliness(db, commune, quarter, settings.report_deadline_day, today),
+        timeliness_rate=_timeliness_rate(db, commune, quarter, settings.report_deadline_day, today),
+        projection=analysis.projected_coverage(db, commune),
+        texts=report_queries.report_texts(db, commune, quarter),
     )
 
 
-def _villages_with_domains(con: duckdb.DuckDBPyConnection, commune: str, quarter: str) -> pd.DataFrame:
+def _villages_with_domains(db: Warehouse, commune: str, quarter: str) -> pd.DataFrame:
     """The pages' village coverage of the headline indicator, with each digital domain's coverage alongside."""
-    villages = queries.coverage_by_village(con, commune, quarter)
-    domains = queries.domain_coverage_by_village(con, commune, quarter)
+    villages = queries.coverage_by_village(db, commune, quarter)
+    domains = queries.domain_coverage_by_village(db, commune, quarter)
     by_domain = domains.pivot(index="village_code", columns="domain", values="coverage")
     by_domain = by_domain.reindex(columns=list(DIGITAL_DOMAINS))
     return villages.merge(by_domain, left_on="village_code", right_index=True, how="left")
 
 
-def _members_by_affiliation(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+def _members_by_affiliation(db: Warehouse, commune: str) -> pd.DataFrame:
     """The Training page's members per team and affiliation, summed over the teams: affiliation, members, share."""
-    mix = analysis.affiliation_mix_by_team(con, commune)
+    mix = analysis.affiliation_mix_by_team(db, commune)
     present = [code for code in AFFILIATIONS if code in mix.columns]
     totals = pd.DataFrame({"affiliation": present, "members": [int(mix[code].sum()) for code in present]})
     totals = totals[totals["members"] > 0].sort_values(["members", "affiliation"], ascending=[False, True])
@@ -195,9 +195,9 @@ def _members_by_affiliation(con: duckdb.DuckDBPyConnection, commune: str) -> pd.
 
 
 def _timeliness_rate(
-    con: duckdb.DuckDBPyConnection, commune: str, quarter: str, deadline_day: int, today: date
+    db: Warehouse, commune: str, quarter: str, deadline_day: int, today: date
 ) -> float | None:
     """The Reporting page's timeliness (on time ÷ expected) of the quarter's last month, when the page shows it."""
-    rates = analysis.reporting_rates(con, commune, deadline_day, today)
+    rates = analysis.reporting_rates(db, commune, deadline_day, today)
     month = rates.loc[rates["period"] == last_month(quarter), "timeliness"]
     return None if month.empty or pd.isna(month.iloc[0]) else float(month.iloc[0])

@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from tests import tiny_commune
-from warehouse import connection, writer
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,20 +19,19 @@ def _public_view(monkeypatch):
 def _fresh_connections():
     """Each test opens its own warehouse files; close them afterwards so none leaks into the next test."""
     yield
-    connection.close_all()
-    writer.forget_prepared()
+    Warehouse.close_all()
 
 
 @pytest.fixture
 def warehouse_path(tmp_path: Path) -> Path:
     """An empty, fully migrated warehouse."""
     path = tmp_path / "warehouse.duckdb"
-    writer.prepare(path)
+    Warehouse.open(path)
     return path
 
 
 @pytest.fixture
 def tiny_warehouse(warehouse_path: Path) -> Path:
     """The hand-made commune of tests/tiny_commune.py, loaded."""
-    writer.replace_communes(warehouse_path, tiny_commune.tables())
+    replace_communes(Warehouse.open(warehouse_path), tiny_commune.tables())
     return warehouse_path

@@ -10,18 +10,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.conftest import ROOT
-from warehouse import connection
+from warehouse.database import Warehouse
 
 # Opens the warehouse through the program's own connection, optionally commits one more audit row (left in the
 # write-ahead log, not yet in the file), prints every table's fingerprint, and holds the file until stdin closes.
 HOLDER = """
 import json, sys
-from warehouse import backup, writer
+from warehouse import backup
+from warehouse.database import Warehouse
+from warehouse.write import audit
 path = sys.argv[1]
-con = writer.prepare(path)
+db = Warehouse.open(path)
 if sys.argv[2] == "write":
-    writer.record_audit(path, "other-process", "sign_in")
-print(json.dumps(backup.fingerprints(con)), flush=True)
+    audit.record(db, "other-process", "sign_in")
+print(json.dumps(backup.fingerprints(db)), flush=True)
 sys.stdin.read()
 """
 
@@ -29,7 +31,7 @@ sys.stdin.read()
 @contextmanager
 def held_by_another_process(warehouse: Path, write: bool = False) -> Iterator[dict[str, list]]:
     """The warehouse open in another process for the duration of the block; yields its tables' fingerprints."""
-    connection.close_all()  # this process must not hold the file itself
+    Warehouse.close_all()  # this process must not hold the file itself
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(warehouse), "write" if write else "read"],
                               cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:

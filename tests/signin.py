@@ -6,7 +6,9 @@ from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from warehouse import accounts, writer
+from warehouse import accounts
+from warehouse.database import Warehouse
+from warehouse.write.accounts import add_user
 
 DASHBOARD = str(ROOT / "dashboard.py")
 PASSWORD = "mat-khau-thu-1"
@@ -18,7 +20,7 @@ def use_cheap_hashing(monkeypatch) -> None:
 
 
 def add_account(path: Path, username: str, role: str, communes: list[str] | None = None) -> None:
-    writer.add_user(path, username, role, communes, PASSWORD)
+    add_user(Warehouse.open(path), username, role, communes, PASSWORD)
 
 
 def open_app(warehouse: Path, monkeypatch, **env: str) -> AppTest:

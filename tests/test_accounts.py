@@ -3,14 +3,21 @@ from datetime import datetime, timedelta
 import pytest
 
 from etl import demo
+from operations import accounts as account_operations
 from settings import Settings, SettingsError, load_settings
 from tests import tiny_commune
 from tests.signin import PASSWORD, add_account, use_cheap_hashing
-from ui import auth
-from warehouse import accounts, writer
-from warehouse.connection import shared_connection
+from warehouse import accounts
+from warehouse.database import Warehouse
+from warehouse.write.accounts import add_user
+from warehouse.write.communes import replace_communes
 
 START = datetime(2025, 12, 1, 8, 0)
+
+
+def authenticate(warehouse, *arguments, **options):
+    """Sign in through the named operation, on the warehouse at `warehouse`."""
+    return account_operations.sign_in(Warehouse.open(warehouse), *arguments, **options)
 
 
 @pytest.fixture(autouse=True)
@@ -20,16 +27,16 @@ def _cheap_hashing(monkeypatch):
 
 def audit_actions(path):
     """(user, action, detail) of every audit row, oldest first."""
-    log = accounts.audit_log(shared_connection(path)).astype(object)
+    log = accounts.audit_log(Warehouse.open(path)).astype(object)
     return list(log[["username", "action", "detail"]].where(log.notna(), None).itertuples(index=False, name=None))[::-1]
 
 
 def test_passwords_are_stored_as_argon2_hashes_never_in_plain(warehouse_path):
     add_account(warehouse_path, "lan", "staff", ["10999"])
-    stored = shared_connection(warehouse_path).cursor().execute("SELECT password_hash FROM users").fetchone()[0]
+    stored = Warehouse.open(warehouse_path).scalar("SELECT password_hash FROM users")
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
-    found = accounts.account(shared_connection(warehouse_path), "lan")
+    found = accounts.account(Warehouse.open(warehouse_path), "lan")
     assert accounts.password_matches(found.password_hash, PASSWORD)
     assert not accounts.password_matches(found.password_hash, PASSWORD.upper())
     assert PASSWORD not in repr(found)
@@ -39,21 +46,17 @@ def test_a_staff_user_of_commune_a_may_not_import_into_commune_b(warehouse_path)
     # The import code asks `user_communes` and refuses a file of a commune outside it (allowed_communes).
     add_account(warehouse_path, "staff-a", "staff", ["11111"])
     add_account(warehouse_path, "reviewer", "reviewer")
-    con = shared_connection(warehouse_path)
+    con = Warehouse.open(warehouse_path)
     scope = accounts.user_communes(con, "staff-a")
     assert scope == {"11111"}
-    assert accounts.may_use_commune(scope, "11111")
-    assert not accounts.may_use_commune(scope, "22222")
     assert accounts.user_communes(con, "reviewer") is None  # every commune
-    assert accounts.may_use_commune(accounts.user_communes(con, "reviewer"), "22222")
     assert accounts.user_communes(con, "nobody") == set()
-    assert not accounts.may_use_commune(accounts.user_communes(con, "nobody"), "11111")
 
 
 def test_the_wait_doubles_after_the_free_attempts_and_is_capped():
     policy = Settings(sign_in_free_attempts=3, sign_in_delay_seconds=2)
-    assert [auth.sign_in_delay(failures, policy) for failures in range(8)] == [0, 0, 0, 2, 4, 8, 16, 30]
-    assert auth.sign_in_delay(10_000, policy) == auth.MAX_DELAY_SECONDS
+    assert [account_operations.sign_in_delay(failures, policy) for failures in range(8)] == [0, 0, 0, 2, 4, 8, 16, 30]
+    assert account_operations.sign_in_delay(10_000, policy) == account_operations.MAX_DELAY_SECONDS
 
 
 def test_repeated_wrong_passwords_are_refused_slowed_down_and_audited(warehouse_path):
@@ -61,17 +64,17 @@ def test_repeated_wrong_passwords_are_refused_slowed_down_and_audited(warehouse_
     policy = Settings(sign_in_free_attempts=2, sign_in_delay_seconds=1)
     waits = []
     for minute in range(4):
-        refused = auth.authenticate(warehouse_path, "lan", "wrong password", policy, sleep=waits.append,
-                                    now=lambda minute=minute: START + timedelta(minutes=minute))
+        refused = authenticate(warehouse_path, "lan", "wrong password", policy, sleep=waits.append,
+                               now=lambda minute=minute: START + timedelta(minutes=minute))
         assert refused is None
     assert waits == [0, 0, 1, 2]
     # The right password still waits (the attacker cannot tell), then opens and forgets the failures.
-    signed = auth.authenticate(warehouse_path, " LAN ", PASSWORD, policy, sleep=waits.append,
-                               now=lambda: START + timedelta(minutes=5))
+    signed = authenticate(warehouse_path, " LAN ", PASSWORD, policy, sleep=waits.append,
+                          now=lambda: START + timedelta(minutes=5))
     assert signed.username == "lan" and signed.role == "staff" and signed.communes == {"10999"}
     assert waits[-1] == 4
-    auth.authenticate(warehouse_path, "lan", "wrong again", policy, sleep=waits.append,
-                      now=lambda: START + timedelta(minutes=6))
+    authenticate(warehouse_path, "lan", "wrong again", policy, sleep=waits.append,
+                 now=lambda: START + timedelta(minutes=6))
     assert waits[-1] == 0
     assert audit_actions(warehouse_path) == [
         *[("lan", "sign_in_failed", "wrong_password")] * 4, ("lan", "sign_in", None),
@@ -83,22 +86,22 @@ def test_failures_older_than_an_hour_no_longer_slow_down(warehouse_path):
     policy = Settings(sign_in_free_attempts_per_address=1, sign_in_delay_seconds=1)
     waits = []
     for at in (START, START + timedelta(minutes=1), START + timedelta(hours=2)):
-        auth.authenticate(warehouse_path, "ghost", "guess-guess", policy, sleep=waits.append, now=lambda at=at: at,
-                          address="203.0.113.7")
+        authenticate(warehouse_path, "ghost", "guess-guess", policy, sleep=waits.append, now=lambda at=at: at,
+                     address="203.0.113.7")
     assert waits == [0, 1, 0]
     assert audit_actions(warehouse_path)[0] == (None, "sign_in_failed", "unknown_user")
 
 
 def test_demo_accounts_do_not_open_a_warehouse_with_real_communes(warehouse_path):
-    writer.replace_communes(warehouse_path, demo.generate())
+    replace_communes(Warehouse.open(warehouse_path), demo.generate())
     username, role, communes = demo.DEMO_ACCOUNTS[-1]
-    writer.add_user(warehouse_path, username, role, communes, demo.DEMO_PASSWORD, is_demo=True)
+    add_user(Warehouse.open(warehouse_path), username, role, communes, demo.DEMO_PASSWORD, is_demo=True)
     policy = Settings()
-    assert auth.authenticate(warehouse_path, username, demo.DEMO_PASSWORD, policy, sleep=lambda _: None,
-                             now=lambda: START) is not None
-    writer.replace_communes(warehouse_path, tiny_commune.tables())
-    assert auth.authenticate(warehouse_path, username, demo.DEMO_PASSWORD, policy, sleep=lambda _: None,
-                             now=lambda: START) is None
+    assert authenticate(warehouse_path, username, demo.DEMO_PASSWORD, policy, sleep=lambda _: None,
+                        now=lambda: START) is not None
+    replace_communes(Warehouse.open(warehouse_path), tiny_commune.tables())
+    assert authenticate(warehouse_path, username, demo.DEMO_PASSWORD, policy, sleep=lambda _: None,
+                        now=lambda: START) is None
     assert audit_actions(warehouse_path)[-1] == (username, "sign_in_failed", "demo_account_in_real_warehouse")
 
 

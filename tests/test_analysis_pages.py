@@ -6,7 +6,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests import analysis_fixture as fixture
 from tests.conftest import ROOT
-from warehouse import writer
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 DASHBOARD = str(ROOT / "dashboard.py")
 PAGES = ["pages/domains.py", "pages/village.py", "pages/training.py", "pages/reporting.py", "pages/trends.py"]
@@ -14,7 +15,7 @@ PAGES = ["pages/domains.py", "pages/village.py", "pages/training.py", "pages/rep
 
 @pytest.fixture
 def analysis_warehouse(warehouse_path: Path) -> Path:
-    writer.replace_communes(warehouse_path, fixture.tables())
+    replace_communes(Warehouse.open(warehouse_path), fixture.tables())
     return warehouse_path
 
 
@@ -268,7 +269,7 @@ def test_members_never_trained_are_named_for_staff_only(analysis_warehouse, monk
 def test_every_analysis_page_works_on_the_demo_commune(warehouse_path, monkeypatch, page, language):
     from etl import demo
 
-    writer.replace_communes(warehouse_path, demo.generate())
+    replace_communes(Warehouse.open(warehouse_path), demo.generate())
     app = open_page(warehouse_path, monkeypatch, page, role="staff", language=language)
     assert app.dataframe, "the page shows its tables"
     assert len(app.get("download_button")) == 2 * len(app.dataframe)
@@ -278,7 +279,7 @@ def test_every_analysis_page_works_on_the_demo_commune(warehouse_path, monkeypat
 def test_a_commune_without_reports_gets_an_explanation_not_an_error(warehouse_path, monkeypatch, page):
     tables = {name: frame for name, frame in fixture.tables().items()
               if name not in ("reports", "report_values", "training_sessions", "training_attendance")}
-    writer.replace_communes(warehouse_path, tables)
+    replace_communes(Warehouse.open(warehouse_path), tables)
     app = open_page(warehouse_path, monkeypatch, page)
     assert app.info, "an empty state says what to do"
 
@@ -306,7 +307,7 @@ def test_reporting_chart_colours_each_village_and_month_by_status(analysis_wareh
 def test_a_village_without_a_team_keeps_its_row_in_the_reporting_matrix(warehouse_path, monkeypatch):
     tables = fixture.tables()
     tables["teams"] = tables["teams"][tables["teams"]["village_code"] != fixture.BAC]
-    writer.replace_communes(warehouse_path, tables)
+    replace_communes(Warehouse.open(warehouse_path), tables)
     app = open_page(warehouse_path, monkeypatch, "pages/reporting.py")
     assert rows_by(app, 0, "Thôn")["Thôn Bắc"]["Tổ"] == "—"
 

@@ -4,22 +4,23 @@ import pytest
 
 from tests import analysis_fixture as fixture
 from tests.analysis_fixture import BAC, DONG, NAM, TAY
-from warehouse import analysis, writer
+from warehouse import analysis
 from warehouse.codes import LATE, MISSING, NOT_DUE, ON_TIME
-from warehouse.connection import shared_connection
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 TODAY = date(2026, 1, 10)
 
 
 @pytest.fixture
 def analysis_warehouse(warehouse_path):
-    writer.replace_communes(warehouse_path, fixture.tables())
+    replace_communes(Warehouse.open(warehouse_path), fixture.tables())
     return warehouse_path
 
 
 @pytest.fixture
 def con(analysis_warehouse):
-    return shared_connection(analysis_warehouse)
+    return Warehouse.open(analysis_warehouse)
 
 
 def by_village(frame, column, key="village_code"):

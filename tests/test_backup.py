@@ -13,8 +13,10 @@ from tests import tiny_commune
 from tests.conftest import ROOT
 from tests.other_process import held_by_another_process
 from tests.upload_files import MONTHLY_HEADER, csv_text, upload, values_of
-from warehouse import accounts, backup, connection, writer
-from warehouse.connection import shared_connection
+from warehouse import accounts, backup
+from warehouse.database import Warehouse
+from warehouse.write import audit
+from warehouse.write.uploads import undo_upload
 
 MONTH = csv_text([MONTHLY_HEADER, ["99999-03", "12/2025", "11/12/2025", "40", "", "", ""]])
 LATER = MONTH.replace(",40,", ",45,")
@@ -27,12 +29,11 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def table_fingerprints(warehouse) -> dict[str, list]:
-    return backup.fingerprints(shared_connection(warehouse))
+    return backup.fingerprints(Warehouse.open(warehouse))
 
 
 def truncate_to_half(path) -> None:
-    connection.close_all()
-    writer.forget_prepared()
+    Warehouse.close_all()
     os.truncate(path, path.stat().st_size // 2)
 
 
@@ -51,7 +52,7 @@ def test_backup_damage_restore_gives_every_table_back_its_fingerprint(loaded_war
     assert status == 0
     assert f"python -m etl restore {out} --db {loaded_warehouse} --force" in printed
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["tables"] == original
-    assert accounts.audit_log(shared_connection(loaded_warehouse))["action"].iloc[0] == "backup"
+    assert accounts.audit_log(Warehouse.open(loaded_warehouse))["action"].iloc[0] == "backup"
 
     truncate_to_half(loaded_warehouse)
     status, _, error = run(capsys, "uploads", "--db", str(loaded_warehouse))
@@ -63,7 +64,7 @@ def test_backup_damage_restore_gives_every_table_back_its_fingerprint(loaded_war
     assert status == 0
     assert "dấu vân tay của từng bảng khớp" in printed
     restored = table_fingerprints(loaded_warehouse)
-    log = accounts.audit_log(shared_connection(loaded_warehouse))
+    log = accounts.audit_log(Warehouse.open(loaded_warehouse))
     assert log["action"].tolist() == ["restore", "upload", "upload"]
     assert {table: found for table, found in restored.items() if table != "audit_log"} == {
         table: found for table, found in original.items() if table != "audit_log"}
@@ -81,8 +82,8 @@ def test_a_backup_taken_while_another_process_writes_holds_its_last_commit(tiny_
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["tables"] == fingerprints_there
     assert manifest["tables"]["audit_log"][0] == 1, "the commit still in the write-ahead log is in the backup"
-    writer.record_audit(tiny_warehouse, "lan", "sign_in")
-    log = accounts.audit_log(shared_connection(tiny_warehouse))
+    audit.record(Warehouse.open(tiny_warehouse), "lan", "sign_in")
+    log = accounts.audit_log(Warehouse.open(tiny_warehouse))
     assert log["action"].tolist() == ["sign_in", "backup", "sign_in"], "the queued backup row is written next"
 
 
@@ -124,7 +125,7 @@ def test_every_upload_and_undo_keeps_a_snapshot_and_only_the_newest_are_kept(tin
     first = upload(tiny_warehouse, MONTH)
     before_undo = upload(tiny_warehouse, LATER)
     expected = table_fingerprints(tiny_warehouse)
-    writer.undo_upload(tiny_warehouse, before_undo.upload_id, "lan")
+    undo_upload(Warehouse.open(tiny_warehouse), before_undo.upload_id, "lan")
     kept = backup.snapshots(tiny_warehouse)
     assert [path.name.split("-", 3)[-1] for path in kept] == [f"upload-{before_undo.upload_id}",
                                                                f"undo-{before_undo.upload_id}"]

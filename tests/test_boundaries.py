@@ -15,15 +15,17 @@ from geo.names import fold, without_unit
 from geo.shipped import read_layer
 from tests import tiny_commune
 from tests.geo_fixtures import GIA_LOC, GIA_LOC_CODE, HAI_PHONG
-from warehouse import geography, writer
-from warehouse.connection import shared_connection
+from warehouse import geography
+from warehouse.database import Warehouse
+from warehouse.write.boundaries import replace_village_boundaries
+from warehouse.write.communes import replace_communes
 
 CITY_FIGURE_BUDGET = 500_000
 
 
 @pytest.fixture
 def demo_warehouse(warehouse_path):
-    writer.replace_communes(warehouse_path, demo.generate())
+    replace_communes(Warehouse.open(warehouse_path), demo.generate())
     return warehouse_path
 
 
@@ -33,9 +35,9 @@ def import_boundaries(capsys, warehouse, *arguments) -> tuple[int, dict]:
 
 
 def stored(warehouse, level: str) -> pd.DataFrame:
-    return shared_connection(warehouse).cursor().execute(
+    return Warehouse.open(warehouse).read(
         "SELECT code, commune_code, display, area_km2, is_demo FROM boundaries WHERE level = ? ORDER BY code",
-        [level]).df()
+        [level])
 
 
 def test_names_match_without_diacritics_case_or_unit_word():
@@ -54,10 +56,10 @@ def test_importing_the_hai_phong_file_registers_and_matches_all_114_codes_and_fi
     # Names come from the official registry, not from the file (which spells it "Phường Việt Hoà").
     assert {"code": "10510", "name": "Phường Thành Đông"} in first["registered"]
     assert {"code": "10543", "name": "Phường Việt Hòa"} in first["registered"]
-    registered = shared_connection(demo_warehouse).cursor().execute(
-        "SELECT name, unit_type, province, is_demo FROM communes WHERE code = '10543'").fetchall()
+    registered = Warehouse.open(demo_warehouse).rows(
+        "SELECT name, unit_type, province, is_demo FROM communes WHERE code = '10543'")
     assert registered == [("Phường Việt Hòa", "phuong", "31", False)]
-    assert shared_connection(demo_warehouse).cursor().execute("SELECT code, name FROM provinces").fetchall() == [
+    assert Warehouse.open(demo_warehouse).rows("SELECT code, name FROM provinces") == [
         ("31", "Thành phố Hải Phòng")]
 
     status, again = import_boundaries(capsys, demo_warehouse, HAI_PHONG, "--level", "commune", "--code-field", "code")
@@ -110,7 +112,7 @@ def test_register_needs_codes_and_the_label_field_is_no_longer_used(tiny_warehou
     printed = capsys.readouterr()
     assert "--label-field không còn được dùng" in printed.err
     assert "Đã thêm vào danh mục 1 xã mới." in printed.out
-    assert geography.commune_registry(shared_connection(tiny_warehouse)).set_index("code").loc[
+    assert geography.commune_registry(Warehouse.open(tiny_warehouse)).set_index("code").loc[
         GIA_LOC_CODE, "name"] == "Xã Gia Lộc"
 
 
@@ -158,8 +160,8 @@ def test_village_boundaries_need_the_commune_they_belong_to(tiny_warehouse, tmp_
 
 
 def test_a_feature_that_is_not_an_area_refuses_the_file_and_changes_nothing(tiny_warehouse, tmp_path, capsys):
-    writer.replace_village_boundaries(
-        tiny_warehouse, tiny_commune.CODE,
+    replace_village_boundaries(
+        Warehouse.open(tiny_warehouse), tiny_commune.CODE,
         pd.DataFrame({"code": ["99999-01"], "geometry": [shapely.box(0, 0, 1, 1).wkb],
                       "display": ['{"type":"Point","coordinates":[0,0]}'], "area_km2": [1.0]}))
     frame = gpd.GeoDataFrame({"ten_thon": ["Thôn A", "Thôn B"]},
@@ -233,7 +235,7 @@ def test_simplifying_neighbours_together_leaves_no_gap_or_overlap_between_them()
 
 def test_the_city_layer_lists_communes_with_boundaries_and_their_share_meeting_the_target(demo_warehouse, capsys):
     import_boundaries(capsys, demo_warehouse, HAI_PHONG, "--level", "commune", "--code-field", "code", "--register")
-    con = shared_connection(demo_warehouse)
+    con = Warehouse.open(demo_warehouse)
     layer = geography.city_map(con, "2025-12")
     assert len(layer.rows) == 114 and len(layer.geojson["features"]) == 114
     gia_loc = layer.rows.set_index("commune_code").loc[GIA_LOC_CODE]

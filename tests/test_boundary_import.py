@@ -24,17 +24,19 @@ from tests.geo_fixtures import (
     zip_files,
     zipped_shapefile,
 )
-from warehouse import writer
-from warehouse.connection import shared_connection
+from warehouse.database import Warehouse
+from warehouse.write.boundaries import replace_village_boundaries
+from warehouse.write.communes import replace_communes
+from warehouse.write.upload_scopes import UPLOAD_SCOPES
 
 
 @pytest.fixture
 def demo_warehouse(warehouse_path):
     """The demo commune with its (invented) village boundaries, as `python -m etl demo` makes it."""
     tables = demo.generate()
-    writer.replace_communes(warehouse_path, tables)
+    replace_communes(Warehouse.open(warehouse_path), tables)
     shapes = demo_geography.village_boundaries(VILLAGE_CODES, seed=demo.DEFAULT_SEED)
-    writer.replace_village_boundaries(warehouse_path, GIA_LOC_CODE, shapes, is_demo=True)
+    replace_village_boundaries(Warehouse.open(warehouse_path), GIA_LOC_CODE, shapes, is_demo=True)
     return warehouse_path
 
 
@@ -49,8 +51,8 @@ def villages(capsys, warehouse, path, *arguments) -> tuple[int, dict]:
 
 def boundary_rows(warehouse) -> list[tuple]:
     """Every stored boundary row, every column, as DuckDB returns it (geometry bytes included)."""
-    return shared_connection(warehouse).cursor().execute(
-        "SELECT * FROM boundaries ORDER BY level, code").fetchall()
+    return Warehouse.open(warehouse).rows(
+        "SELECT * FROM boundaries ORDER BY level, code")
 
 
 def messages(result: dict) -> str:
@@ -116,20 +118,20 @@ def test_a_second_import_must_be_undone_before_the_first(demo_warehouse, tmp_pat
 def test_undo_of_a_commune_import_removes_the_communes_it_registered_and_restores_the_boundaries(
         demo_warehouse, capsys):
     communes = "SELECT code, name, province, is_demo FROM communes ORDER BY code"
-    before = shared_connection(demo_warehouse).cursor().execute(communes).fetchall()
+    before = Warehouse.open(demo_warehouse).rows(communes)
     status, result = run(capsys, demo_warehouse, HAI_PHONG, "--level", "commune", "--code-field", "code",
                          "--register")
     assert status == 0 and len(result["registered"]) == 113
     assert main(["undo", str(result["upload_id"]), "--db", str(demo_warehouse)]) == 0
-    assert shared_connection(demo_warehouse).cursor().execute(communes).fetchall() == before
+    assert Warehouse.open(demo_warehouse).rows(communes) == before
     assert [row[0] for row in boundary_rows(demo_warehouse)] == ["village"] * 28
 
 
 def test_a_boundary_upload_recorded_before_undo_existed_is_not_undone_silently(demo_warehouse, capsys):
-    with writer.transaction(demo_warehouse) as cursor:
+    with Warehouse.open(demo_warehouse).transaction() as cursor:
         cursor.execute("INSERT INTO uploads (file_name, checksum, kind, commune_code, uploaded_by, status) "
                        "VALUES ('cu.geojson', 'x', 'boundaries_village', '10999', 'cli', 'accepted')")
-    upload_id = shared_connection(demo_warehouse).cursor().execute("SELECT max(id) FROM uploads").fetchone()[0]
+    upload_id = Warehouse.open(demo_warehouse).scalar("SELECT max(id) FROM uploads")
     assert main(["undo", str(upload_id), "--db", str(demo_warehouse)]) == 1
     assert "không hoàn tác được" in capsys.readouterr().err
     assert len(boundary_rows(demo_warehouse)) == 28
@@ -407,8 +409,8 @@ def test_z_coordinates_are_dropped_and_cost_the_map_nothing(demo_warehouse, tmp_
     status, result = villages(capsys, demo_warehouse, geojson(raised, tmp_path / "z.geojson"), "--code-field",
                               "ma_thon")
     assert status == 0 and result["figure_json_bytes"] == flat_result["figure_json_bytes"]
-    stored = shared_connection(demo_warehouse).cursor().execute(
-        "SELECT geometry, display FROM boundaries WHERE level = 'village'").fetchall()
+    stored = Warehouse.open(demo_warehouse).rows(
+        "SELECT geometry, display FROM boundaries WHERE level = 'village'")
     assert not any(shapely.has_z(shapely.from_wkb(geometry)) for geometry, _ in stored)
     assert all(len(json.loads(display)["coordinates"][0][0]) == 2 for _, display in stored)
 
@@ -438,8 +440,8 @@ def test_a_vn2000_prj_without_towgs84_is_read_with_the_official_parameters_and_w
     assert status == 0 and result["crs"] == "EPSG:9209"
     [warning] = [warning for warning in result["warnings"] if "TOWGS84" in warning["message"]]
     assert "VN-2000 / TM-3 105-30 (EPSG:9209)" in warning["message"] and "lệch 22" in warning["message"]
-    stored = shapely.from_wkb(shared_connection(demo_warehouse).cursor().execute(
-        "SELECT geometry FROM boundaries WHERE code = '10999-01'").fetchone()[0])
+    stored = shapely.from_wkb(Warehouse.open(demo_warehouse).scalar(
+        "SELECT geometry FROM boundaries WHERE code = '10999-01'"))
     assert stored.hausdorff_distance(frame.geometry[0]) < 1e-5  # about 1 m
 
 
@@ -461,8 +463,8 @@ def test_a_vn2000_prj_with_towgs84_is_read_silently(demo_warehouse, tmp_path, ca
     path = zipped_shapefile(frame.to_crs("EPSG:9209"), tmp_path, prj=vn2000_prj(datum))
     status, result = villages(capsys, demo_warehouse, path, "--code-field", "ma_thon")
     assert status == 0 and not any("TOWGS84" in warning["message"] for warning in result["warnings"])
-    stored = shapely.from_wkb(shared_connection(demo_warehouse).cursor().execute(
-        "SELECT geometry FROM boundaries WHERE code = '10999-01'").fetchone()[0])
+    stored = shapely.from_wkb(Warehouse.open(demo_warehouse).scalar(
+        "SELECT geometry FROM boundaries WHERE code = '10999-01'"))
     assert stored.hausdorff_distance(frame.geometry[0]) < 1e-5
 
 
@@ -507,7 +509,7 @@ def test_names_match_exactly_first_and_without_tone_marks_only_when_one_entry_fi
 def test_every_kind_the_upload_history_can_hold_has_a_name_in_both_languages():
     import i18n
 
-    for kind in writer.UPLOAD_SCOPES:
+    for kind in UPLOAD_SCOPES:
         assert all(i18n.strings().get(f"import.kind.{kind}", {}).get(language) for language in i18n.LANGUAGES), kind
 
 

@@ -12,8 +12,10 @@ from tests import signin, tiny_commune
 from tests.other_process import held_by_another_process
 from tests.test_upload_page import GOOD, button, choose_file, open_upload_page
 from tests.upload_files import MONTHLY_HEADER, csv_text, upload, values_of
-from warehouse import backup, connection, writer
-from warehouse.connection import shared_connection
+from warehouse import backup, files
+from warehouse.database import Warehouse
+from warehouse.write import tables
+from warehouse.write.uploads import undo_upload
 
 MONTH = csv_text([MONTHLY_HEADER, ["99999-03", "12/2025", "11/12/2025", "40", "", "", ""]])
 LATER = MONTH.replace(",40,", ",45,")
@@ -50,7 +52,7 @@ def test_reading_commands_work_while_the_dashboard_holds_the_warehouse_and_say_t
         (tmp_path / "thang12.csv").write_text(LATER, encoding="utf-8")
         status, _, error = run(capsys, "import", str(tmp_path / "thang12.csv"), "--dry-run", *db)
         assert status == 0 and "bản sao" in error
-    assert backup.fingerprints(shared_connection(loaded_warehouse)) | {"audit_log": None} == before | {
+    assert backup.fingerprints(Warehouse.open(loaded_warehouse)) | {"audit_log": None} == before | {
         "audit_log": None}, "reading changed nothing"
     assert not list(loaded_warehouse.parent.glob(".read-copy-*")), "the copies are removed"
 
@@ -67,13 +69,13 @@ def test_writing_commands_are_refused_in_vietnamese_while_the_dashboard_holds_th
     assert status == 1
     assert "đang mở kho dữ liệu" in error + out and "dừng bảng điều khiển rồi chạy lại lệnh" in error + out
     assert "lock" not in (error + out).lower() and "IO Error" not in error + out
-    assert backup.fingerprints(shared_connection(loaded_warehouse)) == before
+    assert backup.fingerprints(Warehouse.open(loaded_warehouse)) == before
 
 
 def slow_loads(monkeypatch) -> threading.Event:
     """Make each load stay a moment inside its transaction; the event is set when the first one is inside."""
     inside = threading.Event()
-    insert = writer._insert
+    insert = tables.insert
 
     def slow_insert(cursor, table, frame):
         if table == "uploads":
@@ -81,7 +83,7 @@ def slow_loads(monkeypatch) -> threading.Event:
             time.sleep(0.5)
         insert(cursor, table, frame)
 
-    monkeypatch.setattr(writer, "_insert", slow_insert)
+    monkeypatch.setattr(tables, "insert", slow_insert)
     return inside
 
 
@@ -105,7 +107,7 @@ def test_two_uploads_at_once_are_loaded_one_after_the_other(tiny_warehouse, monk
     assert [first.status, second.status] == ["accepted", "accepted"]
     assert [first.upload_id, second.upload_id] == [1, 2]
     assert values_of(tiny_warehouse, "99999-03", "2025-12") == {"ho_da_huong_dan": 45}
-    writer.undo_upload(tiny_warehouse, second.upload_id, "lan")
+    undo_upload(Warehouse.open(tiny_warehouse), second.upload_id, "lan")
     assert values_of(tiny_warehouse, "99999-03", "2025-12") == {"ho_da_huong_dan": 40}
 
 
@@ -113,17 +115,17 @@ def test_the_same_file_uploaded_twice_at_once_is_loaded_once(tiny_warehouse, mon
     first, second = upload_both_at_once(tiny_warehouse, MONTH, MONTH, slow_loads(monkeypatch))
     assert [first.status, second.status] == ["accepted", "unchanged"]
     assert second.upload_id == first.upload_id
-    uploads = shared_connection(tiny_warehouse).cursor().execute("SELECT count(*) FROM uploads").fetchone()[0]
+    uploads = Warehouse.open(tiny_warehouse).scalar("SELECT count(*) FROM uploads")
     assert uploads == 1
 
 
 def test_an_upload_that_waits_too_long_for_another_is_refused_with_a_sentence(tiny_warehouse, monkeypatch):
     app = choose_file(open_upload_page(tiny_warehouse, monkeypatch), "thang12.csv", GOOD)
-    monkeypatch.setattr(connection, "WRITE_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(files, "WRITE_WAIT_SECONDS", 0.3)
     holding, release = threading.Event(), threading.Event()
 
     def someone_else_uploading() -> None:
-        with connection.writing(tiny_warehouse):
+        with files.writing(tiny_warehouse):
             holding.set()
             release.wait(timeout=60)
 

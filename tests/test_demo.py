@@ -7,8 +7,9 @@ import pytest
 from etl import demo
 from tests.conftest import ROOT
 from warehouse import queries
-from warehouse.connection import shared_connection
-from warehouse.writer import read_catalogue
+from warehouse.catalogue import read_catalogue
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 HOUSEHOLD_INDICATORS = set(read_catalogue().query("kind == 'cumulative'")["code"])
 
@@ -54,13 +55,12 @@ def test_the_registry_checks_and_reporting_problems_have_examples(tables):
 
 
 def test_the_demo_has_villages_above_and_below_the_target(tables, warehouse_path):
-    from warehouse import writer
 
-    writer.replace_communes(warehouse_path, tables)
-    coverage = queries.coverage_by_village(shared_connection(warehouse_path), demo.COMMUNE_CODE, "2025-12")
+    replace_communes(Warehouse.open(warehouse_path), tables)
+    coverage = queries.coverage_by_village(Warehouse.open(warehouse_path), demo.COMMUNE_CODE, "2025-12")
     assert 5 <= coverage["meets_target"].sum() <= len(coverage) - 5
     assert (coverage["coverage"] < 0.5).any()
-    assert queries.communes(shared_connection(warehouse_path))["is_demo"].tolist() == [True]
+    assert queries.communes(Warehouse.open(warehouse_path))["is_demo"].tolist() == [True]
 
 
 def run_etl(*arguments):

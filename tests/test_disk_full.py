@@ -10,7 +10,9 @@ import pytest
 from etl.cli import main
 from tests.test_upload_page import button, choose_file, open_upload_page
 from tests.upload_files import MONTHLY_HEADER, contents, csv_text, upload, values_of
-from warehouse import writer
+from warehouse.database import Warehouse
+from warehouse.write import uploads as upload_writes
+from warehouse.write.uploads import undo_upload
 
 MONTH = csv_text([MONTHLY_HEADER, ["99999-03", "12/2025", "11/12/2025", "40", "", "", ""]])
 FULL = OSError(errno.ENOSPC, "No space left on device")
@@ -46,7 +48,7 @@ def test_a_full_disk_while_the_warehouse_writes_removes_the_copy_just_kept(tiny_
     def disk_full(*args, **kwargs):
         raise FULL
 
-    monkeypatch.setattr(writer, "load_upload", disk_full)
+    monkeypatch.setattr(upload_writes, "load_upload", disk_full)
     outcome = upload(tiny_warehouse, MONTH)
     assert [problem.key for problem in outcome.errors] == ["storage.disk_full"]
     assert uploads_folder(tiny_warehouse) == []
@@ -55,7 +57,7 @@ def test_a_full_disk_while_the_warehouse_writes_removes_the_copy_just_kept(tiny_
 def test_a_truncated_copy_from_an_earlier_full_disk_is_never_pointed_to(tiny_warehouse):
     assert upload(tiny_warehouse, MONTH).status == "accepted"
     kept = tiny_warehouse.parent / "uploads" / uploads_folder(tiny_warehouse)[0]
-    writer.undo_upload(tiny_warehouse, 1, "lan")
+    undo_upload(Warehouse.open(tiny_warehouse), 1, "lan")
     kept.write_bytes(MONTH.encode()[:20])  # as an older version left it after a full disk
     assert upload(tiny_warehouse, MONTH).status == "accepted"
     assert kept.read_bytes() == MONTH.encode()

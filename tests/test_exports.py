@@ -20,15 +20,15 @@ from settings import Settings
 from tests import analysis_fixture as fixture
 from tests import hostile, signin
 from tests.conftest import ROOT
-from warehouse import writer
-from warehouse.connection import shared_connection
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 AFTER_Q4 = date(2026, 1, 5)
 
 
 @pytest.fixture
 def hostile_warehouse(warehouse_path: Path) -> Path:
-    writer.replace_communes(warehouse_path, hostile.tables())
+    replace_communes(Warehouse.open(warehouse_path), hostile.tables())
     return warehouse_path
 
 
@@ -117,7 +117,7 @@ def test_text_a_word_document_cannot_hold_is_dropped():
 
 @pytest.mark.parametrize("kind", ["monthly", "roster", "villages", "training"])
 def test_every_template_keeps_hostile_names_as_text(hostile_warehouse, kind):
-    con = shared_connection(hostile_warehouse)
+    con = Warehouse.open(hostile_warehouse)
     frame = templates.template_frame(con, kind, fixture.CODE, "2025-12" if kind == "monthly" else None)
     title = templates.template_title(kind, hostile.COMMUNE_NAME, None)
     names = {hostile.MEMBER_FORMULA, hostile.AT_FORMULA, hostile.DDE} if kind == "training" \
@@ -129,8 +129,8 @@ def test_every_template_keeps_hostile_names_as_text(hostile_warehouse, kind):
 def test_the_quarterly_annexes_keep_hostile_names_as_text_and_the_document_holds_them(hostile_warehouse):
     tables = hostile.tables()
     tables["villages"].loc[3, "name"] = "Thôn\x0b Bắc"  # a control character Excel files can carry
-    writer.replace_communes(hostile_warehouse, tables)
-    report = build_quarterly_report(shared_connection(hostile_warehouse), fixture.CODE, "2025-Q4", Settings(),
+    replace_communes(Warehouse.open(hostile_warehouse), tables)
+    report = build_quarterly_report(Warehouse.open(hostile_warehouse), fixture.CODE, "2025-Q4", Settings(),
                                     AFTER_Q4)
     assert_text_only_workbook(render_xlsx(report), {hostile.VILLAGE_FORMULA, hostile.DDE})
     document = Document(io.BytesIO(render_docx(report)))
@@ -176,7 +176,7 @@ def test_streamlits_own_table_toolbar_offers_no_download():
 def test_the_registry_template_uploaded_as_downloaded_keeps_hostile_names(hostile_warehouse, file_format):
     from tests.upload_files import contents, upload
 
-    con = shared_connection(hostile_warehouse)
+    con = Warehouse.open(hostile_warehouse)
     frame = templates.template_frame(con, "villages", fixture.CODE, None)
     data = templates.template_bytes(frame, templates.template_title("villages", "Xã", None), file_format)
     before = contents(hostile_warehouse)["villages"]

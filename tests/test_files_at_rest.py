@@ -6,8 +6,9 @@ import time
 
 from etl.cli import main
 from tests.upload_files import MONTHLY_HEADER, csv_text, upload, values_of
-from warehouse import backup, connection, writer
-from warehouse.connection import shared_connection
+from warehouse import backup
+from warehouse.database import Warehouse
+from warehouse.write.uploads import undo_upload
 
 MONTH = csv_text([MONTHLY_HEADER, ["99999-03", "12/2025", "11/12/2025", "40", "", "", ""]])
 OTHER_VILLAGE = csv_text([MONTHLY_HEADER, ["99999-02", "12/2025", "11/12/2025", "150", "", "", ""]])
@@ -18,8 +19,8 @@ def mode(path) -> str:
 
 
 def stored_paths(warehouse) -> list:
-    return [path for (path,) in shared_connection(warehouse).cursor().execute(
-        "SELECT stored_path FROM uploads ORDER BY id").fetchall()]
+    return [path for (path,) in Warehouse.open(warehouse).rows(
+        "SELECT stored_path FROM uploads ORDER BY id")]
 
 
 def test_the_warehouse_raw_uploads_snapshots_and_backups_are_readable_by_the_server_user_only(
@@ -35,11 +36,10 @@ def test_the_warehouse_raw_uploads_snapshots_and_backups_are_readable_by_the_ser
 
 def test_an_older_warehouse_file_open_to_everyone_is_made_private_when_opened(tmp_path):
     path = tmp_path / "cu.duckdb"
-    writer.prepare(path)
-    connection.close_all()
-    writer.forget_prepared()
+    Warehouse.open(path)
+    Warehouse.close_all()
     os.chmod(path, 0o644)
-    writer.prepare(path)
+    Warehouse.open(path)
     assert mode(path) == "0o600"
 
 
@@ -64,7 +64,7 @@ def test_raw_uploads_are_removed_after_the_days_set_and_undo_still_works(tiny_wa
     assert not os.path.exists(old_file)
     assert stored_paths(tiny_warehouse)[0] is None, "no upload points to a removed file"
     assert os.path.exists(stored_paths(tiny_warehouse)[1])
-    writer.undo_upload(tiny_warehouse, first.upload_id, "lan")
+    undo_upload(Warehouse.open(tiny_warehouse), first.upload_id, "lan")
     assert values_of(tiny_warehouse, "99999-03", "2025-12") == {}
     assert second.status == "accepted"
 
@@ -73,7 +73,7 @@ def test_uploading_the_same_file_again_keeps_its_copy_longer(tiny_warehouse, mon
     monkeypatch.setenv("CDS_RAW_UPLOAD_DAYS", "30")
     upload(tiny_warehouse, MONTH)
     kept = stored_paths(tiny_warehouse)[0]
-    writer.undo_upload(tiny_warehouse, 1, "lan")
+    undo_upload(Warehouse.open(tiny_warehouse), 1, "lan")
     month_ago = time.time() - 31 * 24 * 3600
     os.utime(kept, (month_ago, month_ago))
     assert upload(tiny_warehouse, MONTH).status == "accepted"

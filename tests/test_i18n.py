@@ -6,8 +6,8 @@ import pytest
 import i18n
 from tests.conftest import ROOT
 
-LITERAL_KEY = re.compile(r"\b(?:tr|t)\(\s*\"([a-z0-9_.]+)\"")
-SOURCE_DIRS = ["pages", "ui", "etl", "warehouse", "geo", "i18n"]
+LITERAL_KEY = re.compile(r"\b(?:tr|t|Refusal)\(\s*\"([a-z0-9_.]+)\"")
+SOURCE_DIRS = ["pages", "ui", "operations", "etl", "warehouse", "geo", "i18n"]
 
 
 def source_files():

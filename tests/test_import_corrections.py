@@ -16,7 +16,7 @@ from etl import templates
 from etl.cli import main
 from etl.load import undo
 from tests.upload_files import contents, csv_text, upload, values_of
-from warehouse.connection import shared_connection
+from warehouse.database import Warehouse
 
 A_DECEMBER = {"ho_da_huong_dan": 85, "ho_vneid": 70, "ho_dvc_truc_tuyen": 50, "ho_ung_dung_chinh_quyen": 30,
               "luot_tuyen_truyen": 3}
@@ -24,7 +24,7 @@ GUIDED = "Số hộ đã được Tổ hướng dẫn"
 
 
 def template(warehouse, period: str = "2025-12") -> pd.DataFrame:
-    return templates.template_frame(shared_connection(warehouse), "monthly", "99999", period)
+    return templates.template_frame(Warehouse.open(warehouse), "monthly", "99999", period)
 
 
 def as_xlsx(frame: pd.DataFrame) -> bytes:
@@ -32,17 +32,16 @@ def as_xlsx(frame: pd.DataFrame) -> bytes:
 
 
 def report_row(warehouse, village: str, period: str = "2025-12") -> tuple | None:
-    return shared_connection(warehouse).cursor().execute(
-        "SELECT reported_on, note FROM reports WHERE village_code = ? AND period = ?", [village, period]).fetchone()
+    return Warehouse.open(warehouse).row(
+        "SELECT reported_on, note FROM reports WHERE village_code = ? AND period = ?", [village, period])
 
 
 def figures(warehouse) -> dict[str, list[tuple]]:
     """Every stored figure, report date and note (not which upload wrote them)."""
-    cursor = shared_connection(warehouse).cursor()
+    db = Warehouse.open(warehouse)
     return {
-        "reports": cursor.execute(
-            "SELECT village_code, period, reported_on, note FROM reports ORDER BY ALL").fetchall(),
-        "values": cursor.execute("SELECT * FROM report_values ORDER BY ALL").fetchall(),
+        "reports": db.rows("SELECT village_code, period, reported_on, note FROM reports ORDER BY ALL"),
+        "values": db.rows("SELECT * FROM report_values ORDER BY ALL"),
     }
 
 
@@ -125,7 +124,7 @@ def test_lowering_or_clearing_a_stored_figure_needs_an_explicit_confirmation_and
     assert confirmed.changes == {"new": 0, "raised": 0, "lowered": 1, "cleared": 1, "unchanged": 0}
     assert values_of(tiny_warehouse, "99999-01", "2025-12") == {
         "ho_da_huong_dan": 80, "ho_dvc_truc_tuyen": 50, "ho_ung_dung_chinh_quyen": 30, "luot_tuyen_truyen": 3}
-    undo(tiny_warehouse, confirmed.upload_id, "can_bo")
+    undo(Warehouse.open(tiny_warehouse), confirmed.upload_id, "can_bo")
     assert contents(tiny_warehouse)["report_values"] == before["report_values"]
     assert contents(tiny_warehouse)["reports"] == before["reports"]
 

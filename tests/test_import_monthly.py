@@ -13,7 +13,8 @@ from tests.upload_files import (
     values_of,
     xlsx,
 )
-from warehouse.connection import shared_connection
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 GOOD_ROWS = [
     ["99999-01", "12/2025", "10/12/2025", "90", "75", "4", "Đã hướng dẫn thêm"],
@@ -36,9 +37,9 @@ def test_a_monthly_csv_is_loaded_and_updates_the_villages_report(tiny_warehouse)
         "ho_ung_dung_chinh_quyen": 30}
     assert values_of(tiny_warehouse, "99999-03", "2025-12") == {
         "ho_da_huong_dan": 20, "ho_vneid": 10, "luot_tuyen_truyen": 1}
-    note = shared_connection(tiny_warehouse).cursor().execute(
+    note = Warehouse.open(tiny_warehouse).row(
         "SELECT note, reported_on, upload_id FROM reports WHERE village_code = '99999-01' AND period = '2025-12'"
-    ).fetchone()
+    )
     assert note[0] == "Đã hướng dẫn thêm" and note[1].isoformat() == "2025-12-10" and note[2] == 1
 
 
@@ -50,8 +51,8 @@ def test_csv_in_every_encoding_and_separator_staff_use_is_read(tiny_warehouse, e
     outcome = upload(tiny_warehouse, encode(csv_text(rows, separator), encoding))
     assert outcome.status == "accepted", [error.key for error in outcome.errors]
     assert values_of(tiny_warehouse, "99999-02", "2025-12") == {"ho_da_huong_dan": 150}
-    note = shared_connection(tiny_warehouse).cursor().execute(
-        "SELECT note FROM reports WHERE village_code = '99999-02' AND period = '2025-12'").fetchone()[0]
+    note = Warehouse.open(tiny_warehouse).scalar(
+        "SELECT note FROM reports WHERE village_code = '99999-02' AND period = '2025-12'")
     assert note == "Tổ đã đến từng hộ người cao tuổi"
 
 
@@ -74,9 +75,8 @@ def test_excel_with_title_rows_merged_cells_blank_rows_and_a_totals_row_is_read(
 
 
 def test_excel_numbers_with_thousands_separators_are_read(warehouse_path):
-    from warehouse import writer
 
-    writer.replace_communes(warehouse_path, _big_village())
+    replace_communes(Warehouse.open(warehouse_path), _big_village())
     workbook = xlsx([["Mã thôn", "Kỳ", "Số hộ đã được hướng dẫn"], ["88888-01", "2025-09", "1.234"],
                      ["88888-02", "2025-09", "2,345"], ["88888-03", "2025-09", 3456]])
     outcome = upload(warehouse_path, workbook, "t9.xlsx")
@@ -216,8 +216,8 @@ def test_a_file_without_report_date_uses_the_upload_date_and_says_so(tiny_wareho
                                                ["99999-03", "2025-12", "30"]]))
     assert outcome.status == "accepted"
     assert "ngày tải lên (20/12/2025)" in outcome.document()["warnings"][0]["message"]
-    reported_on = shared_connection(tiny_warehouse).cursor().execute(
-        "SELECT reported_on FROM reports WHERE village_code = '99999-03'").fetchone()[0]
+    reported_on = Warehouse.open(tiny_warehouse).scalar(
+        "SELECT reported_on FROM reports WHERE village_code = '99999-03'")
     assert reported_on.isoformat() == "2025-12-20"
 
 
@@ -258,8 +258,8 @@ def test_an_old_xls_workbook_with_a_merged_title_and_date_cells_is_read(tiny_war
         "ho_da_huong_dan": 92, "ho_vneid": 71, "ho_dvc_truc_tuyen": 50, "ho_ung_dung_chinh_quyen": 30,
         "luot_tuyen_truyen": 3}
     assert values_of(tiny_warehouse, "99999-03", "2025-12") == {"ho_da_huong_dan": 30, "ho_vneid": 12}
-    reported = shared_connection(tiny_warehouse).cursor().execute(
-        "SELECT reported_on FROM reports WHERE village_code = '99999-03' AND period = '2025-12'").fetchone()[0]
+    reported = Warehouse.open(tiny_warehouse).scalar(
+        "SELECT reported_on FROM reports WHERE village_code = '99999-03' AND period = '2025-12'")
     assert reported.isoformat() == "2025-12-11"
 
 
@@ -288,9 +288,8 @@ def test_a_comma_inside_a_note_does_not_change_the_separator_of_a_semicolon_file
 def test_a_village_name_shared_by_two_communes_asks_for_the_code(tiny_warehouse):
     import pandas as pd
 
-    from warehouse import writer
 
-    writer.replace_communes(tiny_warehouse, {
+    replace_communes(Warehouse.open(tiny_warehouse), {
         "communes": pd.DataFrame([{"code": "88888", "name": "Xã Khác", "province": "P", "is_demo": False}]),
         "villages": pd.DataFrame([{"code": "88888-01", "commune_code": "88888", "name": "Thôn A",
                                    "households": 90, "population": 300}]),
@@ -307,9 +306,8 @@ def test_a_village_name_shared_by_two_communes_asks_for_the_code(tiny_warehouse)
 
 
 def test_numbers_in_messages_use_the_languages_thousands_separator(warehouse_path):
-    from warehouse import writer
 
-    writer.replace_communes(warehouse_path, _big_village())
+    replace_communes(Warehouse.open(warehouse_path), _big_village())
     outcome = upload(warehouse_path, csv_text([["ma_thon", "ky_bao_cao", "ho_da_huong_dan"],
                                                ["88888-01", "2025-09", "6.000"]], ";"))
     assert outcome.document()["errors"][0]["message"] == "Giá trị 6.000 lớn hơn số hộ của thôn (5.000 hộ)."

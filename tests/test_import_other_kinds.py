@@ -2,11 +2,11 @@
 
 from etl.load import undo
 from tests.upload_files import contents, csv_text, upload, xlsx
-from warehouse.connection import shared_connection
+from warehouse.database import Warehouse
 
 
 def rows(warehouse, sql: str) -> list[tuple]:
-    return shared_connection(warehouse).cursor().execute(sql).fetchall()
+    return Warehouse.open(warehouse).rows(sql)
 
 
 ROSTER = [["Mã thôn", "Họ và tên", "Vai trò", "Đơn vị", "Số điện thoại", "Ngày thành lập tổ"],
@@ -28,7 +28,7 @@ def test_a_roster_replaces_the_villages_team_members_and_undo_restores_them(tiny
     assert [member[3] for member in members] == ["doan_thanh_nien", "hoi_phu_nu", "truong_thon", "giao_vien",
                                                  "hoi_nong_dan"]
     assert rows(tiny_warehouse, "SELECT count(*) FROM members WHERE team_code = 'TO-99999-01'") == [(5,)]
-    undo(tiny_warehouse, outcome.upload_id, "can_bo")
+    undo(Warehouse.open(tiny_warehouse), outcome.upload_id, "can_bo")
     after = contents(tiny_warehouse)
     assert after["members"] == before["members"] and after["teams"] == before["teams"]
 
@@ -55,7 +55,7 @@ def test_training_attendance_is_loaded_and_undone(tiny_warehouse):
         "99999-TH-01", "99999")
     assert rows(tiny_warehouse, "SELECT member_code, attended FROM training_attendance ORDER BY member_code") == [
         ("TO-99999-01-1", True), ("TO-99999-01-2", False), ("TO-99999-02-1", True)]
-    undo(tiny_warehouse, outcome.upload_id, "can_bo")
+    undo(Warehouse.open(tiny_warehouse), outcome.upload_id, "can_bo")
     assert rows(tiny_warehouse, "SELECT count(*) FROM training_attendance") == [(0,)]
     assert rows(tiny_warehouse, "SELECT count(*) FROM training_sessions") == [(0,)]
 
@@ -82,7 +82,7 @@ def test_the_village_registry_adds_a_commune_updates_households_and_undo_restore
     assert rows(tiny_warehouse, "SELECT code, name FROM communes WHERE code = '77777'") == [("77777", "Xã Mới")]
     assert rows(tiny_warehouse, "SELECT households, population FROM villages WHERE code IN ('77777-02', '99999-01') "
                                 "ORDER BY code") == [(1200, 4300), (110, 400)]
-    undo(tiny_warehouse, outcome.upload_id, "can_bo")
+    undo(Warehouse.open(tiny_warehouse), outcome.upload_id, "can_bo")
     after = contents(tiny_warehouse)
     assert after["villages"] == before["villages"] and after["communes"] == before["communes"]
 
@@ -121,9 +121,8 @@ def test_roster_and_training_files_of_another_commune_are_refused_for_a_restrict
 
 def test_the_registry_template_uploaded_as_downloaded_changes_no_figure(tiny_warehouse):
     from etl import templates
-    from warehouse.connection import shared_connection as connect
 
-    con = connect(tiny_warehouse)
+    con = Warehouse.open(tiny_warehouse)
     frame = templates.template_frame(con, "villages", "99999", None)
     data = templates.template_bytes(frame, templates.template_title("villages", "Xã Thử Nghiệm", None), "xlsx")
     before = rows(tiny_warehouse, "SELECT * FROM villages ORDER BY code")

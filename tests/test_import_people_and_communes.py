@@ -10,8 +10,10 @@ import pytest
 from etl import templates
 from etl.load import undo
 from tests.upload_files import contents, csv_text, upload, values_of
-from warehouse import uploads, writer
-from warehouse.connection import shared_connection
+from warehouse import uploads
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
+from warehouse.write.uploads import UndoRefused
 
 ROSTER_HEADER = ["Mã thôn", "Họ và tên", "Vai trò", "Đơn vị", "Số điện thoại"]
 AFFILIATIONS = ["Đoàn Thanh niên", "Trưởng thôn", "Giáo viên", "Hội Nông dân", "Hội LHPN"]
@@ -19,7 +21,7 @@ TRAINING_HEADER = ["Mã buổi tập huấn", "Ngày tập huấn", "Chủ đề
 
 
 def rows(warehouse, sql: str, parameters: list | None = None) -> list[tuple]:
-    return shared_connection(warehouse).cursor().execute(sql, parameters or []).fetchall()
+    return Warehouse.open(warehouse).rows(sql, parameters or [])
 
 
 def thon_a_roster(order: list[int], phones: bool = True) -> list[list[str]]:
@@ -68,7 +70,7 @@ def test_a_member_keeps_the_code_when_the_phone_changes_and_newcomers_get_codes_
         ("TO-99999-01-2", "0988 123 456")]
     assert rows(tiny_warehouse, "SELECT code FROM members WHERE full_name = 'Nguyễn Văn Mới'") == [("TO-99999-01-6",)]
 
-    undo(tiny_warehouse, first.upload_id, "can_bo")
+    undo(Warehouse.open(tiny_warehouse), first.upload_id, "can_bo")
     roster[-1][1] = "Trần Thị Khác"
     upload(tiny_warehouse, csv_text(roster))
     # TO-99999-01-6 belonged to someone else once: never given again.
@@ -91,7 +93,7 @@ def test_an_ambiguous_match_is_refused_naming_both_rows(tiny_warehouse):
 
 
 def test_the_roster_template_carries_member_codes_and_uploaded_as_it_is_changes_no_one(tiny_warehouse):
-    frame = templates.template_frame(shared_connection(tiny_warehouse), "roster", "99999", None)
+    frame = templates.template_frame(Warehouse.open(tiny_warehouse), "roster", "99999", None)
     assert frame["Mã thành viên"].tolist()[:2] == ["TO-99999-01-1", "TO-99999-01-2"]
     assert frame.loc[0, "Vai trò"] == "Tổ trưởng" and frame.loc[0, "Đơn vị"] == "Đoàn Thanh niên"
     before = rows(tiny_warehouse, "SELECT * FROM members ORDER BY code")
@@ -113,7 +115,7 @@ def test_a_member_code_of_another_villages_team_is_refused(tiny_warehouse):
 
 def add_second_commune(warehouse) -> None:
     """Commune 88888 with one village, its team of two and a training session TH-01 loaded by its own staff."""
-    writer.replace_communes(warehouse, {
+    replace_communes(Warehouse.open(warehouse), {
         "communes": pd.DataFrame([{"code": "88888", "name": "Xã Bên Cạnh", "province": "P", "is_demo": False}]),
         "villages": pd.DataFrame([{"code": "88888-01", "commune_code": "88888", "name": "Thôn Một",
                                    "households": 90, "population": 300}]),
@@ -135,7 +137,7 @@ def test_a_session_code_of_another_commune_neither_replaces_nor_moves_its_sessio
         ("88888", "TH-01", "Thanh toán số"), ("99999", "TH-01", "VNeID")]
     assert rows(tiny_warehouse, "SELECT * FROM training_attendance WHERE commune_code = '88888' ORDER BY ALL") == theirs
     # Each commune's staff undo their own upload, whatever the other did since.
-    undo(tiny_warehouse, 1, "can_bo_88888", allowed_communes={"88888"})
+    undo(Warehouse.open(tiny_warehouse), 1, "can_bo_88888", allowed_communes={"88888"})
     assert rows(tiny_warehouse, "SELECT commune_code, code FROM training_sessions") == [("99999", "TH-01")]
 
 
@@ -159,13 +161,13 @@ def test_an_upload_touching_two_communes_is_in_both_histories_and_only_someone_w
     both = upload(tiny_warehouse, csv_text([["Mã thôn", "Kỳ báo cáo", "Số hộ đã được Tổ hướng dẫn"],
                                             ["99999-03", "12/2025", "30"], ["88888-01", "12/2025", "45"]]))
     assert both.status == "accepted", both.errors
-    assert both.upload_id in uploads.upload_history(shared_connection(tiny_warehouse), ["99999"])["id"].tolist()
-    assert both.upload_id in uploads.upload_history(shared_connection(tiny_warehouse), ["88888"])["id"].tolist()
-    with pytest.raises(writer.UndoRefused) as refused:
-        undo(tiny_warehouse, both.upload_id, "can_bo", allowed_communes={"99999"})
+    assert both.upload_id in uploads.upload_history(Warehouse.open(tiny_warehouse), ["99999"])["id"].tolist()
+    assert both.upload_id in uploads.upload_history(Warehouse.open(tiny_warehouse), ["88888"])["id"].tolist()
+    with pytest.raises(UndoRefused) as refused:
+        undo(Warehouse.open(tiny_warehouse), both.upload_id, "can_bo", allowed_communes={"99999"})
     assert "88888" in refused.value.reason
     assert values_of(tiny_warehouse, "88888-01", "2025-12") == {"ho_da_huong_dan": 45}
-    undo(tiny_warehouse, both.upload_id, "quan_tri")
+    undo(Warehouse.open(tiny_warehouse), both.upload_id, "quan_tri")
     assert values_of(tiny_warehouse, "88888-01", "2025-12") == {}
 
 
@@ -177,12 +179,12 @@ def test_undoing_a_registry_upload_whose_villages_later_reports_use_is_refused_n
     report = upload(tiny_warehouse, csv_text([["Mã thôn", "Kỳ báo cáo", "Số hộ đã được Tổ hướng dẫn"],
                                               ["99999-04", "12/2025", "20"]]))
     before = contents(tiny_warehouse)
-    with pytest.raises(writer.UndoRefused) as refused:
-        undo(tiny_warehouse, registry.upload_id, "can_bo")
+    with pytest.raises(UndoRefused) as refused:
+        undo(Warehouse.open(tiny_warehouse), registry.upload_id, "can_bo")
     assert f"lần {report.upload_id}" in refused.value.reason and "99999-04" in refused.value.reason
     assert contents(tiny_warehouse) == before
-    undo(tiny_warehouse, report.upload_id, "can_bo")
-    undo(tiny_warehouse, registry.upload_id, "can_bo")
+    undo(Warehouse.open(tiny_warehouse), report.upload_id, "can_bo")
+    undo(Warehouse.open(tiny_warehouse), registry.upload_id, "can_bo")
     assert rows(tiny_warehouse, "SELECT count(*) FROM villages WHERE code = '99999-04'") == [(0,)]
 
 
@@ -191,6 +193,6 @@ def test_undoing_a_registry_upload_that_would_leave_reports_above_households_is_
     registry = upload(tiny_warehouse, csv_text([REGISTRY_HEADER, ["99999", "99999-03", "Thôn C", "120", "170"]]))
     upload(tiny_warehouse, csv_text([["Mã thôn", "Kỳ báo cáo", "Số hộ đã được Tổ hướng dẫn"],
                                      ["99999-03", "12/2025", "100"]]))
-    with pytest.raises(writer.UndoRefused) as refused:
-        undo(tiny_warehouse, registry.upload_id, "can_bo")
+    with pytest.raises(UndoRefused) as refused:
+        undo(Warehouse.open(tiny_warehouse), registry.upload_id, "can_bo")
     assert "99999-03" in refused.value.reason and "Tháng 12/2025" in refused.value.reason

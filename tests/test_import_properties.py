@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from tests import tiny_commune
 from tests.upload_files import contents, csv_text, upload, xlsx
-from warehouse import connection, writer
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 BOUNDED = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 CELLS = st.one_of(
@@ -27,17 +28,14 @@ HEADERS = st.lists(st.sampled_from(["Mã thôn", "Kỳ báo cáo", "Ngày báo c
 def template_warehouse(tmp_path_factory):
     """The tiny commune loaded once; each example works on a fresh copy of it."""
     path = tmp_path_factory.mktemp("template") / "warehouse.duckdb"
-    writer.prepare(path)
-    writer.replace_communes(path, tiny_commune.tables())
-    connection.close(path)
-    writer.forget_prepared(path)
+    replace_communes(Warehouse.open(path), tiny_commune.tables())
+    Warehouse.close_if_open(path)
     return path
 
 
 def fresh_copy(template, tmp_path):
     target = tmp_path / "warehouse.duckdb"
-    connection.close(target)
-    writer.forget_prepared(target)
+    Warehouse.close_if_open(target)
     shutil.copyfile(template, target)
     return target
 

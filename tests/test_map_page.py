@@ -13,8 +13,10 @@ from geo.shipped import read_layer
 from tests import tiny_commune
 from tests.conftest import ROOT
 from tests.geo_fixtures import GIA_LOC, GIA_LOC_CODE, side_by_side_squares
-from warehouse import geography, writer
-from warehouse.connection import shared_connection
+from warehouse import geography
+from warehouse.database import Warehouse
+from warehouse.write.boundaries import replace_village_boundaries, store_commune_boundaries
+from warehouse.write.communes import replace_communes
 
 DASHBOARD = str(ROOT / "dashboard.py")
 TINY_VILLAGES = [f"{tiny_commune.CODE}-0{number}" for number in (1, 2, 3)]
@@ -41,16 +43,16 @@ def shown_values(figure) -> dict[str, tuple[str, float]]:
 
 @pytest.fixture
 def tiny_with_boundaries(tiny_warehouse):
-    writer.replace_village_boundaries(tiny_warehouse, tiny_commune.CODE, side_by_side_squares(TINY_VILLAGES))
+    replace_village_boundaries(Warehouse.open(tiny_warehouse), tiny_commune.CODE, side_by_side_squares(TINY_VILLAGES))
     return tiny_warehouse
 
 
 @pytest.fixture
 def demo_warehouse(warehouse_path):
     tables = demo.generate()
-    writer.replace_communes(warehouse_path, tables)
+    replace_communes(Warehouse.open(warehouse_path), tables)
     shapes = demo_geography.village_boundaries(tables["villages"]["code"].tolist(), seed=demo.DEFAULT_SEED)
-    writer.replace_village_boundaries(warehouse_path, demo.COMMUNE_CODE, shapes, is_demo=True)
+    replace_village_boundaries(Warehouse.open(warehouse_path), demo.COMMUNE_CODE, shapes, is_demo=True)
     return warehouse_path
 
 
@@ -59,7 +61,7 @@ def test_the_map_shows_exactly_the_communes_villages_with_the_query_layers_value
     assert not app.exception
     figure = map_figure(app)
     assert all(trace.type == "choroplethmap" for trace in figure.data)
-    layer = geography.village_map(shared_connection(tiny_with_boundaries), tiny_commune.CODE, "2025-Q4",
+    layer = geography.village_map(Warehouse.open(tiny_with_boundaries), tiny_commune.CODE, "2025-Q4",
                                   "ho_da_huong_dan")
     shown = shown_values(figure)
     assert sorted(shown) == TINY_VILLAGES
@@ -154,17 +156,17 @@ def test_the_city_view_colours_communes_by_share_of_villages_meeting_the_target(
     assert len(chart) < 500_000
     shown = shown_values(plotly.io.from_json(chart))
     assert len(shown) == 114
-    share = geography.city_map(shared_connection(demo_warehouse), "2025-12").rows.set_index("commune_code")
+    share = geography.city_map(Warehouse.open(demo_warehouse), "2025-12").rows.set_index("commune_code")
     assert shown[GIA_LOC_CODE][1] == pytest.approx(share.loc[GIA_LOC_CODE, "share_meeting_target"])
     assert {name for code, (name, _) in shown.items() if code != GIA_LOC_CODE} == {"chưa có dữ liệu"}
 
 
 def test_the_city_map_is_labelled_demo_only_when_a_demo_communes_figures_are_on_it(tiny_warehouse, monkeypatch):
-    writer.replace_communes(tiny_warehouse, demo.generate())
-    writer.store_commune_boundaries(tiny_warehouse, side_by_side_squares([tiny_commune.CODE]))
-    con = shared_connection(tiny_warehouse)
+    replace_communes(Warehouse.open(tiny_warehouse), demo.generate())
+    store_commune_boundaries(Warehouse.open(tiny_warehouse), side_by_side_squares([tiny_commune.CODE]))
+    con = Warehouse.open(tiny_warehouse)
     assert not geography.city_map(con, "2025-12").is_demo
-    writer.store_commune_boundaries(tiny_warehouse, side_by_side_squares([GIA_LOC_CODE], west=107))
+    store_commune_boundaries(Warehouse.open(tiny_warehouse), side_by_side_squares([GIA_LOC_CODE], west=107))
     assert geography.city_map(con, "2025-12").is_demo
 
 
@@ -172,7 +174,7 @@ def test_the_demo_command_also_creates_the_demo_village_boundaries(tmp_path, cap
     path = tmp_path / "demo.duckdb"
     assert main(["demo", "--db", str(path)]) == 0
     assert "28 ranh giới thôn minh họa" in capsys.readouterr().out
-    rows = geography.village_boundaries(shared_connection(path), demo.COMMUNE_CODE)
+    rows = geography.village_boundaries(Warehouse.open(path), demo.COMMUNE_CODE)
     assert len(rows) == 28 and rows["is_demo"].all()
 
 
@@ -210,7 +212,22 @@ def test_the_tile_base_map_is_an_option_and_off_by_default(tiny_with_boundaries,
 
 
 def test_an_old_demo_warehouse_without_boundaries_says_to_recreate_the_demo(warehouse_path, monkeypatch):
-    writer.replace_communes(warehouse_path, demo.generate())
+    replace_communes(Warehouse.open(warehouse_path), demo.generate())
     app = open_map(warehouse_path, monkeypatch)
     assert not app.exception
     assert "python -m etl demo" in app.info[0].value
+
+
+def test_the_classes_the_legend_and_the_table_follow_the_catalogues_target(tiny_with_boundaries, monkeypatch, tmp_path):
+    from settings import DEFAULT_CATALOGUE
+
+    catalogue = tmp_path / "indicators.csv"
+    catalogue.write_text(DEFAULT_CATALOGUE.read_text(encoding="utf-8").replace(",0.8,", ",0.9,"), encoding="utf-8")
+    Warehouse.close_all()
+    Warehouse.open(tiny_with_boundaries, catalogue)  # the dashboard then finds it open, with this catalogue
+    app = open_map(tiny_with_boundaries, monkeypatch, period="2025-Q4")
+    figure = map_figure(app)
+    assert shown_values(figure)["99999-01"][0] == "50% – dưới 90%"
+    assert figure.layout.legend.title.text == "Tỷ lệ hộ (mục tiêu 90%)"
+    table = app.dataframe[0].value
+    assert table.loc[table["Thôn"] == "Thôn A", "Nhóm"].tolist() == ["50% – dưới 90%"]

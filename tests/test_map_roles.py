@@ -7,7 +7,8 @@ from tests import tiny_commune
 from tests.geo_fixtures import side_by_side_squares
 from tests.signin import add_account, open_app, sign_in, use_cheap_hashing
 from tests.test_map_page import TINY_VILLAGES
-from warehouse import writer
+from warehouse.database import Warehouse
+from warehouse.write.boundaries import replace_village_boundaries, store_commune_boundaries
 
 REFUSAL = ("Bản đồ các xã của thành phố chỉ dành cho Sở Khoa học và Công nghệ, Quản trị viên "
            "(tài khoản được xem mọi xã).")
@@ -17,8 +18,8 @@ REFUSAL = ("Bản đồ các xã của thành phố chỉ dành cho Sở Khoa h�
 def city_warehouse(tiny_warehouse, monkeypatch):
     """The tiny commune with village and commune boundaries; a real (non-demo) commune, so viewing needs sign-in."""
     use_cheap_hashing(monkeypatch)
-    writer.replace_village_boundaries(tiny_warehouse, tiny_commune.CODE, side_by_side_squares(TINY_VILLAGES))
-    writer.store_commune_boundaries(tiny_warehouse, side_by_side_squares([tiny_commune.CODE], south=21.0))
+    replace_village_boundaries(Warehouse.open(tiny_warehouse), tiny_commune.CODE, side_by_side_squares(TINY_VILLAGES))
+    store_commune_boundaries(Warehouse.open(tiny_warehouse), side_by_side_squares([tiny_commune.CODE], south=21.0))
     return tiny_warehouse
 
 

@@ -5,6 +5,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests import tiny_commune
 from tests.conftest import ROOT
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 DASHBOARD = str(ROOT / "dashboard.py")
 
@@ -71,9 +73,8 @@ def test_filters_are_read_from_and_written_to_the_url(tiny_warehouse, monkeypatc
 
 def test_demo_commune_carries_the_demo_banner(warehouse_path, monkeypatch):
     from etl import demo
-    from warehouse import writer
 
-    writer.replace_communes(warehouse_path, demo.generate())
+    replace_communes(Warehouse.open(warehouse_path), demo.generate())
     app = open_dashboard(warehouse_path, monkeypatch)
     assert not app.exception
     assert "DỮ LIỆU MINH HỌA" in app.warning[0].value
@@ -88,11 +89,9 @@ def test_an_empty_warehouse_explains_what_to_do(warehouse_path, monkeypatch):
 
 
 def test_a_warehouse_from_a_newer_program_is_explained_not_crashed(warehouse_path, monkeypatch):
-    from warehouse import writer
-
-    with writer.transaction(warehouse_path) as cursor:
+    with Warehouse.open(warehouse_path).transaction() as cursor:
         cursor.execute("INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future')")
-    writer.forget_prepared()
+    Warehouse.close_all()
     app = open_dashboard(warehouse_path, monkeypatch)
     assert not app.exception
     assert "Không dùng được kho dữ liệu" in app.error[0].value

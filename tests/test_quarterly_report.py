@@ -17,9 +17,11 @@ from settings import Settings
 from tests import signin, tiny_commune
 from tests.conftest import ROOT
 from tests.test_overview_page import open_dashboard
-from warehouse import queries, writer
-from warehouse.connection import shared_connection
+from warehouse import queries
+from warehouse.database import Warehouse
 from warehouse.report_queries import ReportTexts
+from warehouse.write.communes import replace_communes
+from warehouse.write.report_texts import save_report_texts
 
 QUARTER = "2025-Q4"
 AFTER_Q4 = date(2026, 1, 5)
@@ -34,7 +36,7 @@ ANNEX_SHEETS = [
 @pytest.fixture
 def demo_warehouse(warehouse_path: Path) -> Path:
     """The demo commune (invented Gia Lộc data), loaded."""
-    writer.replace_communes(warehouse_path, demo.generate())
+    replace_communes(Warehouse.open(warehouse_path), demo.generate())
     return warehouse_path
 
 
@@ -47,7 +49,7 @@ def commune_warehouse(request) -> tuple[Path, str]:
 
 
 def make_report(path: Path, commune: str, quarter: str = QUARTER, today: date = AFTER_Q4):
-    return build_quarterly_report(shared_connection(path), commune, quarter, Settings(), today)
+    return build_quarterly_report(Warehouse.open(path), commune, quarter, Settings(), today)
 
 
 def open_docx(content: bytes):
@@ -116,13 +118,13 @@ def test_the_body_sections_are_numbered_with_roman_numerals(tiny_warehouse):
 
 def test_each_villages_coverage_in_the_document_equals_the_query_layer(commune_warehouse):
     path, commune = commune_warehouse
-    expected = queries.coverage_by_village(shared_connection(path), commune, QUARTER)
+    expected = queries.coverage_by_village(Warehouse.open(path), commune, QUARTER)
     document = open_docx(render_docx(make_report(path, commune)))
     shown = table_column(table_with_header(document, COVERAGE_HEADER), COVERAGE_HEADER)
     assert len(expected) > 0
     for village in expected.itertuples():
         assert shown[village.village_name] == i18n.percent(village.coverage)
-    summary = queries.commune_summary(shared_connection(path), commune, QUARTER, 15, AFTER_Q4)
+    summary = queries.commune_summary(Warehouse.open(path), commune, QUARTER, 15, AFTER_Q4)
     assert shown["Tổng cộng"] == i18n.percent(summary.guided_share)
 
 
@@ -136,7 +138,7 @@ def test_the_tiny_commune_village_table_shows_the_hand_worked_figures(tiny_wareh
 
 def test_the_workbook_keeps_each_villages_coverage_as_a_fraction_with_a_percent_format(commune_warehouse):
     path, commune = commune_warehouse
-    expected = queries.coverage_by_village(shared_connection(path), commune, QUARTER)
+    expected = queries.coverage_by_village(Warehouse.open(path), commune, QUARTER)
     workbook = open_xlsx(render_xlsx(make_report(path, commune)))
     cells = sheet_column(workbook[VILLAGE_SHEET], COVERAGE_HEADER)
     for village in expected.itertuples():
@@ -150,7 +152,7 @@ def test_the_workbook_keeps_each_villages_coverage_as_a_fraction_with_a_percent_
 
 def test_the_number_of_villages_below_target_is_stated(commune_warehouse):
     path, commune = commune_warehouse
-    coverage = queries.coverage_by_village(shared_connection(path), commune, QUARTER)
+    coverage = queries.coverage_by_village(Warehouse.open(path), commune, QUARTER)
     below = int((~coverage["meets_target"]).sum())
     report = make_report(path, commune)
     assert report.villages_below_target == below
@@ -171,7 +173,7 @@ def test_the_staff_text_is_saved_and_appears_in_the_regenerated_document(tiny_wa
         next_tasks="Hướng dẫn 100% hộ còn lại của Thôn B.", proposals="Đề nghị hỗ trợ 10 điện thoại.",
         report_number="27", signatory="Nguyễn Thị Hoa",
     )
-    writer.save_report_texts(tiny_warehouse, tiny_commune.CODE, QUARTER, texts)
+    save_report_texts(Warehouse.open(tiny_warehouse), tiny_commune.CODE, QUARTER, texts)
     document = open_docx(render_docx(make_report(tiny_warehouse, tiny_commune.CODE)))
     text = body_text(document)
     assert "VII. KHÓ KHĂN, VƯỚNG MẮC\nNhiều hộ người cao tuổi chưa có điện thoại thông minh.\n" \
@@ -181,7 +183,8 @@ def test_the_staff_text_is_saved_and_appears_in_the_regenerated_document(tiny_wa
     assert document.tables[0].rows[1].cells[0].text == "Số: 27/BC-VHXH"
     assert "Nguyễn Thị Hoa" in document.tables[-1].rows[0].cells[1].text
 
-    writer.save_report_texts(tiny_warehouse, tiny_commune.CODE, QUARTER, ReportTexts(difficulties="Đã khắc phục."))
+    save_report_texts(Warehouse.open(tiny_warehouse), tiny_commune.CODE, QUARTER,
+                      ReportTexts(difficulties="Đã khắc phục."))
     text = body_text(open_docx(render_docx(make_report(tiny_warehouse, tiny_commune.CODE))))
     assert "Đã khắc phục." in text and "Sóng di động yếu" not in text
 
@@ -195,12 +198,12 @@ def test_without_staff_text_the_sections_say_nothing_was_entered_and_ask_for_a_s
 
 
 def test_the_texts_of_one_quarter_do_not_leak_into_another(tiny_warehouse):
-    writer.save_report_texts(tiny_warehouse, tiny_commune.CODE, QUARTER, ReportTexts(proposals="Chỉ quý IV."))
+    save_report_texts(Warehouse.open(tiny_warehouse), tiny_commune.CODE, QUARTER, ReportTexts(proposals="Chỉ quý IV."))
     report = make_report(tiny_warehouse, tiny_commune.CODE, "2025-Q4")
     assert report.texts.proposals == "Chỉ quý IV."
     from warehouse.report_queries import report_texts
 
-    assert report_texts(shared_connection(tiny_warehouse), tiny_commune.CODE, "2026-Q1") == ReportTexts()
+    assert report_texts(Warehouse.open(tiny_warehouse), tiny_commune.CODE, "2026-Q1") == ReportTexts()
 
 
 def test_the_workbook_has_one_annex_sheet_per_table_with_frozen_headers_and_widths(demo_warehouse):
@@ -387,7 +390,7 @@ def test_every_translation_key_of_the_report_exists():
 def open_report_page(warehouse: Path, monkeypatch, **query):
     """The report page as a signed-in staff member of the warehouse's communes."""
     signin.use_cheap_hashing(monkeypatch)
-    communes = queries.communes(shared_connection(warehouse))["code"].tolist()
+    communes = queries.communes(Warehouse.open(warehouse))["code"].tolist()
     signin.add_account(warehouse, "can-bo", "staff", communes)
     app = signin.sign_in(open_dashboard(warehouse, monkeypatch, **query), "can-bo")
     return app.switch_page("pages/export_report.py").run()
@@ -409,12 +412,13 @@ def test_the_page_saves_the_staff_text_and_offers_both_downloads(tiny_warehouse,
 
     from warehouse.report_queries import report_texts
 
-    saved = report_texts(shared_connection(tiny_warehouse), tiny_commune.CODE, QUARTER)
+    saved = report_texts(Warehouse.open(tiny_warehouse), tiny_commune.CODE, QUARTER)
     assert (saved.difficulties, saved.signatory) == ("Thiếu điện thoại thông minh.", "Nguyễn Văn An")
 
 
 def test_the_page_prefills_the_text_saved_before(tiny_warehouse, monkeypatch):
-    writer.save_report_texts(tiny_warehouse, tiny_commune.CODE, QUARTER, ReportTexts(proposals="Xin thêm kinh phí."))
+    save_report_texts(Warehouse.open(tiny_warehouse), tiny_commune.CODE, QUARTER,
+                      ReportTexts(proposals="Xin thêm kinh phí."))
     app = open_report_page(tiny_warehouse, monkeypatch)
     assert [area.value for area in app.text_area] == ["", "", "Xin thêm kinh phí."]
 
@@ -423,7 +427,7 @@ def test_the_page_explains_a_commune_without_reports(warehouse_path, monkeypatch
     empty = tiny_commune.tables()
     empty["reports"] = empty["reports"].iloc[0:0]
     empty["report_values"] = empty["report_values"].iloc[0:0]
-    writer.replace_communes(warehouse_path, empty)
+    replace_communes(Warehouse.open(warehouse_path), empty)
     app = open_report_page(warehouse_path, monkeypatch)
     assert not app.exception
     assert "chưa có báo cáo tháng nào" in app.info[0].value

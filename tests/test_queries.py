@@ -5,7 +5,8 @@ import pytest
 from tests import tiny_commune
 from warehouse import queries
 from warehouse.codes import LATE, MISSING, NOT_DUE, ON_TIME
-from warehouse.connection import shared_connection
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 A, B, C = (f"{tiny_commune.CODE}-0{n}" for n in (1, 2, 3))
 AFTER_Q4 = date(2026, 1, 10)
@@ -13,7 +14,7 @@ AFTER_Q4 = date(2026, 1, 10)
 
 @pytest.fixture
 def con(tiny_warehouse):
-    return shared_connection(tiny_warehouse)
+    return Warehouse.open(tiny_warehouse)
 
 
 def by_village(frame, column):
@@ -88,22 +89,21 @@ def test_reported_months_and_communes(con):
 
 
 def test_villages_are_listed_in_vietnamese_alphabetical_order(warehouse_path):
-    from warehouse import writer
 
     tables = tiny_commune.tables()
     tables["villages"]["name"] = ["Thôn Tây", "Thôn Đông", "Thôn Dương"]
-    writer.replace_communes(warehouse_path, tables)
-    teams = queries.team_sizes(shared_connection(warehouse_path), tiny_commune.CODE)
+    replace_communes(Warehouse.open(warehouse_path), tables)
+    teams = queries.team_sizes(Warehouse.open(warehouse_path), tiny_commune.CODE)
     # Đ follows D in the Vietnamese alphabet; by code point it would come after T.
     assert teams["village_name"].tolist() == ["Thôn Dương", "Thôn Đông", "Thôn Tây"]
 
 
 def test_the_reports_communication_table_lists_villages_in_vietnamese_order(warehouse_path):
-    from warehouse import report_queries, writer
+    from warehouse import report_queries
 
     tables = tiny_commune.tables()
     tables["villages"]["name"] = ["Thôn Tây", "Thôn Đông", "Thôn Dương"]
-    writer.replace_communes(warehouse_path, tables)
-    sums = report_queries.communication_by_village(shared_connection(warehouse_path), tiny_commune.CODE, "2025-Q4")
+    replace_communes(Warehouse.open(warehouse_path), tables)
+    sums = report_queries.communication_by_village(Warehouse.open(warehouse_path), tiny_commune.CODE, "2025-Q4")
     assert sums["village_name"].tolist() == ["Thôn Dương", "Thôn Đông", "Thôn Tây"]
     assert sums.set_index("village_name").loc["Thôn Tây", "info_sessions"] == 5  # A: 2 in November + 3 in December

@@ -8,8 +8,9 @@ from etl import demo, registry
 from etl.cli import main
 from tests import tiny_commune
 from tests.upload_files import contents
-from warehouse import accounts, writer
-from warehouse.connection import shared_connection
+from warehouse import accounts
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 HAI_PHONG = "31"
 
@@ -24,7 +25,7 @@ def register_json(capsys, warehouse, *arguments: str) -> tuple[int, dict]:
 
 
 def rows(warehouse, sql: str) -> list[tuple]:
-    return shared_connection(warehouse).cursor().execute(sql).fetchall()
+    return Warehouse.open(warehouse).rows(sql)
 
 
 @pytest.fixture
@@ -77,11 +78,11 @@ def test_on_the_demo_warehouse_it_lists_114_communes_with_gia_loc_and_running_it
 
 def test_registering_fills_in_what_is_missing_and_never_touches_a_communes_data_or_demo_mark(tmp_path, capsys):
     path = tmp_path / "w.duckdb"
-    writer.prepare(path)
+    Warehouse.open(path)
     tables = demo.generate()
     # As a warehouse made before the registry stored it: no unit type, the province by name.
     tables["communes"] = tables["communes"].assign(unit_type=None, province="Thành phố Hải Phòng")
-    writer.replace_communes(path, tables)
+    replace_communes(Warehouse.open(path), tables)
     data_before = {table: rows(path, f"SELECT * FROM {table} ORDER BY ALL")
                    for table in ("villages", "teams", "members", "reports", "report_values")}
     status, result = register_json(capsys, path, "--province", HAI_PHONG)
@@ -98,7 +99,7 @@ def test_registering_fills_in_what_is_missing_and_never_touches_a_communes_data_
 
 def test_a_renamed_unit_is_refused_changing_nothing_until_the_renames_are_accepted(demo_warehouse, capsys):
     # As if an older package version had registered Gia Lộc under another name and another type.
-    with writer.transaction(demo_warehouse) as cursor:
+    with Warehouse.open(demo_warehouse).transaction() as cursor:
         cursor.execute("UPDATE communes SET name = 'Xã Gia Lộc Cũ', unit_type = 'phuong' WHERE code = '10999'")
         cursor.execute("DELETE FROM communes WHERE code = '10510'")
     before = contents(demo_warehouse)
@@ -117,14 +118,14 @@ def test_a_renamed_unit_is_refused_changing_nothing_until_the_renames_are_accept
     assert rows(demo_warehouse, "SELECT name, unit_type, is_demo FROM communes WHERE code = '10999'") == [
         ("Xã Gia Lộc", "xa", True)]
     assert rows(demo_warehouse, "SELECT count(*) FROM villages WHERE commune_code = '10999'") == [(28,)]
-    audit = accounts.audit_log(shared_connection(demo_warehouse))
+    audit = accounts.audit_log(Warehouse.open(demo_warehouse))
     assert audit["action"].iloc[0] == "register_communes"
     assert "10999: name Xã Gia Lộc Cũ → Xã Gia Lộc" in audit["detail"].iloc[0]
 
 
 def test_a_stored_commune_the_registry_does_not_list_is_reported_and_kept(warehouse_path, capsys):
-    writer.replace_communes(warehouse_path, tiny_commune.tables())
-    with writer.transaction(warehouse_path) as cursor:
+    replace_communes(Warehouse.open(warehouse_path), tiny_commune.tables())
+    with Warehouse.open(warehouse_path).transaction() as cursor:
         cursor.execute("UPDATE communes SET province = '31'")
     status, result = register_json(capsys, warehouse_path, "--province", HAI_PHONG)
     assert status == 0
@@ -157,23 +158,23 @@ def test_all_registers_the_34_provinces_and_3321_communes(warehouse_path, capsys
 
 
 def test_registered_communes_without_data_keep_the_demo_warehouse_demo_until_one_gets_villages(demo_warehouse):
-    con = shared_connection(demo_warehouse)
+    con = Warehouse.open(demo_warehouse)
     assert rows(demo_warehouse, "SELECT count(*) FROM communes WHERE NOT is_demo") == [(113,)]
     assert accounts.every_commune_is_demo(con)
     tables = tiny_commune.tables()
     village = tables["villages"].head(1).assign(code="10510-01", commune_code="10510")
-    writer.replace_communes(demo_warehouse, {"communes": tables["communes"].head(0), "villages": village})
+    replace_communes(Warehouse.open(demo_warehouse), {"communes": tables["communes"].head(0), "villages": village})
     assert not accounts.every_commune_is_demo(con)
 
 
 def test_a_warehouse_holding_only_registered_communes_is_not_public(warehouse_path):
     assert register(warehouse_path, "--province", HAI_PHONG) == 0
-    assert not accounts.every_commune_is_demo(shared_connection(warehouse_path))
+    assert not accounts.every_commune_is_demo(Warehouse.open(warehouse_path))
 
 
 def test_the_demo_leaves_a_city_registered_under_other_names_as_it_is_and_says_how_to_see_why(warehouse_path, capsys):
     assert register(warehouse_path, "--province", HAI_PHONG) == 0
-    with writer.transaction(warehouse_path) as cursor:
+    with Warehouse.open(warehouse_path).transaction() as cursor:
         cursor.execute("UPDATE communes SET name = 'Thành Đông' WHERE code = '10510'")
     capsys.readouterr()
     assert main(["demo", "--db", str(warehouse_path)]) == 0

@@ -12,10 +12,11 @@ from etl import demo
 from quarterly_report import build_quarterly_report, render_docx, render_xlsx
 from settings import Settings
 from tests import analysis_fixture
-from warehouse import analysis, writer
+from warehouse import analysis
 from warehouse.codes import ON_TIME
-from warehouse.connection import shared_connection
+from warehouse.database import Warehouse
 from warehouse.periods import quarter_of
+from warehouse.write.communes import replace_communes
 
 TODAY = date(2026, 1, 10)
 DEADLINE_DAY = Settings().report_deadline_day
@@ -26,7 +27,7 @@ PROJECTED_SHARE = "Dự báo tỷ lệ đến 31/12/2025"
 @pytest.fixture
 def analysis_commune(warehouse_path: Path) -> tuple[Path, str]:
     """The analysis pages' hand-made commune, whose answers are worked out in tests/analysis_fixture.py."""
-    writer.replace_communes(warehouse_path, analysis_fixture.tables())
+    replace_communes(Warehouse.open(warehouse_path), analysis_fixture.tables())
     return warehouse_path, analysis_fixture.CODE
 
 
@@ -34,13 +35,13 @@ def analysis_commune(warehouse_path: Path) -> tuple[Path, str]:
 def commune(request, warehouse_path: Path) -> tuple[Path, str]:
     """The demo commune and the analysis pages' hand-made commune, each in its own warehouse."""
     if request.param == "demo":
-        writer.replace_communes(warehouse_path, demo.generate())
+        replace_communes(Warehouse.open(warehouse_path), demo.generate())
         return warehouse_path, demo.COMMUNE_CODE
     return request.getfixturevalue("analysis_commune")
 
 
 def report_files(path: Path, code: str, quarter: str = "2025-Q4"):
-    report = build_quarterly_report(shared_connection(path), code, quarter, Settings(), TODAY)
+    report = build_quarterly_report(Warehouse.open(path), code, quarter, Settings(), TODAY)
     return (report, Document(io.BytesIO(render_docx(report))),
             openpyxl.load_workbook(io.BytesIO(render_xlsx(report))))
 
@@ -53,7 +54,7 @@ def sheet_column(sheet, header: str) -> dict[str, object]:
 
 def test_the_reports_villages_at_risk_and_their_projection_are_the_trends_pages(commune):
     path, code = commune
-    page = analysis.projected_coverage(shared_connection(path), code)
+    page = analysis.projected_coverage(Warehouse.open(path), code)
     page_at_risk = page[page["at_risk"]]
     report, document, workbook = report_files(path, code)
 
@@ -76,7 +77,7 @@ def test_the_analysis_communes_at_risk_villages_are_the_hand_worked_ones(analysi
 
 def test_the_reports_training_attendance_is_the_training_pages(commune):
     path, code = commune
-    con = shared_connection(path)
+    con = Warehouse.open(path)
     sessions = analysis.training_attendance_by_session(con, code)
     teams = analysis.training_attendance_by_team(con, code)
     _, _, workbook = report_files(path, code)
@@ -91,7 +92,7 @@ def test_the_reports_training_attendance_is_the_training_pages(commune):
 
 def test_the_reports_never_trained_count_is_the_training_pages(commune):
     path, code = commune
-    never = analysis.members_never_trained(shared_connection(path), code)
+    never = analysis.members_never_trained(Warehouse.open(path), code)
     _, document, _ = report_files(path, code)
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     if never.empty:
@@ -114,7 +115,7 @@ def test_the_analysis_communes_training_figures_are_the_hand_worked_ones(analysi
 
 def test_the_reports_on_time_count_is_the_reporting_pages(commune):
     path, code = commune
-    rates = analysis.reporting_rates(shared_connection(path), code, DEADLINE_DAY, TODAY).set_index("period")
+    rates = analysis.reporting_rates(Warehouse.open(path), code, DEADLINE_DAY, TODAY).set_index("period")
     # The latest quarter whose last month the Reporting page shows (demo: Q4; analysis fixture: Q3, as no village
     # has reported December there).
     last_month = rates.index[rates["closes_quarter"]].max()

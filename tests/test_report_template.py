@@ -21,9 +21,11 @@ from settings import Settings
 from tests import signin, tiny_commune
 from tests.docx_layout import describe
 from tests.test_overview_page import open_dashboard
-from warehouse import queries, writer
-from warehouse.connection import shared_connection
+from warehouse import queries
+from warehouse.database import Warehouse
 from warehouse.report_queries import ReportTexts
+from warehouse.write.communes import replace_communes
+from warehouse.write.report_texts import save_report_texts
 
 QUARTER = "2025-Q4"
 AFTER_Q4 = date(2026, 1, 5)
@@ -35,12 +37,12 @@ SECTION_HEADING = re.compile(r"^[IVX]+\. ")
 
 @pytest.fixture
 def demo_warehouse(warehouse_path: Path) -> Path:
-    writer.replace_communes(warehouse_path, demo.generate())
+    replace_communes(Warehouse.open(warehouse_path), demo.generate())
     return warehouse_path
 
 
 def make_report(path: Path, commune: str):
-    return build_quarterly_report(shared_connection(path), commune, QUARTER, Settings(), AFTER_Q4)
+    return build_quarterly_report(Warehouse.open(path), commune, QUARTER, Settings(), AFTER_Q4)
 
 
 def paragraphs_of(document):
@@ -172,7 +174,7 @@ def test_the_report_page_says_why_a_template_cannot_be_used(tiny_warehouse, tmp_
     # The staff's text is saved all the same, for when the template is mended.
     from warehouse.report_queries import report_texts
 
-    assert report_texts(shared_connection(tiny_warehouse), tiny_commune.CODE, QUARTER).difficulties == \
+    assert report_texts(Warehouse.open(tiny_warehouse), tiny_commune.CODE, QUARTER).difficulties == \
         "Thiếu điện thoại."
 
 
@@ -208,8 +210,8 @@ def test_a_missing_template_or_one_that_is_not_a_word_file_is_refused(tiny_wareh
 
 def test_text_typed_by_staff_stays_text_even_when_it_looks_like_a_placeholder(tiny_warehouse):
     typed = "{{ signatory }} {%p endfor %} <w:t>&amp; \"x\"\x07"
-    writer.save_report_texts(tiny_warehouse, tiny_commune.CODE, QUARTER,
-                             ReportTexts(difficulties=typed, report_number="{{ 7*7 }}", signatory="{{ number }}"))
+    save_report_texts(Warehouse.open(tiny_warehouse), tiny_commune.CODE, QUARTER,
+                      ReportTexts(difficulties=typed, report_number="{{ 7*7 }}", signatory="{{ number }}"))
     document = Document(io.BytesIO(render_docx(make_report(tiny_warehouse, tiny_commune.CODE))))
     texts = [paragraph.text for paragraph in paragraphs_of(document)]
     assert "{{ signatory }} {%p endfor %} <w:t>&amp; \"x\"" in texts
@@ -281,7 +283,7 @@ def test_the_document_holds_the_builders_data_in_the_layout_it_had(commune, lang
     assert [paragraph["text"].split(".")[0] for paragraph in headings] == list(word.ROMAN[:9])
     assert all(paragraph["runs"][0][1] and paragraph["format"]["first_line_indent"] == indent
                and paragraph["format"]["alignment"] == "JUSTIFY" for paragraph in headings)
-    summary = queries.commune_summary(shared_connection(path), code, QUARTER, 15, AFTER_Q4)
+    summary = queries.commune_summary(Warehouse.open(path), code, QUARTER, 15, AFTER_Q4)
     results = next(paragraph for paragraph in paragraphs if i18n.number(summary.households_guided, language) in
                    paragraph["text"] and i18n.percent(summary.guided_share, language) in paragraph["text"])
     assert results["format"]["alignment"] == "JUSTIFY" and not results["runs"][0][1]

@@ -10,16 +10,24 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from operations import accounts as account_operations
 from settings import Settings
 from tests import signin, tiny_commune
 from tests.signin import PASSWORD, add_account, open_app, sign_in
 from ui import auth
-from warehouse import accounts, writer
-from warehouse.connection import shared_connection
+from warehouse import accounts
+from warehouse.database import Warehouse
 from warehouse.report_queries import ReportTexts, report_texts
+from warehouse.write import migrations
+from warehouse.write.report_texts import save_report_texts
 
 START = datetime(2025, 12, 1, 8, 0)
 PHONE_START = "0912"  # every phone number of the tiny commune starts so
+
+
+def authenticate(warehouse, *arguments, **options):
+    """Sign in through the named operation, on the warehouse at `warehouse`."""
+    return account_operations.sign_in(Warehouse.open(warehouse), *arguments, **options)
 VIEWING_PAGES = ["pages/overview.py", "pages/map.py", "pages/domains.py", "pages/village.py", "pages/training.py",
                  "pages/reporting.py", "pages/trends.py"]
 QUARTER = "2025-Q4"
@@ -129,13 +137,13 @@ def open_report_page(warehouse, monkeypatch, role: str) -> AppTest:
 
 
 def audit_rows(warehouse) -> list[tuple]:
-    log = accounts.audit_log(shared_connection(warehouse))
+    log = accounts.audit_log(Warehouse.open(warehouse))
     return [(user, action, detail) for user, action, detail in zip(log["username"], log["action"], log["detail"],
                                                                   strict=True)][::-1]
 
 
 def test_a_reviewer_makes_the_report_with_the_communes_saved_text_and_cannot_change_it(real_warehouse, monkeypatch):
-    writer.save_report_texts(real_warehouse, tiny_commune.CODE, QUARTER,
+    save_report_texts(Warehouse.open(real_warehouse), tiny_commune.CODE, QUARTER,
                              ReportTexts(difficulties="Thiếu máy tính.", signatory="Nguyễn Văn An"), "staff")
     app = open_report_page(real_warehouse, monkeypatch, "reviewer")
     assert all(area.disabled for area in app.text_area) and all(field.disabled for field in app.text_input)
@@ -144,7 +152,7 @@ def test_a_reviewer_makes_the_report_with_the_communes_saved_text_and_cannot_cha
     assert not app.exception
     assert "với nội dung xã đã lưu" in app.success[0].value
     assert len(app.get("download_button")) == 2
-    saved = report_texts(shared_connection(real_warehouse), tiny_commune.CODE, QUARTER)
+    saved = report_texts(Warehouse.open(real_warehouse), tiny_commune.CODE, QUARTER)
     assert (saved.difficulties, saved.signatory) == ("Thiếu máy tính.", "Nguyễn Văn An")
     assert audit_rows(real_warehouse)[-1] == ("reviewer", "report_exported", f"{tiny_commune.CODE} {QUARTER}")
     assert [row for row in audit_rows(real_warehouse) if row[1] == "report_texts_saved"] == [
@@ -163,18 +171,18 @@ def test_the_communes_staff_save_the_text_and_both_the_save_and_the_export_are_a
 
 
 def everything_stored(warehouse) -> str:
-    cursor = shared_connection(warehouse).cursor()
-    tables = [name for (name,) in cursor.execute("SELECT table_name FROM information_schema.tables").fetchall()]
-    return repr([cursor.execute(f'SELECT * FROM "{table}"').fetchall() for table in tables])
+    db = Warehouse.open(warehouse)
+    tables = [name for (name,) in db.rows("SELECT table_name FROM information_schema.tables")]
+    return repr([db.rows(f'SELECT * FROM "{table}"') for table in tables])
 
 
 def test_what_was_typed_as_a_user_name_no_account_has_is_never_stored(real_warehouse):
     typed = "MatKhauBiGoNham!2025"
-    assert auth.authenticate(real_warehouse, typed, "anything", Settings(), sleep=lambda _: None,
-                             now=lambda: START, address="203.0.113.7") is None
+    assert authenticate(real_warehouse, typed, "anything", Settings(), sleep=lambda _: None,
+                        now=lambda: START, address="203.0.113.7") is None
     assert typed.lower() not in everything_stored(real_warehouse).lower()
-    row = shared_connection(real_warehouse).cursor().execute(
-        "SELECT happened_at, username, action, detail, client_address FROM audit_log").fetchall()[-1]
+    row = Warehouse.open(real_warehouse).rows(
+        "SELECT happened_at, username, action, detail, client_address FROM audit_log")[-1]
     assert row == (START, None, "sign_in_failed", "unknown_user", "203.0.113.7")
 
 
@@ -182,27 +190,27 @@ def test_many_names_tried_from_one_address_are_slowed_down_and_another_address_i
     policy = Settings(sign_in_free_attempts_per_address=3, sign_in_delay_seconds=1)
     waits = []
     for number in range(6):
-        auth.authenticate(real_warehouse, f"ten-{number}", "guess-guess", policy, sleep=waits.append,
-                          now=lambda number=number: START + timedelta(minutes=number), address="203.0.113.7")
+        authenticate(real_warehouse, f"ten-{number}", "guess-guess", policy, sleep=waits.append,
+                     now=lambda number=number: START + timedelta(minutes=number), address="203.0.113.7")
     assert waits == [0, 0, 0, 1, 2, 4]
-    signed = auth.authenticate(real_warehouse, "viewer", PASSWORD, policy, sleep=waits.append,
-                               now=lambda: START + timedelta(minutes=7), address="198.51.100.2")
+    signed = authenticate(real_warehouse, "viewer", PASSWORD, policy, sleep=waits.append,
+                          now=lambda: START + timedelta(minutes=7), address="198.51.100.2")
     assert signed is not None and waits[-1] == 0
 
 
 def test_past_the_hourly_ceiling_sign_in_pauses_without_checking_any_password(real_warehouse, monkeypatch):
     policy = Settings(sign_in_hourly_ceiling=3)
     for number in range(3):
-        auth.authenticate(real_warehouse, "viewer", "wrong-guess", policy, sleep=lambda _: None,
-                          now=lambda: START, address=f"203.0.113.{number}")
+        authenticate(real_warehouse, "viewer", "wrong-guess", policy, sleep=lambda _: None,
+                     now=lambda: START, address=f"203.0.113.{number}")
     checked = []
     monkeypatch.setattr(accounts, "password_matches", lambda *args: checked.append(args) or True)
-    with pytest.raises(auth.SignInPaused):
-        auth.authenticate(real_warehouse, "admin", PASSWORD, policy, sleep=lambda _: None,
-                          now=lambda: START + timedelta(minutes=1), address="198.51.100.2")
+    with pytest.raises(account_operations.SignInPaused):
+        authenticate(real_warehouse, "admin", PASSWORD, policy, sleep=lambda _: None,
+                     now=lambda: START + timedelta(minutes=1), address="198.51.100.2")
     assert checked == [] and len(audit_rows(real_warehouse)) == 3
-    assert auth.authenticate(real_warehouse, "admin", PASSWORD, policy, sleep=lambda _: None,
-                             now=lambda: START + timedelta(hours=1, minutes=1), address="198.51.100.2")
+    assert authenticate(real_warehouse, "admin", PASSWORD, policy, sleep=lambda _: None,
+                        now=lambda: START + timedelta(hours=1, minutes=1), address="198.51.100.2")
 
 
 def test_the_sign_in_page_says_when_sign_in_is_paused(real_warehouse, monkeypatch):
@@ -227,10 +235,11 @@ def test_the_audit_page_shows_an_unknown_name_without_it_and_the_address(real_wa
 
 def test_names_typed_before_this_version_are_scrubbed_when_the_warehouse_is_upgraded(tmp_path):
     path = tmp_path / "cu.duckdb"
-    writer.upgrade(path, up_to=writer.latest_version() - 1)
-    with writer.transaction(path, take_pending_audit=False) as cursor:
-        cursor.execute("INSERT INTO sign_in_failures VALUES ('matkhau-go-nham', ?)", [START])
-        cursor.execute("INSERT INTO audit_log (happened_at, username, action, detail) "
-                       "VALUES (?, 'matkhau-go-nham', 'sign_in_failed', 'unknown_user')", [START])
-    writer.upgrade(path)
+    with Warehouse.inspect(path) as db:
+        migrations.upgrade(db, up_to=migrations.latest_version() - 1)
+        with db.transaction() as cursor:
+            cursor.execute("INSERT INTO sign_in_failures VALUES ('matkhau-go-nham', ?)", [START])
+            cursor.execute("INSERT INTO audit_log (happened_at, username, action, detail) "
+                           "VALUES (?, 'matkhau-go-nham', 'sign_in_failed', 'unknown_user')", [START])
+        migrations.upgrade(db)
     assert "matkhau-go-nham" not in everything_stored(path)

@@ -8,8 +8,10 @@ from tests import tiny_commune
 from tests.conftest import ROOT
 from tests.signin import PASSWORD, add_account, may_open, open_app, sign_in, use_cheap_hashing
 from ui import auth
-from warehouse import accounts, writer
-from warehouse.connection import shared_connection
+from warehouse import accounts
+from warehouse.database import Warehouse
+from warehouse.write.accounts import add_user
+from warehouse.write.communes import replace_communes
 
 PAGES = ["pages/overview.py", "pages/audit.py", "pages/sign_in.py"]
 
@@ -20,7 +22,7 @@ def _cheap_hashing(monkeypatch):
 
 
 def audit_actions(path):
-    log = accounts.audit_log(shared_connection(path))
+    log = accounts.audit_log(Warehouse.open(path))
     return list(zip(log["username"], log["action"], strict=True))[::-1]
 
 
@@ -75,7 +77,7 @@ def test_an_admin_demoted_while_signed_in_loses_the_audit_page_at_the_next_actio
     app.switch_page("pages/audit.py").run()
     assert app.title[0].value == "Nhật ký truy cập"
     assert app.dataframe[0].value["Hành động"].tolist()[:1] == ["Đăng nhập"]
-    writer.add_user(real_warehouse, "admin", "viewer", [tiny_commune.CODE], PASSWORD, replace=True)
+    add_user(Warehouse.open(real_warehouse), "admin", "viewer", [tiny_commune.CODE], PASSWORD, replace=True)
     app.run()
     assert not app.exception
     assert app.session_state["role"] == "viewer"
@@ -122,7 +124,7 @@ def test_an_idle_session_is_signed_out(real_warehouse, monkeypatch):
 
 
 def test_a_scoped_user_sees_only_their_communes_in_the_selector(real_warehouse, monkeypatch):
-    writer.replace_communes(real_warehouse, demo.generate())
+    replace_communes(Warehouse.open(real_warehouse), demo.generate())
     staff = sign_in(open_app(real_warehouse, monkeypatch), "staff").switch_page("pages/overview.py").run()
     assert [box.label for box in staff.sidebar.selectbox] == ["Kỳ báo cáo"], "one commune: no commune selector"
     assert staff.title[0].value == f"Tổng quan {tiny_commune.NAME}"
@@ -150,23 +152,23 @@ def test_member_phone_numbers_are_shown_only_to_staff_and_admins(real_warehouse,
 
 
 def test_the_demo_warehouse_is_public_and_its_demo_accounts_sign_in(warehouse_path, monkeypatch):
-    writer.replace_communes(warehouse_path, demo.generate())
+    replace_communes(Warehouse.open(warehouse_path), demo.generate())
     for username, role, communes in demo.DEMO_ACCOUNTS:
-        writer.add_user(warehouse_path, username, role, communes, demo.DEMO_PASSWORD, is_demo=True)
+        add_user(Warehouse.open(warehouse_path), username, role, communes, demo.DEMO_PASSWORD, is_demo=True)
     visitor = open_app(warehouse_path, monkeypatch)
     assert visitor.title[0].value == f"Tổng quan {demo.COMMUNE_NAME}"
     assert [page for page in PAGES if may_open(visitor, page)] == ["pages/overview.py", "pages/sign_in.py"]
     admin = sign_in(visitor, "demo-admin", demo.DEMO_PASSWORD)
     assert admin.session_state["role"] == "admin"
     # Once a real commune is loaded, the published demo password no longer keeps the session open.
-    writer.replace_communes(warehouse_path, tiny_commune.tables())
+    replace_communes(Warehouse.open(warehouse_path), tiny_commune.tables())
     admin.run()
     assert "role" not in admin.session_state
     assert audit_actions(warehouse_path)[-1] == ("demo-admin", "demo_account_withdrawn")
 
 
 def test_public_view_can_be_switched_off_for_the_demo(warehouse_path, monkeypatch):
-    writer.replace_communes(warehouse_path, demo.generate())
+    replace_communes(Warehouse.open(warehouse_path), demo.generate())
     app = open_app(warehouse_path, monkeypatch, CDS_PUBLIC_VIEW="0")
     assert app.title[0].value == "Đăng nhập"
     assert not may_open(app, "pages/overview.py")
@@ -204,7 +206,7 @@ def test_an_admin_adds_and_removes_an_account_on_the_audit_page(real_warehouse, 
     assert not app.exception
     assert app.success[0].value == "Đã tạo tài khoản lan.vhxh (Cán bộ Phòng Văn hóa – Xã hội)."
     assert "lan.vhxh" in app.dataframe[1].value["Tên đăng nhập"].tolist()
-    assert accounts.user_communes(shared_connection(real_warehouse), "lan.vhxh") == {tiny_commune.CODE}
+    assert accounts.user_communes(Warehouse.open(real_warehouse), "lan.vhxh") == {tiny_commune.CODE}
 
     app.selectbox(key="doomed_username").set_value("lan.vhxh")
     app.form_submit_button[1].click().run()
@@ -222,13 +224,13 @@ def test_a_staff_account_without_a_commune_is_refused_on_the_audit_page(real_war
     app.text_input(key="new_password_again").input("mat-khau-lan-1")
     app.form_submit_button[0].click().run()
     assert "cần ít nhất một xã" in app.error[0].value
-    assert accounts.account(shared_connection(real_warehouse), "lan") is None
+    assert accounts.account(Warehouse.open(real_warehouse), "lan") is None
 
 
 def test_a_demoted_admin_cannot_use_a_form_left_open(real_warehouse, monkeypatch):
     app = sign_in(open_app(real_warehouse, monkeypatch), "admin").switch_page("pages/audit.py").run()
-    writer.add_user(real_warehouse, "admin", "viewer", [tiny_commune.CODE], PASSWORD, replace=True)
+    add_user(Warehouse.open(real_warehouse), "admin", "viewer", [tiny_commune.CODE], PASSWORD, replace=True)
     app.selectbox(key="doomed_username").set_value("staff")
     app.form_submit_button[1].click().run()
     assert not app.exception
-    assert accounts.account(shared_connection(real_warehouse), "staff") is not None
+    assert accounts.account(Warehouse.open(real_warehouse), "staff") is not None

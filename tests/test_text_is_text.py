@@ -15,7 +15,8 @@ from tests import analysis_fixture as fixture
 from tests import hostile, signin
 from tests.upload_files import MONTHLY_HEADER, csv_text
 from ui.context import markdown_text
-from warehouse import writer
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 # Streamlit renders these fields of its elements as Markdown (titles, captions, messages, metrics, labels, help).
 MARKDOWN_FIELDS = {"body", "label", "help", "delta", "placeholder", "caption"}
@@ -66,7 +67,7 @@ def markdown_texts(app: AppTest) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def hostile_warehouse(warehouse_path: Path) -> Path:
-    writer.replace_communes(warehouse_path, hostile.tables())
+    replace_communes(Warehouse.open(warehouse_path), hostile.tables())
     return warehouse_path
 
 

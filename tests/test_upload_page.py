@@ -6,6 +6,8 @@ from streamlit.testing.v1 import AppTest
 from tests import signin, tiny_commune
 from tests.conftest import ROOT
 from tests.upload_files import MONTHLY_HEADER, csv_text, values_of
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 DASHBOARD = str(ROOT / "dashboard.py")
 GOOD = csv_text([MONTHLY_HEADER, ["99999-03", "12/2025", "11/12/2025", "40", "", "", ""],
@@ -85,9 +87,8 @@ def test_the_upload_page_speaks_english_on_request(tiny_warehouse, monkeypatch):
 
 def test_a_staff_member_of_another_commune_is_refused_by_the_import_and_nothing_changes(tiny_warehouse, monkeypatch):
     from etl import demo
-    from warehouse import writer
 
-    writer.replace_communes(tiny_warehouse, demo.generate())
+    replace_communes(Warehouse.open(tiny_warehouse), demo.generate())
     app = choose_file(open_upload_page(tiny_warehouse, monkeypatch, communes=[demo.COMMUNE_CODE]), "thang12.csv", GOOD)
     assert not app.exception
     assert "chưa nạp được" in app.error[0].value
@@ -96,16 +97,15 @@ def test_a_staff_member_of_another_commune_is_refused_by_the_import_and_nothing_
 
 
 def test_uploads_and_undos_are_written_to_the_audit_log(tiny_warehouse, monkeypatch):
-    from warehouse.connection import shared_connection
 
     app = choose_file(open_upload_page(tiny_warehouse, monkeypatch), "thang12.csv", GOOD)
     button(app, "Xác nhận nạp dữ liệu").click()
     app.run()
     button(app, "Hoàn tác").click()
     app.run()
-    audit = shared_connection(tiny_warehouse).cursor().execute(
+    audit = Warehouse.open(tiny_warehouse).rows(
         "SELECT username, action, detail FROM audit_log WHERE action IN ('upload', 'undo') ORDER BY happened_at"
-    ).fetchall()
+    )
     assert audit == [("can-bo", "upload", "#1 thang12.csv"), ("can-bo", "undo", "#1")]
 
 

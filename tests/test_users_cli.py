@@ -9,7 +9,7 @@ from etl.cli import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, main
 from tests.conftest import ROOT
 from tests.signin import use_cheap_hashing
 from warehouse import accounts
-from warehouse.connection import shared_connection
+from warehouse.database import Warehouse
 
 
 @pytest.fixture(autouse=True)
@@ -49,13 +49,13 @@ def test_users_add_list_passwd_remove_round_trip(tmp_path, monkeypatch, capsys):
     status, out, _ = users_cli(monkeypatch, capsys, path, "passwd", "--username", "lan", "--password-stdin",
                                stdin="mat-khau-moi\n")
     assert status == EXIT_OK
-    lan = accounts.account(shared_connection(path), "lan")
+    lan = accounts.account(Warehouse.open(path), "lan")
     assert accounts.password_matches(lan.password_hash, "mat-khau-moi")
     assert not accounts.password_matches(lan.password_hash, "mat-khau-cu")
 
     status, out, _ = users_cli(monkeypatch, capsys, path, "remove", "--username", "lan")
     assert status == EXIT_OK
-    assert accounts.users(shared_connection(path))["username"].tolist() == ["admin.xa"]
+    assert accounts.users(Warehouse.open(path))["username"].tolist() == ["admin.xa"]
 
 
 @pytest.mark.parametrize(("arguments", "message"), [
@@ -71,14 +71,14 @@ def test_bad_users_commands_are_refused_with_a_reason_and_change_nothing(
     status, _, err = users_cli(monkeypatch, capsys, warehouse_path, *arguments, stdin="long-enough\n")
     assert status == EXIT_REFUSED
     assert message in err
-    assert accounts.account_count(shared_connection(warehouse_path)) == 0
+    assert accounts.account_count(Warehouse.open(warehouse_path)) == 0
 
 
 def test_a_short_password_is_refused(warehouse_path, monkeypatch, capsys):
     status, _, err = users_cli(monkeypatch, capsys, warehouse_path, "add", "--username", "lan", "--role", "viewer",
                                "--commune", "10999", "--password-stdin", stdin="short\n")
     assert status == EXIT_REFUSED and "ít nhất 8 ký tự" in err
-    assert accounts.account_count(shared_connection(warehouse_path)) == 0
+    assert accounts.account_count(Warehouse.open(warehouse_path)) == 0
 
 
 def test_an_existing_user_and_the_last_admin_are_kept(warehouse_path, monkeypatch, capsys):
@@ -89,7 +89,7 @@ def test_an_existing_user_and_the_last_admin_are_kept(warehouse_path, monkeypatc
     assert status == EXIT_REFUSED and "đã tồn tại" in err
     status, _, err = users_cli(monkeypatch, capsys, warehouse_path, "remove", "--username", "boss")
     assert status == EXIT_REFUSED and "quản trị viên cuối cùng" in err
-    assert accounts.account(shared_connection(warehouse_path), "boss").role == "admin"
+    assert accounts.account(Warehouse.open(warehouse_path), "boss").role == "admin"
 
 
 def test_an_unknown_role_is_a_usage_error(warehouse_path, monkeypatch, capsys):
@@ -105,7 +105,7 @@ def test_the_password_is_asked_twice_without_echo_and_a_mismatch_changes_nothing
     assert status == EXIT_REFUSED and "không khớp" in err
     assert prompts == ["Mật khẩu: ", "Nhập lại mật khẩu: "]
     assert "mat-khau" not in out + err
-    assert accounts.account_count(shared_connection(warehouse_path)) == 0
+    assert accounts.account_count(Warehouse.open(warehouse_path)) == 0
 
 
 def test_the_demo_command_creates_one_account_per_role_that_signs_in_with_the_documented_password(tmp_path):
@@ -114,12 +114,12 @@ def test_the_demo_command_creates_one_account_per_role_that_signs_in_with_the_do
                              capture_output=True, text=True)
     assert created.returncode == 0, created.stderr
     assert "demo-viewer, demo-staff, demo-reviewer, demo-admin" in created.stdout
-    listed = accounts.users(shared_connection(path))
+    listed = accounts.users(Warehouse.open(path))
     assert dict(zip(listed["username"], listed["role"], strict=True)) == {
         "demo-admin": "admin", "demo-reviewer": "reviewer", "demo-staff": "staff", "demo-viewer": "viewer"}
     assert listed["is_demo"].all()
     for username, _, communes in demo.DEMO_ACCOUNTS:
-        found = accounts.account(shared_connection(path), username)
+        found = accounts.account(Warehouse.open(path), username)
         assert found.password_hash.startswith("$argon2id$v=19$m=65536,t=3,")  # the library's recommended cost
         assert found.communes == (None if communes is None else set(communes))
     assert accounts.password_matches(found.password_hash, demo.DEMO_PASSWORD)

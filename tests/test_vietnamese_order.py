@@ -13,16 +13,16 @@ from etl import demo
 from quarterly_report import build_quarterly_report, render_docx
 from settings import load_settings
 from tests.conftest import ROOT
-from warehouse import writer
 from warehouse.collation import sort_by_name, vietnamese_order
-from warehouse.connection import shared_connection
+from warehouse.database import Warehouse
+from warehouse.write.communes import replace_communes
 
 DEMO_VILLAGES = [f"Thôn {name}" for name in demo.VILLAGE_NAMES]
 
 
 @pytest.fixture
 def demo_warehouse(warehouse_path: Path) -> Path:
-    writer.replace_communes(warehouse_path, demo.generate())
+    replace_communes(Warehouse.open(warehouse_path), demo.generate())
     return warehouse_path
 
 
@@ -64,7 +64,7 @@ def test_the_trends_tables_list_the_villages_in_vietnamese_order(demo_warehouse,
 
 
 def test_the_reports_members_never_trained_are_counted_village_by_village_in_vietnamese_order(demo_warehouse):
-    report = build_quarterly_report(shared_connection(demo_warehouse), demo.COMMUNE_CODE, "2025-Q4", load_settings(),
+    report = build_quarterly_report(Warehouse.open(demo_warehouse), demo.COMMUNE_CODE, "2025-Q4", load_settings(),
                                     date(2026, 1, 10))
     import io
 

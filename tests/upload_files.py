@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 
 from etl.load import FileOutcome, import_file
-from warehouse.connection import shared_connection
+from warehouse.database import Warehouse
 
 TODAY = date(2025, 12, 20)
 TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
@@ -80,20 +80,19 @@ def upload(warehouse: Path, data: bytes | str, name: str = "bao_cao.csv", **opti
     payload = data.encode("utf-8") if isinstance(data, str) else data
     options.setdefault("uploaded_by", "can_bo")
     options.setdefault("today", TODAY)
-    return import_file(payload, name, warehouse, **options)
+    return import_file(payload, name, Warehouse.open(warehouse), **options)
 
 
 def contents(warehouse: Path) -> dict[str, list[tuple]]:
     """Every row of every table, sorted: equal before and after means the warehouse did not change."""
-    cursor = shared_connection(warehouse).cursor()
-    tables = [row[0] for row in cursor.execute(
-        "SELECT table_name FROM information_schema.tables ORDER BY table_name").fetchall()]
-    return {table: sorted(cursor.execute(f"SELECT * FROM {table}").fetchall(), key=repr) for table in tables}
+    db = Warehouse.open(warehouse)
+    tables = [row[0] for row in db.rows("SELECT table_name FROM information_schema.tables ORDER BY table_name")]
+    return {table: sorted(db.rows(f"SELECT * FROM {table}"), key=repr) for table in tables}
 
 
 def values_of(warehouse: Path, village: str, period: str) -> dict[str, int]:
     """The stored indicator values of one village's report."""
-    rows = shared_connection(warehouse).cursor().execute(
+    rows = Warehouse.open(warehouse).rows(
         "SELECT indicator_code, value FROM report_values WHERE village_code = ? AND period = ?", [village, period]
-    ).fetchall()
+    )
     return dict(rows)

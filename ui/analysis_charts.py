@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import i18n
-from ui.charts import COVERAGE_CLASSES, plot_text, separators
+from ui.charts import coverage_classes, plot_text, separators
 from warehouse.analysis import RECEIVED
 from warehouse.codes import LATE, MISSING, NOT_DUE, ON_TIME
 
@@ -15,7 +15,7 @@ COLOUR_CEILING = 1.0
 LINE_DASHES = ("solid", "dot", "dash", "longdash", "dashdot")
 
 
-def _class_colourscale() -> list[tuple[float, str]]:
+def _class_colourscale(target_share: float) -> list[tuple[float, str]]:
     """Hard steps at the class limits, so that each coverage class is one flat colour on the 0..100% scale."""
 
     def position(share: float) -> float:
@@ -23,7 +23,7 @@ def _class_colourscale() -> list[tuple[float, str]]:
         return COLOUR_CEILING - 1e-6 if share >= COLOUR_CEILING else share / COLOUR_CEILING
 
     scale: list[tuple[float, str]] = []
-    for item in COVERAGE_CLASSES:
+    for item in coverage_classes(target_share):
         end = 1.0 if item.high == float("inf") else position(item.high)
         scale += [(position(item.low), item.colour), (end, item.colour)]
     return scale
@@ -42,12 +42,12 @@ def coverage_heatmap(
     shares = grid.to_numpy(dtype=float)
     text = [[i18n.percent(share, language) for share in row] for row in shares]
     target_text = i18n.t("target.label", language, share=i18n.percent(target_share, language, 0))
-    ticks = sorted({0.0, 0.5, target_share, COLOUR_CEILING})
+    ticks = sorted({item.low for item in coverage_classes(target_share)} | {COLOUR_CEILING})
     figure = go.Figure(go.Heatmap(
         z=[[min(share, COLOUR_CEILING) if share == share else None for share in row] for row in shares],
         x=[plot_text(column) for column in columns], y=[plot_text(row) for row in rows], text=text,
         texttemplate="%{text}", zmin=0, zmax=COLOUR_CEILING,
-        colorscale=_class_colourscale(), xgap=2, ygap=2,
+        colorscale=_class_colourscale(target_share), xgap=2, ygap=2,
         hovertemplate="<b>%{y}</b><br>%{x}: %{text}<extra></extra>",
         colorbar={
             "title": {"text": i18n.t("coverage.axis", language)}, "tickvals": ticks,

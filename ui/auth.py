@@ -10,17 +10,14 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
-from pathlib import Path
 
-import duckdb
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from settings import Settings
-from ui.context import settings, tr
-from warehouse import accounts, writer
-from warehouse.connection import shared_connection
+from operations import accounts as account_operations
+from ui.context import settings, tr, warehouse
+from warehouse import accounts
+from warehouse.database import Warehouse
 
 ROLE_KEY = "role"  # read by ui.context.can_see_personal_data
 USERNAME_KEY = "username"
@@ -38,9 +35,6 @@ UPLOADERS = ("staff", "admin")
 REPORTERS = ("staff", "reviewer", "admin")
 # Who may see the city map, which shows every commune's figures: the Department's reviewers and admins.
 CITY_VIEWER_ROLES = ("reviewer", "admin")
-MAX_DELAY_SECONDS = 30
-# Failures older than this no longer slow a user name down.
-FAILURE_WINDOW = timedelta(hours=1)
 
 # Replaced by tests, so that the slow-down and the idle timeout are checked without waiting.
 sleep: Callable[[float], None] = time.sleep
@@ -62,82 +56,31 @@ class Access:
         return [page for page, roles in pages if self.role in roles]
 
 
-class SignInPaused(RuntimeError):
-    """Too many failed sign-ins on the server within the hour (CDS_SIGNIN_HOURLY_CEILING): no password is checked."""
-
-
-def sign_in_delay(failures: int, policy: Settings, free_attempts: int | None = None) -> float:
-    """Seconds to wait before checking a password after `failures` recent failures: doubling past the free ones
-    (`free_attempts`, by default those of a user name)."""
-    beyond = failures - (policy.sign_in_free_attempts if free_attempts is None else free_attempts)
-    if beyond < 0:
-        return 0.0
-    return float(min(MAX_DELAY_SECONDS, policy.sign_in_delay_seconds * 2 ** min(beyond, 16)))
-
-
-@cache
-def _unused_hash() -> str:
-    return accounts.hash_password("no account has this password")
-
-
-def authenticate(
-    path: Path | str, typed_username: str, password: str, policy: Settings,
-    *, sleep: Callable[[float], None], now: Callable[[], datetime], address: str | None = None,
-) -> accounts.Account | None:
-    """The account when the password is right, after the slow-down (per user name and per client address); every
-    failure is counted and audited, without the name typed when no such user exists (it may be a password).
-
-    Raises SignInPaused, checking nothing, past the hourly ceiling of failures on the whole server.
-    """
-    username = accounts.normalise_username(typed_username)
-    con = shared_connection(path)
-    at = now()
-    found = accounts.account(con, username)
-    recent = accounts.failed_sign_ins_since(con, None if found is None else username, address, at - FAILURE_WINDOW)
-    if recent.everywhere >= policy.sign_in_hourly_ceiling:
-        raise SignInPaused
-    sleep(max(sign_in_delay(recent.by_name, policy),
-              sign_in_delay(recent.by_address, policy, policy.sign_in_free_attempts_per_address)))
-    if found is None:
-        accounts.password_matches(_unused_hash(), password)  # same work as for a real name: no timing hint
-        reason = "unknown_user"
-    elif not accounts.password_matches(found.password_hash, password):
-        reason = "wrong_password"
-    elif found.is_demo and not accounts.every_commune_is_demo(con):
-        # Demo passwords are published: they must not open a warehouse holding real communes.
-        reason = "demo_account_in_real_warehouse"
-    else:
-        writer.record_sign_in(path, username, at, address)
-        return found
-    writer.record_failed_sign_in(path, None if found is None else username, at, reason, address)
-    return None
-
-
-def public_view(con: duckdb.DuckDBPyConnection) -> bool:
+def public_view(db: Warehouse) -> bool:
     """Whether pages may be viewed without signing in: the setting, or else whether every commune is demo."""
     configured = settings().public_view
-    return accounts.every_commune_is_demo(con) if configured is None else configured
+    return accounts.every_commune_is_demo(db) if configured is None else configured
 
 
-def access(con: duckdb.DuckDBPyConnection) -> Access:
+def access(db: Warehouse) -> Access:
     """Who uses this session, after ending it when idle or when its account is gone; role and scope read afresh."""
     username = st.session_state.get(USERNAME_KEY)
     if username is not None:
         now = clock()
         idle = now - st.session_state.get(LAST_ACTIVE_KEY, now)
-        found = accounts.account(con, username)
+        found = accounts.account(db, username)
         if idle > timedelta(minutes=settings().idle_minutes):
             sign_out("session_expired")
             st.session_state[NOTICE_KEY] = "auth.notice.idle"
         elif found is None:
             sign_out("account_removed")
-        elif found.is_demo and not accounts.every_commune_is_demo(con):
+        elif found.is_demo and not accounts.every_commune_is_demo(db):
             # Real data has arrived: a published demo password must not keep a session open on it.
             sign_out("demo_account_withdrawn")
         else:
             _remember(found, now)
             return Access(found.role, username, found.communes)
-    return Access(PUBLIC if public_view(con) else None, None, None)
+    return Access(PUBLIC if public_view(db) else None, None, None)
 
 
 def _remember(found: accounts.Account, now: datetime) -> None:
@@ -163,8 +106,8 @@ def sign_in(typed_username: str, password: str) -> bool:
 
     Raises SignInPaused past the server's hourly ceiling of failed sign-ins.
     """
-    found = authenticate(settings().warehouse_path, typed_username, password, settings(), sleep=sleep, now=clock,
-                         address=client_address())
+    found = account_operations.sign_in(warehouse(), typed_username, password, settings(), sleep=sleep, now=clock,
+                                       address=client_address())
     if found is None:
         return False
     _remember(found, clock())
@@ -175,48 +118,40 @@ def sign_out(action: str = "sign_out") -> None:
     """End the session's sign-in and write `action` to the audit log."""
     username = st.session_state.get(USERNAME_KEY)
     if username is not None:
-        writer.record_audit(settings().warehouse_path, username, action, at=clock())
+        account_operations.sign_out(warehouse(), username, action, clock())
     for key in (ROLE_KEY, USERNAME_KEY, COMMUNES_KEY, LAST_ACTIVE_KEY):
         st.session_state.pop(key, None)
 
 
-def _still_admin(con: duckdb.DuckDBPyConnection) -> bool:
+def _still_admin(db: Warehouse) -> bool:
     """Whether the session is an admin's right now: form callbacks run before the page's own role check."""
     username, last_active = signed_in_user(), st.session_state.get(LAST_ACTIVE_KEY)
-    found = None if username is None else accounts.account(con, username)
+    found = None if username is None else accounts.account(db, username)
     return (found is not None and found.role == "admin" and last_active is not None
             and clock() - last_active <= timedelta(minutes=settings().idle_minutes))
 
 
 def add_account(typed_username: str, role: str, communes: list[str], password: str, again: str) -> tuple[bool, str]:
     """Add an account from the admin page: whether it was added, and the sentence saying so or why not."""
-    username = accounts.normalise_username(typed_username)
-    con = shared_connection(settings().warehouse_path)
-    if not _still_admin(con):
+    db = warehouse()
+    if not _still_admin(db):
         return False, tr("auth.refused", roles=role_name("admin"))
-    if not accounts.USERNAME.match(username):
-        return False, tr("auth.cli.bad_username", user=typed_username)
-    if role in accounts.SCOPED_ROLES and not communes:
-        return False, tr("auth.users.scope_required", role=role_name(role))
-    if accounts.account(con, username) is not None:
-        return False, tr("auth.users.exists", user=username)
-    if len(password) < accounts.MIN_PASSWORD_LENGTH:
-        return False, tr("auth.cli.password_short", length=accounts.MIN_PASSWORD_LENGTH)
-    if password != again:
-        return False, tr("auth.cli.password_mismatch")
-    writer.add_user(settings().warehouse_path, username, role, communes or None, password, at=clock())
-    writer.record_audit(settings().warehouse_path, signed_in_user(), "user_added", username, at=clock())
-    return True, tr("auth.users.added", user=username, role=role_name(role))
+    refusal = account_operations.add_account(db, typed_username, role, communes, password, again,
+                                             by=signed_in_user(), at=clock())
+    if refusal is not None:
+        return False, tr(refusal.key, **{name: role_name(value) if name == "role" else value
+                                         for name, value in refusal.values.items()})
+    return True, tr("auth.users.added", user=accounts.normalise_username(typed_username), role=role_name(role))
 
 
 def remove_account(username: str) -> tuple[bool, str]:
     """Remove an account from the admin page, never one's own: whether it was removed, and the sentence saying so."""
-    if not _still_admin(shared_connection(settings().warehouse_path)):
+    db = warehouse()
+    if not _still_admin(db):
         return False, tr("auth.refused", roles=role_name("admin"))
-    if username == signed_in_user():
-        return False, tr("auth.users.not_yourself")
-    writer.remove_user(settings().warehouse_path, username)
-    writer.record_audit(settings().warehouse_path, signed_in_user(), "user_removed", username, at=clock())
+    refusal = account_operations.remove_account(db, username, by=signed_in_user(), at=clock())
+    if refusal is not None:
+        return False, tr(refusal.key, **refusal.values)
     return True, tr("auth.cli.removed", user=username)
 
 
@@ -231,12 +166,12 @@ def require_role(*roles: str) -> None:
         st.stop()
 
 
-def sees_city_map(con: duckdb.DuckDBPyConnection) -> bool:
+def sees_city_map(db: Warehouse) -> bool:
     """Whether this session may see the city map: reviewers and admins of every commune, and visitors where viewing
     is public (they already see every commune); not viewers or staff, nor anyone limited to some communes."""
     role = st.session_state.get(ROLE_KEY)
     if role is None:
-        return public_view(con)
+        return public_view(db)
     return role in CITY_VIEWER_ROLES and st.session_state.get(COMMUNES_KEY) is None
 
 

@@ -9,8 +9,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import i18n
+from warehouse.queries import LOW_COVERAGE
 
 NOT_REPORTED_COLOUR = "#bdbdbd"
+# Red → amber → green with distinct lightness between neighbours, so the classes stay apart for colour-blind readers.
+CLASS_COLOURS = {"below_half": "#b2182b", "below_target": "#fdb863", "on_target": "#5aae61", "complete": "#00441b"}
 
 
 @dataclass(frozen=True)
@@ -20,14 +23,20 @@ class CoverageClass:
     high: float
     colour: str
 
+    def label(self, language: str) -> str:
+        """The class's name with its limits, e.g. `50% – dưới 80%`."""
+        return i18n.t(f"coverage.class.{self.key}", language, low=i18n.percent(self.low, language, 0),
+                      high=i18n.percent(min(self.high, 1.0), language, 0))
 
-# Red → amber → green with distinct lightness between neighbours, so the classes stay apart for colour-blind readers.
-COVERAGE_CLASSES = (
-    CoverageClass("below_half", 0.0, 0.5, "#b2182b"),
-    CoverageClass("below_target", 0.5, 0.8, "#fdb863"),
-    CoverageClass("on_target", 0.8, 1.0, "#5aae61"),
-    CoverageClass("complete", 1.0, float("inf"), "#00441b"),
-)
+
+def coverage_classes(target_share: float) -> tuple[CoverageClass, ...]:
+    """The classes of coverage around the target (the catalogue's `target_share`): under half the households, under
+    the target, on target, complete (100% and over)."""
+    target = min(target_share, 1.0)
+    half = min(LOW_COVERAGE, target)
+    limits = {"below_half": (0.0, half), "below_target": (half, target), "on_target": (target, 1.0),
+              "complete": (1.0, float("inf"))}
+    return tuple(CoverageClass(key, low, high, CLASS_COLOURS[key]) for key, (low, high) in limits.items())
 
 
 def plot_text(value: object) -> str:
@@ -36,11 +45,11 @@ def plot_text(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def coverage_class(share: float | None) -> CoverageClass | None:
-    """The class of a coverage share; None when there is no value (not reported)."""
+def coverage_class(share: float | None, target_share: float) -> CoverageClass | None:
+    """The class of a coverage share against the target; None when there is no value (not reported)."""
     if share is None or pd.isna(share):
         return None
-    return next(item for item in COVERAGE_CLASSES if share < item.high)
+    return next(item for item in coverage_classes(target_share) if share < item.high)
 
 
 def separators(language: str) -> str:
@@ -54,13 +63,13 @@ def coverage_bar_chart(
     """Villages ranked by coverage (columns village_name, value, households, coverage), the target as a line."""
     ranked = villages.sort_values("coverage", ascending=True, na_position="first")
     figure = go.Figure()
-    for item in (None, *COVERAGE_CLASSES):
+    for item in (None, *coverage_classes(target_share)):
         if item is None:
             rows = ranked[ranked["coverage"].isna()]
             name, colour = i18n.t("coverage.not_reported", language), NOT_REPORTED_COLOUR
         else:
             rows = ranked[(ranked["coverage"] >= item.low) & (ranked["coverage"] < item.high)]
-            name, colour = i18n.t(f"coverage.class.{item.key}", language), item.colour
+            name, colour = item.label(language), item.colour
         if rows.empty:
             continue
         figure.add_bar(

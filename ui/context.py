@@ -1,4 +1,4 @@
-"""What every page needs: the language, the warehouse connection and the shared filters, kept in the URL."""
+"""What every page needs: the language, the warehouse the entry file opened and the shared filters, kept in the URL."""
 
 from __future__ import annotations
 
@@ -6,17 +6,18 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 import i18n
 from settings import Settings, load_settings
-from warehouse import queries, writer
+from warehouse import queries
+from warehouse.database import Warehouse
 from warehouse.periods import is_month, quarter_of, quarters_of
 
 FILTERS_KEY = "filters"
+WAREHOUSE_KEY = "warehouse"
 # Characters that start Markdown (and Streamlit's own `:red[…]`, `:material/…:`, `$…$`) syntax, escaped anywhere;
 # the signs that start a list are escaped at the start of a value, where they would start one.
 MARKDOWN_SYNTAX = re.compile(r"([\\`*_~\[\]<>&#|$:@!])")
@@ -68,9 +69,14 @@ def settings() -> Settings:
     return load_settings()
 
 
-def connection() -> duckdb.DuckDBPyConnection:
-    """The warehouse, upgraded and with the current catalogue (once per process)."""
-    return writer.prepare(settings().warehouse_path)
+def use_warehouse(db: Warehouse) -> None:
+    """Hand the warehouse the entry file opened to this run's pages (and to the callbacks of the next run)."""
+    st.session_state[WAREHOUSE_KEY] = db
+
+
+def warehouse() -> Warehouse:
+    """The warehouse the entry file opened for this session."""
+    return st.session_state[WAREHOUSE_KEY]
 
 
 def works_for_commune(commune: str | None = None) -> bool:
@@ -162,10 +168,10 @@ def default_commune(communes: pd.DataFrame) -> str:
     return ranked["code"].iloc[0]
 
 
-def choose_filters(con: duckdb.DuckDBPyConnection, allowed: Collection[str] | None = None) -> Filters | None:
+def choose_filters(db: Warehouse, allowed: Collection[str] | None = None) -> Filters | None:
     """The commune (when there are several) and period selectors, offering only `allowed` communes (None: all);
     None when there is no commune to offer."""
-    communes = queries.communes(con)
+    communes = queries.communes(db)
     if allowed is not None:
         communes = communes[communes["code"].isin(list(allowed))]
     if communes.empty:
@@ -180,7 +186,7 @@ def choose_filters(con: duckdb.DuckDBPyConnection, allowed: Collection[str] | No
         _url_backed("commune", codes, codes[0])
         _remember_in_url("commune")
     commune = communes.set_index("code").loc[st.session_state["commune"]]
-    periods = period_options(queries.reported_months(con, st.session_state["commune"]))
+    periods = period_options(queries.reported_months(db, st.session_state["commune"]))
     period = None
     if periods:
         # The language is fixed when the widget is made: its labels must not depend on when they are read.

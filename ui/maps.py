@@ -14,7 +14,7 @@ import shapely
 from shapely.geometry import shape
 
 import i18n
-from ui.charts import COVERAGE_CLASSES, NOT_REPORTED_COLOUR, plot_text, separators
+from ui.charts import NOT_REPORTED_COLOUR, CoverageClass, coverage_classes, plot_text, separators
 from warehouse.geography import MapLayer
 
 MAP_HEIGHT = 560
@@ -45,11 +45,14 @@ def fitted_view(geojson: dict) -> dict:
             "zoom": min(zoom_for_width, zoom_for_height) - 0.3}
 
 
-def _class_rows(rows: pd.DataFrame, share_column: str) -> list[tuple[str | None, str, pd.DataFrame]]:
-    """The rows of each coverage class, not reported first: (class key, colour, rows)."""
+def _class_rows(
+    rows: pd.DataFrame, share_column: str, target_share: float,
+) -> list[tuple[CoverageClass | None, str, pd.DataFrame]]:
+    """The rows of each coverage class around the target, not reported first: (class, colour, rows)."""
     shares = rows[share_column]
     groups = [(None, NOT_REPORTED_COLOUR, rows[shares.isna()])]
-    groups += [(item.key, item.colour, rows[(shares >= item.low) & (shares < item.high)]) for item in COVERAGE_CLASSES]
+    groups += [(item, item.colour, rows[(shares >= item.low) & (shares < item.high)])
+               for item in coverage_classes(target_share)]
     return [group for group in groups if not group[2].empty]
 
 
@@ -82,8 +85,8 @@ def village_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> g
     """The villages coloured by coverage class; grey and *chưa báo cáo* where there is no value."""
     not_reported = i18n.t("coverage.not_reported", language)
     figure = go.Figure()
-    for key, colour, rows in _class_rows(layer.rows, "coverage"):
-        name = not_reported if key is None else i18n.t(f"coverage.class.{key}", language)
+    for item, colour, rows in _class_rows(layer.rows, "coverage", layer.target_share):
+        name = not_reported if item is None else item.label(language)
         customdata = [
             [i18n.number(row.value, language), i18n.number(row.households, language),
              not_reported if pd.isna(row.coverage) else i18n.percent(row.coverage, language)]
@@ -98,7 +101,7 @@ def village_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> g
             + i18n.t("coverage.axis", language) + ": %{customdata[2]}<extra></extra>",
         ))
         figure.data[-1].text = rows["village_name"].map(plot_text).tolist()
-    target = i18n.percent(0.8, language, 0)
+    target = i18n.percent(layer.target_share, language, 0)
     legend_title = i18n.t("maps.legend.coverage", language, target=target)
     return _layout(figure, layer.geojson, legend_title, language, tiles)
 
@@ -107,8 +110,8 @@ def city_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.F
     """The communes coloured by the share of their villages meeting the target; grey without data."""
     no_data = i18n.t("maps.city.no_data", language)
     figure = go.Figure()
-    for key, colour, rows in _class_rows(layer.rows, "share_meeting_target"):
-        name = no_data if key is None else i18n.t(f"coverage.class.{key}", language)
+    for item, colour, rows in _class_rows(layer.rows, "share_meeting_target", layer.target_share):
+        name = no_data if item is None else item.label(language)
         customdata = [
             [no_data if pd.isna(row.share_meeting_target) else i18n.percent(row.share_meeting_target, language),
              i18n.t("maps.city.villages_meeting", language, meeting=i18n.number(row.villages_meeting_target, language),

@@ -1,1 +1,1 @@
-"""The DuckDB warehouse: schema migrations, the one writer, and the read queries."""
+"""The DuckDB warehouse: the Warehouse object (`database.py`), the read queries, and the write layer (`write/`)."""

@@ -1,7 +1,7 @@
 """Read queries about accounts, their commune scope, failed sign-ins and the audit log; argon2 password checks.
 
 A user's scope is the set of communes they may see and act on; `None` means every commune (reviewers, admins).
-Writes (adding users, recording sign-ins) are in `warehouse/writer.py`.
+Writes (adding users, recording sign-ins) are in `warehouse/write/accounts.py`.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import duckdb
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from warehouse.database import Warehouse
 
 ROLES = ("viewer", "staff", "reviewer", "admin")
 # These roles work for named communes only; reviewers and admins may be unscoped.
@@ -52,55 +53,46 @@ def password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
-def account(con: duckdb.DuckDBPyConnection, username: str) -> Account | None:
+def account(db: Warehouse, username: str) -> Account | None:
     """The account named `username`, with its communes, or None when there is none."""
-    row = con.cursor().execute(
-        "SELECT role, password_hash, is_demo FROM users WHERE username = ?", [username]
-    ).fetchone()
+    row = db.row("SELECT role, password_hash, is_demo FROM users WHERE username = ?", [username])
     if row is None:
         return None
     role, password_hash, is_demo = row
-    return Account(username, role, _scope(con, username), is_demo, password_hash)
+    return Account(username, role, _scope(db, username), is_demo, password_hash)
 
 
-def _scope(con: duckdb.DuckDBPyConnection, username: str) -> frozenset[str] | None:
-    codes = con.cursor().execute(
-        "SELECT commune_code FROM user_communes WHERE username = ?", [username]
-    ).fetchall()
+def _scope(db: Warehouse, username: str) -> frozenset[str] | None:
+    codes = db.rows("SELECT commune_code FROM user_communes WHERE username = ?", [username])
     return frozenset(code for (code,) in codes) or None
 
 
-def user_communes(con: duckdb.DuckDBPyConnection, username: str) -> set[str] | None:
+def user_communes(db: Warehouse, username: str) -> set[str] | None:
     """The communes `username` may see and import into: None for every commune, an empty set for an unknown user."""
-    found = account(con, username)
+    found = account(db, username)
     if found is None:
         return set()
     return None if found.communes is None else set(found.communes)
 
 
-def may_use_commune(scope: set[str] | frozenset[str] | None, commune_code: str) -> bool:
-    """Whether a user with this scope may see or import into the commune."""
-    return scope is None or commune_code in scope
-
-
-def account_count(con: duckdb.DuckDBPyConnection) -> int:
+def account_count(db: Warehouse) -> int:
     """How many accounts exist (a new real warehouse has none until an admin is added)."""
-    return con.cursor().execute("SELECT count(*) FROM users").fetchone()[0]
+    return db.scalar("SELECT count(*) FROM users")
 
 
-def admin_count(con: duckdb.DuckDBPyConnection) -> int:
+def admin_count(db: Warehouse) -> int:
     """How many admin accounts exist."""
-    return con.cursor().execute("SELECT count(*) FROM users WHERE role = 'admin'").fetchone()[0]
+    return db.scalar("SELECT count(*) FROM users WHERE role = 'admin'")
 
 
-def users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def users(db: Warehouse) -> pd.DataFrame:
     """Every account (never the hash) with its communes joined by commas, by name."""
-    return con.cursor().execute("""
+    return db.read("""
         SELECT u.username, u.role, coalesce(string_agg(c.commune_code, ', ' ORDER BY c.commune_code), '') AS communes,
                u.is_demo, u.created_at, u.password_changed_at
         FROM users u LEFT JOIN user_communes c USING (username)
         GROUP BY ALL ORDER BY u.username
-    """).df()
+    """)
 
 
 @dataclass(frozen=True)
@@ -111,34 +103,34 @@ class RecentFailures:
 
 
 def failed_sign_ins_since(
-    con: duckdb.DuckDBPyConnection, username: str | None, address: str | None, since: datetime
+    db: Warehouse, username: str | None, address: str | None, since: datetime
 ) -> RecentFailures:
     """Failed sign-ins since `since`: with this user name, from this client address, and in all."""
-    return RecentFailures(*con.cursor().execute(
+    return RecentFailures(*db.row(
         "SELECT count(*) FILTER (WHERE username = $name), "
         "count(*) FILTER (WHERE client_address IS NOT DISTINCT FROM $address), count(*) "
         "FROM sign_in_failures WHERE failed_at >= $since",
         {"name": username, "address": address, "since": since},
-    ).fetchone())
+    ))
 
 
-def audit_log(con: duckdb.DuckDBPyConnection, limit: int = 1000) -> pd.DataFrame:
+def audit_log(db: Warehouse, limit: int = 1000) -> pd.DataFrame:
     """The latest audit rows (sign-ins, sign-outs, failures, uploads, saves, exports, backups), newest first."""
-    return con.cursor().execute(
+    return db.read(
         "SELECT happened_at, username, action, detail, client_address FROM audit_log "
         "ORDER BY happened_at DESC, id DESC LIMIT ?",
         [limit],
-    ).df()
+    )
 
 
-def every_commune_is_demo(con: duckdb.DuckDBPyConnection) -> bool:
+def every_commune_is_demo(db: Warehouse) -> bool:
     """Whether every commune holding data (villages) is demo, and at least one does.
 
     A commune only registered (official name, no village) is neither demo nor real: the demo warehouse registers its
     whole city without making it a real warehouse, and a warehouse holding nothing but registered communes is empty.
     """
-    with_data, demo = con.cursor().execute(
+    with_data, demo = db.row(
         "SELECT count(*), count(*) FILTER (WHERE is_demo) FROM communes c "
         "WHERE EXISTS (SELECT 1 FROM villages v WHERE v.commune_code = c.code)"
-    ).fetchone()
+    )
     return with_data > 0 and with_data == demo

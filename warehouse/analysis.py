@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from warehouse import queries
 from warehouse.codes import HEADLINE_INDICATOR, MISSING, NOT_DUE
 from warehouse.collation import sort_by_name
-from warehouse.connection import read_frame
+from warehouse.database import Warehouse
 from warehouse.periods import last_month, quarter_of, quarters_of
 
 # Status of a month that does not close a quarter: its report has arrived or not (no deadline applies).
@@ -27,9 +26,9 @@ CAMPAIGN_END_MONTH = CAMPAIGN_END.strftime("%Y-%m")
 PROJECTION_MONTHS = 3
 
 
-def household_indicators(con: duckdb.DuckDBPyConnection, domain: str | None = None) -> pd.DataFrame:
+def household_indicators(db: Warehouse, domain: str | None = None) -> pd.DataFrame:
     """The cumulative (household) indicators of the catalogue, of one domain when given, in catalogue order."""
-    catalogue = queries.indicator_catalogue(con)
+    catalogue = queries.indicator_catalogue(db)
     chosen = catalogue[catalogue["kind"] == "cumulative"]
     if domain is not None:
         chosen = chosen[chosen["domain"] == domain]
@@ -37,15 +36,15 @@ def household_indicators(con: duckdb.DuckDBPyConnection, domain: str | None = No
 
 
 def indicator_coverage_by_village(
-    con: duckdb.DuckDBPyConnection, commune: str, period: str, domain: str
+    db: Warehouse, commune: str, period: str, domain: str
 ) -> pd.DataFrame:
     """Each village's coverage of every household indicator of the domain for the period (long form).
 
     Columns: indicator_code, village_code, village_name, households, value, coverage, reported.
     """
     parts = [
-        queries.coverage_by_village(con, commune, period, indicator).assign(indicator_code=indicator)
-        for indicator in household_indicators(con, domain)["code"]
+        queries.coverage_by_village(db, commune, period, indicator).assign(indicator_code=indicator)
+        for indicator in household_indicators(db, domain)["code"]
     ]
     if not parts:
         return pd.DataFrame(columns=["indicator_code", "village_code", "village_name", "households", "value",
@@ -54,7 +53,7 @@ def indicator_coverage_by_village(
     return frame[["indicator_code", "village_code", "village_name", "households", "value", "coverage", "reported"]]
 
 
-def village_members(con: duckdb.DuckDBPyConnection, village: str) -> pd.DataFrame:
+def village_members(db: Warehouse, village: str) -> pd.DataFrame:
     """The members of the village's team(s): team, name, role, affiliation and phone."""
     sql = """
     SELECT m.code AS member_code, t.code AS team_code, m.full_name, m.role, m.affiliation, m.phone
@@ -62,10 +61,10 @@ def village_members(con: duckdb.DuckDBPyConnection, village: str) -> pd.DataFram
     WHERE t.village_code = $village
     ORDER BY t.code, CASE m.role WHEN 'to_truong' THEN 0 WHEN 'to_pho' THEN 1 ELSE 2 END, m.code
     """
-    return read_frame(con, sql, {"village": village})
+    return db.read(sql, {"village": village})
 
 
-def village_series(con: duckdb.DuckDBPyConnection, village: str) -> pd.DataFrame:
+def village_series(db: Warehouse, village: str) -> pd.DataFrame:
     """Every household indicator of the village month by month: period, indicator_code, value, coverage."""
     sql = """
     SELECT rv.period, rv.indicator_code, rv.value, rv.value / v.households AS coverage
@@ -75,10 +74,10 @@ def village_series(con: duckdb.DuckDBPyConnection, village: str) -> pd.DataFrame
     WHERE rv.village_code = $village AND i.kind = 'cumulative'
     ORDER BY i.sort_order, rv.period
     """
-    return read_frame(con, sql, {"village": village})
+    return db.read(sql, {"village": village})
 
 
-def village_training_attendance(con: duckdb.DuckDBPyConnection, village: str) -> pd.DataFrame:
+def village_training_attendance(db: Warehouse, village: str) -> pd.DataFrame:
     """Each member of the village's team with the commune's training sessions attended and held."""
     sql = """
     WITH sessions AS (
@@ -93,26 +92,26 @@ def village_training_attendance(con: duckdb.DuckDBPyConnection, village: str) ->
     WHERE t.village_code = $village
     GROUP BY ALL ORDER BY m.code
     """
-    return read_frame(con, sql, {"village": village})
+    return db.read(sql, {"village": village})
 
 
 def village_report_history(
-    con: duckdb.DuckDBPyConnection, village: str, deadline_day: int, today: date
+    db: Warehouse, village: str, deadline_day: int, today: date
 ) -> pd.DataFrame:
     """The village's row of the reporting matrix as a list: period, reported_on, status, note, newest first."""
-    commune = read_frame(con, "SELECT commune_code FROM villages WHERE code = $village", {"village": village})
+    commune = db.read("SELECT commune_code FROM villages WHERE code = $village", {"village": village})
     if commune.empty:
         return pd.DataFrame(columns=["period", "reported_on", "status", "note"])
-    matrix = reporting_matrix(con, commune["commune_code"].iloc[0], deadline_day, today)
+    matrix = reporting_matrix(db, commune["commune_code"].iloc[0], deadline_day, today)
     history = matrix[matrix["village_code"] == village]
-    notes = read_frame(con, "SELECT period, note FROM reports WHERE village_code = $village", {"village": village})
+    notes = db.read("SELECT period, note FROM reports WHERE village_code = $village", {"village": village})
     history = history.merge(notes, on="period", how="left")
     return history[["period", "reported_on", "status", "note"]].sort_values("period", ascending=False).reset_index(
         drop=True
     )
 
 
-def training_attendance_by_session(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+def training_attendance_by_session(db: Warehouse, commune: str) -> pd.DataFrame:
     """Each training session of the commune with its attendance: members present / all members of the commune."""
     sql = """
     WITH commune_members AS (
@@ -127,12 +126,12 @@ def training_attendance_by_session(con: duckdb.DuckDBPyConnection, commune: str)
     WHERE s.commune_code = $commune
     GROUP BY ALL ORDER BY s.held_on, s.code
     """
-    frame = read_frame(con, sql, {"commune": commune})
+    frame = db.read(sql, {"commune": commune})
     frame["rate"] = frame["attended"] / frame["members"].where(frame["members"] > 0)
     return frame
 
 
-def training_attendance_by_team(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+def training_attendance_by_team(db: Warehouse, commune: str) -> pd.DataFrame:
     """Each team's attendance: attendances of its members / (members × sessions held in the commune)."""
     sql = """
     WITH sessions AS (SELECT code FROM training_sessions WHERE commune_code = $commune)
@@ -147,13 +146,13 @@ def training_attendance_by_team(con: duckdb.DuckDBPyConnection, commune: str) ->
     WHERE v.commune_code = $commune
     GROUP BY ALL ORDER BY village_name COLLATE vi, t.code
     """
-    frame = read_frame(con, sql, {"commune": commune})
+    frame = db.read(sql, {"commune": commune})
     possible = frame["members"] * frame["sessions_held"]
     frame["rate"] = frame["attendances"] / possible.where(possible > 0)
     return frame
 
 
-def members_never_trained(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+def members_never_trained(db: Warehouse, commune: str) -> pd.DataFrame:
     """Members of the commune's teams who attended no training session."""
     sql = """
     SELECT v.name AS village_name, t.code AS team_code, m.code AS member_code, m.full_name, m.role, m.affiliation
@@ -165,18 +164,18 @@ def members_never_trained(con: duckdb.DuckDBPyConnection, commune: str) -> pd.Da
                       WHERE a.member_code = m.code AND a.attended AND s.commune_code = $commune)
     ORDER BY v.name COLLATE vi, m.code
     """
-    return read_frame(con, sql, {"commune": commune})
+    return db.read(sql, {"commune": commune})
 
 
-def affiliation_mix_by_team(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+def affiliation_mix_by_team(db: Warehouse, commune: str) -> pd.DataFrame:
     """Members of each team per affiliation (one column per affiliation), with `has_core_member` from the registry."""
     sql = """
     SELECT t.code AS team_code, m.affiliation, count(*) AS members
     FROM members m JOIN teams t ON t.code = m.team_code JOIN villages v ON v.code = t.village_code
     WHERE v.commune_code = $commune GROUP BY ALL
     """
-    counts = read_frame(con, sql, {"commune": commune})
-    teams = queries.team_sizes(con, commune)
+    counts = db.read(sql, {"commune": commune})
+    teams = queries.team_sizes(db, commune)
     teams = teams[teams["team_code"].notna()]
     mix = counts.pivot_table(index="team_code", columns="affiliation", values="members", fill_value=0)
     mix.columns = [str(column) for column in mix.columns]
@@ -185,9 +184,9 @@ def affiliation_mix_by_team(con: duckdb.DuckDBPyConnection, commune: str) -> pd.
     ).astype({column: "int64" for column in mix.columns})
 
 
-def reporting_months(con: duckdb.DuckDBPyConnection, commune: str) -> list[str]:
+def reporting_months(db: Warehouse, commune: str) -> list[str]:
     """The months the reporting matrix shows: from the first to the last month any village reported."""
-    reported = queries.reported_months(con, commune)
+    reported = queries.reported_months(db, commune)
     if not reported:
         return []
     months, month = [], reported[0]
@@ -198,27 +197,27 @@ def reporting_months(con: duckdb.DuckDBPyConnection, commune: str) -> list[str]:
     return months
 
 
-def reporting_matrix(con: duckdb.DuckDBPyConnection, commune: str, deadline_day: int, today: date) -> pd.DataFrame:
+def reporting_matrix(db: Warehouse, commune: str, deadline_day: int, today: date) -> pd.DataFrame:
     """Every village × month: received or missing, and for a quarter's last month on time / late / missing / not due.
 
     Long form: village_code, village_name, team_code, period, reported_on, closes_quarter, status.
     """
-    months = reporting_months(con, commune)
-    villages = queries.villages(con, commune)[["village_code", "village_name", "team_code"]]
+    months = reporting_months(db, commune)
+    villages = queries.villages(db, commune)[["village_code", "village_name", "team_code"]]
     if not months:
         return pd.DataFrame(columns=[*villages.columns, "period", "reported_on", "closes_quarter", "status"])
     sql = """
     SELECT r.village_code, r.period, r.reported_on FROM reports r JOIN villages v ON v.code = r.village_code
     WHERE v.commune_code = $commune AND r.period IN (SELECT unnest($months))
     """
-    reports = read_frame(con, sql, {"commune": commune, "months": months})
+    reports = db.read(sql, {"commune": commune, "months": months})
     grid = villages.merge(pd.DataFrame({"period": months}), how="cross")
     grid = grid.merge(reports, on=["village_code", "period"], how="left")
     grid["closes_quarter"] = grid["period"].map(lambda month: last_month(quarter_of(month)) == month)
     quarterly = {
         (row.village_code, last_month(quarter)): row.status
         for quarter in quarters_of(months) if last_month(quarter) in months
-        for row in queries.report_timeliness(con, commune, quarter, deadline_day, today).itertuples()
+        for row in queries.report_timeliness(db, commune, quarter, deadline_day, today).itertuples()
     }
     grid["status"] = [
         quarterly[(row.village_code, row.period)] if row.closes_quarter
@@ -233,12 +232,12 @@ def _missing_or_not_due(month: str, today: date) -> str:
     return MISSING if today.strftime("%Y-%m") > month else NOT_DUE
 
 
-def reporting_rates(con: duckdb.DuckDBPyConnection, commune: str, deadline_day: int, today: date) -> pd.DataFrame:
+def reporting_rates(db: Warehouse, commune: str, deadline_day: int, today: date) -> pd.DataFrame:
     """Per month, DHIS2-style: expected reports, received (completeness) and, for a quarter's last month, on time.
 
     A report is expected once it is due; completeness = received / expected; timeliness = on time / expected.
     """
-    matrix = reporting_matrix(con, commune, deadline_day, today)
+    matrix = reporting_matrix(db, commune, deadline_day, today)
     columns = ["period", "closes_quarter", "expected", "received", "on_time", "completeness", "timeliness"]
     if matrix.empty:
         return pd.DataFrame(columns=columns)
@@ -255,12 +254,12 @@ def reporting_rates(con: duckdb.DuckDBPyConnection, commune: str, deadline_day: 
 
 
 def coverage_over_time(
-    con: duckdb.DuckDBPyConnection, commune: str, indicator: str = HEADLINE_INDICATOR, quarterly: bool = False
+    db: Warehouse, commune: str, indicator: str = HEADLINE_INDICATOR, quarterly: bool = False
 ) -> pd.DataFrame:
     """Each village's coverage of the indicator per month (or quarter), oldest first; unreported has no value."""
-    months = queries.reported_months(con, commune)
+    months = queries.reported_months(db, commune)
     periods = quarters_of(months) if quarterly else months
-    parts = [queries.coverage_by_village(con, commune, period, indicator).assign(period=period) for period in periods]
+    parts = [queries.coverage_by_village(db, commune, period, indicator).assign(period=period) for period in periods]
     if not parts:
         return pd.DataFrame(columns=["period", "village_code", "village_name", "households", "value", "coverage"])
     frame = pd.concat(parts, ignore_index=True)
@@ -268,10 +267,10 @@ def coverage_over_time(
 
 
 def commune_coverage_over_time(
-    con: duckdb.DuckDBPyConnection, commune: str, indicator: str = HEADLINE_INDICATOR, quarterly: bool = False
+    db: Warehouse, commune: str, indicator: str = HEADLINE_INDICATOR, quarterly: bool = False
 ) -> pd.DataFrame:
     """The commune's coverage per period: the villages' values summed over all households (unreported = 0)."""
-    villages = coverage_over_time(con, commune, indicator, quarterly)
+    villages = coverage_over_time(db, commune, indicator, quarterly)
     totals = villages.groupby("period", as_index=False).agg(
         value=("value", lambda values: values.fillna(0).sum()), households=("households", "sum")
     )
@@ -280,10 +279,10 @@ def commune_coverage_over_time(
 
 
 def quarter_over_quarter_change(
-    con: duckdb.DuckDBPyConnection, commune: str, indicator: str = HEADLINE_INDICATOR
+    db: Warehouse, commune: str, indicator: str = HEADLINE_INDICATOR
 ) -> pd.DataFrame:
     """Each village's coverage in the last two quarters with data and the change between them (in points)."""
-    quarterly = coverage_over_time(con, commune, indicator, quarterly=True)
+    quarterly = coverage_over_time(db, commune, indicator, quarterly=True)
     quarters = sorted(quarterly["period"].unique())
     if len(quarters) < 2:
         return pd.DataFrame(columns=["village_code", "village_name", "previous", "latest", "change"])
@@ -323,7 +322,7 @@ def project_value(series: list[tuple[str, float]], households: int, to_month: st
 
 
 def projected_coverage(
-    con: duckdb.DuckDBPyConnection, commune: str, to_month: str = CAMPAIGN_END_MONTH,
+    db: Warehouse, commune: str, to_month: str = CAMPAIGN_END_MONTH,
     indicator: str = HEADLINE_INDICATOR,
 ) -> pd.DataFrame:
     """Each village's coverage projected to the end of `to_month` (see `project_value`) and whether it is at risk.
@@ -334,9 +333,9 @@ def projected_coverage(
     SELECT rv.village_code, rv.period, rv.value FROM report_values rv JOIN villages v ON v.code = rv.village_code
     WHERE v.commune_code = $commune AND rv.indicator_code = $indicator AND rv.period <= $to_month
     """
-    reported = read_frame(con, sql, {"commune": commune, "indicator": indicator, "to_month": to_month})
-    villages = queries.villages(con, commune)
-    target = queries.indicator_catalogue(con).set_index("code").loc[indicator, "target_share"]
+    reported = db.read(sql, {"commune": commune, "indicator": indicator, "to_month": to_month})
+    villages = queries.villages(db, commune)
+    target = queries.indicator_catalogue(db).set_index("code").loc[indicator, "target_share"]
     series_by_village = {
         code: list(zip(rows["period"], rows["value"].astype(float), strict=True))
         for code, rows in reported.groupby("village_code")

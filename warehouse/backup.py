@@ -4,7 +4,7 @@ A snapshot is a folder holding `warehouse.duckdb` (with DuckDB's write-ahead log
 holding the write lock, so that no write is half done in it, and `manifest.json`: when, why, from which file, and
 each table's row count and fingerprint. Restore checks the fingerprints on a scratch copy before it replaces
 anything, and keeps the file it replaces. Copying needs no DuckDB connection, so that it works while the dashboard
-has the warehouse open.
+has the warehouse open; the copies are checked through `Warehouse.inspect`.
 """
 
 from __future__ import annotations
@@ -21,16 +21,10 @@ from pathlib import Path
 import duckdb
 
 from settings import load_settings
-from warehouse.connection import (
-    close,
-    held_by_another_process,
-    make_private,
-    private_folder,
-    shared_connection,
-    unavailable,
-    wal_path,
-    writing,
-)
+from warehouse.database import Warehouse
+from warehouse.errors import WarehouseUnavailable, unavailable
+from warehouse.files import held_by_another_process, make_private, private_folder, wal_path, writing
+from warehouse.write.migrations import schema_version
 
 SNAPSHOT_FILE = "warehouse.duckdb"
 MANIFEST_FILE = "manifest.json"
@@ -54,18 +48,17 @@ class Restored:
     kept_aside: Path | None  # where the replaced warehouse file was moved, if there was one
 
 
-def fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
+def fingerprints(db: Warehouse) -> dict[str, list]:
     """Every table's row count and a fingerprint of its rows (a sum of row hashes: independent of row order)."""
-    cursor = con.cursor()
-    tables = [name for (name,) in cursor.execute(
+    tables = [name for (name,) in db.rows(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
         "AND table_catalog = current_database() AND table_type = 'BASE TABLE' ORDER BY table_name"
-    ).fetchall()]
+    )]
     found = {}
     for table in tables:
-        rows, fingerprint = cursor.execute(
+        rows, fingerprint = db.row(
             f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM "{table}" AS t'
-        ).fetchone()
+        )
         found[table] = [rows, fingerprint]
     return found
 
@@ -135,28 +128,19 @@ def _manifest(warehouse: Path, reason: str, tables: dict[str, list], schema_vers
             "source": str(warehouse), "schema_version": schema_version, "tables": tables}
 
 
-def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    cursor = con.cursor()
-    if not cursor.execute("SELECT count(*) FROM information_schema.tables "
-                          "WHERE table_name = 'schema_migrations'").fetchone()[0]:
-        return 0
-    return cursor.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
-
-
-def snapshot_before_write(warehouse: Path | str, reason: str) -> Path | None:
+def snapshot_before_write(db: Warehouse, reason: str) -> Path | None:
     """Keep a snapshot of the warehouse as it is now, before a write, and prune the oldest beyond the setting.
 
-    Called by the writer inside its write lock; returns the snapshot's folder (None when snapshots are off).
+    Called by the write layer inside its transaction; returns the snapshot's folder (None when snapshots are off).
     """
     kept = load_settings().snapshots_kept
-    if kept == 0:
+    if kept == 0 or db.path is None:
         return None
-    warehouse = Path(warehouse).resolve()
+    warehouse = db.path
     folder = private_folder(snapshots_folder(warehouse)) / f"{datetime.now():{STAMP}}-{reason}"
-    with writing(warehouse):
+    with db.writing():
         _copy_files(warehouse, folder)
-        con = shared_connection(warehouse)
-        _write_manifest(folder, _manifest(warehouse, reason, fingerprints(con), _schema_version(con)))
+        _write_manifest(folder, _manifest(warehouse, reason, fingerprints(db), schema_version(db)))
     for old in snapshots(warehouse)[:-kept]:
         shutil.rmtree(old, ignore_errors=True)
     return folder
@@ -175,11 +159,11 @@ def backup(warehouse: Path | str, out: Path | str) -> dict:
     copy = _copy_files(warehouse, out)
     try:
         # Opening the copy replays its log and checks it is readable; closing folds the log into the file.
-        con = duckdb.connect(str(copy))
-        try:
-            manifest = _manifest(warehouse, "backup", fingerprints(con), _schema_version(con))
-        finally:
-            con.close()
+        with Warehouse.inspect(copy) as checked:
+            manifest = _manifest(warehouse, "backup", fingerprints(checked), schema_version(checked))
+    except WarehouseUnavailable as error:  # the copy cannot be opened: said of the warehouse it was copied from
+        shutil.rmtree(out, ignore_errors=True)
+        raise type(error)(warehouse, error.reason) from error
     except duckdb.Error as error:
         shutil.rmtree(out, ignore_errors=True)
         raise unavailable(warehouse, error) from error
@@ -200,7 +184,7 @@ def readable_copy(warehouse: Path | str) -> Iterator[Path]:
         try:
             yield copy
         finally:
-            close(copy)
+            Warehouse.close_if_open(copy)
 
 
 def restore(folder: Path | str, warehouse: Path | str, *, force: bool, latest_version: int) -> Restored:
@@ -211,7 +195,7 @@ def restore(folder: Path | str, warehouse: Path | str, *, force: bool, latest_ve
     """
     folder, warehouse = Path(folder), Path(warehouse).resolve()
     manifest = read_manifest(folder)
-    close(warehouse)
+    Warehouse.close_if_open(warehouse)
     if held_by_another_process(warehouse):
         raise BackupRefused("storage.restore.in_use", path=warehouse)
     if warehouse.exists() and not force:
@@ -225,12 +209,9 @@ def restore(folder: Path | str, warehouse: Path | str, *, force: bool, latest_ve
         if wal_path(folder / SNAPSHOT_FILE).exists():
             shutil.copyfile(wal_path(folder / SNAPSHOT_FILE), wal_path(staged))
         try:
-            con = duckdb.connect(str(staged))
-            try:
-                tables = fingerprints(con)
-            finally:
-                con.close()
-        except duckdb.Error:
+            with Warehouse.inspect(staged) as checked:
+                tables = fingerprints(checked)
+        except (WarehouseUnavailable, duckdb.Error):
             raise BackupRefused("storage.restore.unreadable", folder=folder) from None
         differing = sorted(name for name in manifest["tables"].keys() | tables.keys()
                            if manifest["tables"].get(name) != tables.get(name))

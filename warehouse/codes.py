@@ -2,7 +2,6 @@
 
 HEADLINE_INDICATOR = "ho_da_huong_dan"
 DIGITAL_DOMAINS = ("chinh_quyen_so", "kinh_te_so", "xa_hoi_so")
-ACTIVITY_DOMAIN = "hoat_dong"
 
 MEMBER_ROLES = ("to_truong", "to_pho", "thanh_vien")
 AFFILIATIONS = ("doan_thanh_nien", "giao_vien", "truong_thon", "hoi_nong_dan", "hoi_phu_nu", "mat_tran", "khac")

@@ -7,24 +7,19 @@ disagree (Python's own sort puts "Bình" before "Bắc", by code points).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
+from functools import cache
 
-import duckdb
 import pandas as pd
+
+from warehouse.database import Warehouse
 
 COLLATION = "vi"
 
-_connection: duckdb.DuckDBPyConnection | None = None
-_lock = threading.Lock()
 
-
-def _cursor() -> duckdb.DuckDBPyConnection:
-    global _connection
-    with _lock:
-        if _connection is None:
-            _connection = duckdb.connect()  # in memory: only the collation is needed
-        return _connection.cursor()
+@cache
+def _collator() -> Warehouse:
+    return Warehouse.in_memory()  # only the collation is needed
 
 
 def vietnamese_order(names: Iterable[object]) -> list[str]:
@@ -32,9 +27,9 @@ def vietnamese_order(names: Iterable[object]) -> list[str]:
     distinct = sorted({str(name) for name in names if not pd.isna(name)})
     if not distinct:
         return []
-    return [name for (name,) in _cursor().execute(
+    return [name for (name,) in _collator().rows(
         f"SELECT name FROM unnest($names) AS listed(name) ORDER BY name COLLATE {COLLATION}, name",
-        {"names": distinct}).fetchall()]
+        {"names": distinct})]
 
 
 def name_rank(names: pd.Series) -> pd.Series:

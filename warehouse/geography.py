@@ -8,104 +8,110 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 
 from geo.geojson import feature_collection
 from warehouse import queries
 from warehouse.codes import DIGITAL_DOMAINS, HEADLINE_INDICATOR
-from warehouse.connection import read_frame
+from warehouse.database import Warehouse
 from warehouse.periods import months_in
 
 
 @dataclass(frozen=True)
 class MapLayer:
-    """Rows to colour (one per area, in the same order as the GeoJSON features) and their GeoJSON."""
+    """Rows to colour (one per area, in the same order as the GeoJSON features), their GeoJSON, and the target the
+    colours are classed around (the catalogue's target share)."""
 
     rows: pd.DataFrame
     geojson: dict
     is_demo: bool
+    target_share: float
 
 
-def village_registry(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+def village_registry(db: Warehouse, commune: str) -> pd.DataFrame:
     """The villages of a commune (code, name), to match boundary features against."""
-    return read_frame(con, "SELECT code, name FROM villages WHERE commune_code = $commune ORDER BY code",
+    return db.read("SELECT code, name FROM villages WHERE commune_code = $commune ORDER BY code",
                       {"commune": commune})
 
 
-def commune_registry(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def commune_registry(db: Warehouse) -> pd.DataFrame:
     """All communes of the warehouse (code, name), to match boundary features against."""
-    return read_frame(con, "SELECT code, name FROM communes ORDER BY code")
+    return db.read("SELECT code, name FROM communes ORDER BY code")
 
 
-def village_boundaries(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+def village_boundaries(db: Warehouse, commune: str) -> pd.DataFrame:
     """The stored display boundaries of a commune's villages: code, display, is_demo."""
-    return read_frame(
-        con,
+    return db.read(
         "SELECT b.code, b.display, b.is_demo FROM boundaries b JOIN villages v ON v.code = b.code "
         "WHERE b.level = 'village' AND v.commune_code = $commune ORDER BY b.code",
         {"commune": commune},
     )
 
 
-def stored_village_boundary_names(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+def stored_village_boundary_names(db: Warehouse, commune: str) -> pd.DataFrame:
     """Every village boundary stored for the commune (code, name): what a new village file would replace."""
-    return read_frame(
-        con,
+    return db.read(
         "SELECT b.code, coalesce(v.name, b.code) AS name FROM boundaries b LEFT JOIN villages v ON v.code = b.code "
         "WHERE b.level = 'village' AND b.commune_code = $commune ORDER BY b.code",
         {"commune": commune},
     )
 
 
-def stored_commune_outline(con: duckdb.DuckDBPyConnection, commune: str) -> bytes | None:
+def stored_commune_outline(db: Warehouse, commune: str) -> bytes | None:
     """The commune's stored boundary (WKB, EPSG:4326), if one was imported."""
-    rows = read_frame(con, "SELECT geometry FROM boundaries WHERE level = 'commune' AND code = $commune",
+    rows = db.read("SELECT geometry FROM boundaries WHERE level = 'commune' AND code = $commune",
                       {"commune": commune})
     return None if rows.empty else bytes(rows["geometry"].iloc[0])
 
 
-def has_commune_boundaries(con: duckdb.DuckDBPyConnection) -> bool:
+def has_commune_boundaries(db: Warehouse) -> bool:
     """Whether any commune boundary of a registered commune is stored (the city map needs them)."""
-    return bool(read_frame(
-        con, "SELECT count(*) AS n FROM boundaries b JOIN communes c ON c.code = b.code WHERE b.level = 'commune'"
+    return bool(db.read(
+        "SELECT count(*) AS n FROM boundaries b JOIN communes c ON c.code = b.code WHERE b.level = 'commune'"
     )["n"].iloc[0])
 
 
-def village_values(con: duckdb.DuckDBPyConnection, commune: str, period: str, measure: str) -> pd.DataFrame:
+def village_values(db: Warehouse, commune: str, period: str, measure: str) -> pd.DataFrame:
     """Every village's value and coverage of a household indicator or a digital domain for the period.
 
     Columns village_code, village_name, households, value (none for a domain), coverage, reported.
     A domain's coverage is the mean of its indicators' coverage.
     """
     if measure not in DIGITAL_DOMAINS:
-        return queries.coverage_by_village(con, commune, period, measure)[
+        return queries.coverage_by_village(db, commune, period, measure)[
             ["village_code", "village_name", "households", "value", "coverage", "reported"]]
-    villages = queries.coverage_by_village(con, commune, period)[
+    villages = queries.coverage_by_village(db, commune, period)[
         ["village_code", "village_name", "households", "reported"]]
-    domains = queries.domain_coverage_by_village(con, commune, period)
+    domains = queries.domain_coverage_by_village(db, commune, period)
     domain = domains.loc[domains["domain"] == measure, ["village_code", "coverage"]]
     rows = villages.merge(domain, on="village_code", how="left").assign(value=pd.NA)
     rows["value"] = rows["value"].astype("Int64")
     return rows[["village_code", "village_name", "households", "value", "coverage", "reported"]]
 
 
-def village_map(con: duckdb.DuckDBPyConnection, commune: str, period: str, measure: str) -> MapLayer:
+def target_share(db: Warehouse, measure: str) -> float:
+    """The target of a household indicator, or of a digital domain (the highest of its household indicators')."""
+    return float(db.scalar(
+        "SELECT max(target_share) FROM indicators WHERE kind = 'cumulative' AND (code = $measure OR domain = $measure)",
+        {"measure": measure}))
+
+
+def village_map(db: Warehouse, commune: str, period: str, measure: str) -> MapLayer:
     """The commune's villages that have a boundary, with their values for the map, best coverage first."""
-    boundaries = village_boundaries(con, commune)
-    rows = village_values(con, commune, period, measure)
+    boundaries = village_boundaries(db, commune)
+    rows = village_values(db, commune, period, measure)
     rows = rows[rows["village_code"].isin(boundaries["code"])].reset_index(drop=True)
     geometry = boundaries.set_index("code").loc[rows["village_code"], "display"].tolist()
     return MapLayer(rows, feature_collection(rows["village_code"].tolist(), geometry),
-                    bool(boundaries["is_demo"].any()))
+                    bool(boundaries["is_demo"].any()), target_share(db, measure))
 
 
-def latest_reported_month(con: duckdb.DuckDBPyConnection) -> str | None:
+def latest_reported_month(db: Warehouse) -> str | None:
     """The newest month any village of the warehouse has reported (the city map's period when none is chosen)."""
-    return read_frame(con, "SELECT max(period) AS period FROM reports")["period"].iloc[0]
+    return db.read("SELECT max(period) AS period FROM reports")["period"].iloc[0]
 
 
-def commune_target_shares(con: duckdb.DuckDBPyConnection, period: str) -> pd.DataFrame:
+def commune_target_shares(db: Warehouse, period: str) -> pd.DataFrame:
     """Every commune with a boundary and the share of its villages meeting the target in the period.
 
     Columns commune_code, commune_name, villages, villages_reported, villages_meeting_target,
@@ -139,13 +145,14 @@ def commune_target_shares(con: duckdb.DuckDBPyConnection, period: str) -> pd.Dat
     WHERE b.level = 'commune'
     ORDER BY share_meeting_target DESC NULLS LAST, c.name COLLATE vi
     """
-    return read_frame(con, sql, {"headline": HEADLINE_INDICATOR, "months": months_in(period)})
+    return db.read(sql, {"headline": HEADLINE_INDICATOR, "months": months_in(period)})
 
 
-def city_map(con: duckdb.DuckDBPyConnection, period: str) -> MapLayer:
+def city_map(db: Warehouse, period: str) -> MapLayer:
     """The communes with a boundary, coloured by the share of their villages meeting the target; demo when a demo
     commune's (invented) figures are among them."""
-    rows = commune_target_shares(con, period)
+    rows = commune_target_shares(db, period)
     geojson = feature_collection(rows["commune_code"].tolist(), rows["display"].tolist())
     is_demo = bool((rows["is_demo"] & (rows["villages"] > 0)).any())
-    return MapLayer(rows.drop(columns=["display", "is_demo"]), geojson, is_demo=is_demo)
+    return MapLayer(rows.drop(columns=["display", "is_demo"]), geojson, is_demo=is_demo,
+                    target_share=target_share(db, HEADLINE_INDICATOR))

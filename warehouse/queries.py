@@ -1,4 +1,4 @@
-"""Read queries, one per question a page asks; each takes the shared connection and returns data.
+"""Read queries, one per question a page asks; each takes the Warehouse and returns data.
 
 Definitions (DESIGN.md): coverage of a household indicator = value / households of the village; a domain's
 coverage = the mean of its indicators' coverage; a village meets the target when `ho_da_huong_dan` reaches
@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import duckdb
 import pandas as pd
 
 from warehouse.codes import (
@@ -23,8 +22,11 @@ from warehouse.codes import (
     NOT_DUE,
     ON_TIME,
 )
-from warehouse.connection import read_frame
+from warehouse.database import Warehouse
 from warehouse.periods import is_month, last_month, months_in, quarter_deadline, quarter_of
+
+# Coverage under this share of households is flagged on the overview and drawn in the lowest class, whatever the target.
+LOW_COVERAGE = 0.5
 
 # The villages of one commune, and each indicator's value for the period per village.
 _PERIOD_VALUES = """
@@ -68,25 +70,23 @@ class CommuneSummary:
         return self.households_guided / self.households if self.households else None
 
 
-def communes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def communes(db: Warehouse) -> pd.DataFrame:
     """Communes in the warehouse, by name, with the newest month any of their villages reported (latest_report)."""
-    return read_frame(
-        con,
+    return db.read(
         "SELECT c.code, c.name, c.province, c.is_demo, max(r.period) AS latest_report FROM communes c "
         "LEFT JOIN villages v ON v.commune_code = c.code LEFT JOIN reports r ON r.village_code = v.code "
         "GROUP BY c.code, c.name, c.province, c.is_demo ORDER BY c.name COLLATE vi, c.code",
     )
 
 
-def indicator_catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def indicator_catalogue(db: Warehouse) -> pd.DataFrame:
     """The indicator catalogue in its file's order."""
-    return read_frame(con, "SELECT * FROM indicators ORDER BY sort_order")
+    return db.read("SELECT * FROM indicators ORDER BY sort_order")
 
 
-def reported_months(con: duckdb.DuckDBPyConnection, commune: str) -> list[str]:
+def reported_months(db: Warehouse, commune: str) -> list[str]:
     """Months for which at least one village of the commune has reported, oldest first."""
-    frame = read_frame(
-        con,
+    frame = db.read(
         "SELECT DISTINCT r.period FROM reports r JOIN villages v ON v.code = r.village_code "
         "WHERE v.commune_code = $commune ORDER BY r.period",
         {"commune": commune},
@@ -94,7 +94,7 @@ def reported_months(con: duckdb.DuckDBPyConnection, commune: str) -> list[str]:
     return frame["period"].tolist()
 
 
-def villages(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+def villages(db: Warehouse, commune: str) -> pd.DataFrame:
     """The commune's villages in Vietnamese alphabetical order, with households, population and team code."""
     sql = """
     SELECT v.code AS village_code, v.name AS village_name, v.households, v.population,
@@ -103,11 +103,11 @@ def villages(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
     WHERE v.commune_code = $commune
     GROUP BY ALL ORDER BY village_name COLLATE vi, v.code
     """
-    return read_frame(con, sql, {"commune": commune})
+    return db.read(sql, {"commune": commune})
 
 
 def coverage_by_village(
-    con: duckdb.DuckDBPyConnection, commune: str, period: str, indicator: str = HEADLINE_INDICATOR
+    db: Warehouse, commune: str, period: str, indicator: str = HEADLINE_INDICATOR
 ) -> pd.DataFrame:
     """Every village of the commune with the indicator's value and coverage for the period, best first.
 
@@ -123,12 +123,12 @@ def coverage_by_village(
     LEFT JOIN period_value pv ON pv.village_code = v.village_code AND pv.indicator_code = $indicator
     ORDER BY coverage DESC NULLS LAST, v.village_name COLLATE vi
     """
-    frame = read_frame(con, sql, {"commune": commune, "months": months_in(period), "indicator": indicator})
+    frame = db.read(sql, {"commune": commune, "months": months_in(period), "indicator": indicator})
     frame["value"] = frame["value"].astype("Int64")
     return frame
 
 
-def domain_coverage_by_village(con: duckdb.DuckDBPyConnection, commune: str, period: str) -> pd.DataFrame:
+def domain_coverage_by_village(db: Warehouse, commune: str, period: str) -> pd.DataFrame:
     """Each reporting village's coverage per digital domain: the mean of the domain's indicators' coverage."""
     sql = _PERIOD_VALUES + """
     SELECT v.village_code, v.village_name, i.domain,
@@ -140,10 +140,10 @@ def domain_coverage_by_village(con: duckdb.DuckDBPyConnection, commune: str, per
     GROUP BY v.village_code, v.village_name, i.domain
     ORDER BY v.village_name COLLATE vi, i.domain
     """
-    return read_frame(con, sql, {"commune": commune, "months": months_in(period), "domains": list(DIGITAL_DOMAINS)})
+    return db.read(sql, {"commune": commune, "months": months_in(period), "domains": list(DIGITAL_DOMAINS)})
 
 
-def domain_coverage_of_commune(con: duckdb.DuckDBPyConnection, commune: str, period: str) -> pd.DataFrame:
+def domain_coverage_of_commune(db: Warehouse, commune: str, period: str) -> pd.DataFrame:
     """Commune coverage per digital domain: the mean over its indicators of their households / all households."""
     sql = _PERIOD_VALUES + """
     , indicator_coverage AS (
@@ -157,12 +157,12 @@ def domain_coverage_of_commune(con: duckdb.DuckDBPyConnection, commune: str, per
     SELECT domain, avg(coverage) AS coverage, count(*) AS indicators
     FROM indicator_coverage GROUP BY domain
     """
-    frame = read_frame(con, sql, {"commune": commune, "months": months_in(period), "domains": list(DIGITAL_DOMAINS)})
+    frame = db.read(sql, {"commune": commune, "months": months_in(period), "domains": list(DIGITAL_DOMAINS)})
     order = {domain: position for position, domain in enumerate(DIGITAL_DOMAINS)}
     return frame.sort_values("domain", key=lambda column: column.map(order)).reset_index(drop=True)
 
 
-def team_sizes(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+def team_sizes(db: Warehouse, commune: str) -> pd.DataFrame:
     """Each village's team with its number of members and whether a Youth Union member is on it."""
     sql = """
     SELECT v.code AS village_code, v.name AS village_name, t.code AS team_code,
@@ -175,11 +175,11 @@ def team_sizes(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
     GROUP BY ALL
     ORDER BY village_name COLLATE vi
     """
-    return read_frame(con, sql, {"commune": commune, "core": CORE_AFFILIATION})
+    return db.read(sql, {"commune": commune, "core": CORE_AFFILIATION})
 
 
 def report_timeliness(
-    con: duckdb.DuckDBPyConnection, commune: str, quarter: str, deadline_day: int, today: date
+    db: Warehouse, commune: str, quarter: str, deadline_day: int, today: date
 ) -> pd.DataFrame:
     """Each village's quarterly report (its report for the quarter's last month) against the deadline."""
     deadline = quarter_deadline(quarter, deadline_day)
@@ -190,7 +190,7 @@ def report_timeliness(
     WHERE v.commune_code = $commune
     ORDER BY v.name COLLATE vi
     """
-    frame = read_frame(con, sql, {"commune": commune, "month": last_month(quarter)})
+    frame = db.read(sql, {"commune": commune, "month": last_month(quarter)})
     frame["deadline"] = deadline
     frame["status"] = [_timeliness(reported_on, deadline, today) for reported_on in frame["reported_on"]]
     return frame
@@ -203,12 +203,11 @@ def _timeliness(reported_on: object, deadline: date, today: date) -> str:
 
 
 def commune_summary(
-    con: duckdb.DuckDBPyConnection, commune: str, period: str, deadline_day: int, today: date
+    db: Warehouse, commune: str, period: str, deadline_day: int, today: date
 ) -> CommuneSummary:
     """The overview's headline numbers for one commune and period."""
-    coverage = coverage_by_village(con, commune, period)
-    registry = read_frame(
-        con,
+    coverage = coverage_by_village(db, commune, period)
+    registry = db.read(
         """
         SELECT (SELECT count(*) FROM teams t JOIN villages v ON v.code = t.village_code
                 WHERE v.commune_code = $commune) AS teams,
@@ -219,7 +218,7 @@ def commune_summary(
         {"commune": commune, "headline": HEADLINE_INDICATOR},
     ).iloc[0]
     quarter = quarter_of(period) if is_month(period) else period
-    timeliness = report_timeliness(con, commune, quarter, deadline_day, today)
+    timeliness = report_timeliness(db, commune, quarter, deadline_day, today)
     return CommuneSummary(
         villages=len(coverage),
         households=int(coverage["households"].sum()),
@@ -236,12 +235,12 @@ def commune_summary(
 
 
 def alerts(
-    con: duckdb.DuckDBPyConnection, commune: str, period: str, full_team_size: int, low_share: float = 0.5
+    db: Warehouse, commune: str, period: str, full_team_size: int, low_share: float = LOW_COVERAGE
 ) -> pd.DataFrame:
     """Villages needing attention: coverage under `low_share`, no report for the period, an incomplete team,
     or a team without its Youth Union core. Columns: kind, village_code, village_name, value."""
-    coverage = coverage_by_village(con, commune, period)
-    teams = team_sizes(con, commune)
+    coverage = coverage_by_village(db, commune, period)
+    teams = team_sizes(db, commune)
     parts = [
         coverage.loc[coverage["coverage"] < low_share].assign(kind="low_coverage", value=lambda f: f["coverage"]),
         coverage.loc[~coverage["reported"]].assign(kind="no_report", value=None),

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
-from warehouse.connection import read_frame
+from warehouse.database import Warehouse
 
 
-def provinces(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def provinces(db: Warehouse) -> pd.DataFrame:
     """The registered provinces: code, name, unit_type; by code."""
-    return read_frame(con, "SELECT code, name, unit_type FROM provinces ORDER BY code")
+    return db.read("SELECT code, name, unit_type FROM provinces ORDER BY code")
 
 
-def communes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def communes(db: Warehouse) -> pd.DataFrame:
     """Every commune of the warehouse with what the registry describes: code, name, unit_type, province, is_demo."""
-    return read_frame(con, "SELECT code, name, unit_type, province, is_demo FROM communes ORDER BY code")
+    return db.read("SELECT code, name, unit_type, province, is_demo FROM communes ORDER BY code")

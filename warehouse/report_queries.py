@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 
 from warehouse import queries
-from warehouse.connection import read_frame
+from warehouse.database import Warehouse
 
 INFO_SESSIONS, PRINTED_MATERIALS = "luot_tuyen_truyen", "an_pham_phat_hanh"
 
@@ -28,10 +27,9 @@ class ReportTexts:
     signatory: str = ""
 
 
-def report_texts(con: duckdb.DuckDBPyConnection, commune: str, quarter: str) -> ReportTexts:
+def report_texts(db: Warehouse, commune: str, quarter: str) -> ReportTexts:
     """The texts staff saved for the commune's report of the quarter (empty texts when none were saved)."""
-    frame = read_frame(
-        con,
+    frame = db.read(
         "SELECT difficulties, next_tasks, proposals, report_number, signatory FROM report_texts "
         "WHERE commune_code = $commune AND quarter = $quarter",
         {"commune": commune, "quarter": quarter},
@@ -39,15 +37,15 @@ def report_texts(con: duckdb.DuckDBPyConnection, commune: str, quarter: str) -> 
     return ReportTexts(**frame.iloc[0].to_dict()) if len(frame) else ReportTexts()
 
 
-def communication_by_village(con: duckdb.DuckDBPyConnection, commune: str, quarter: str) -> pd.DataFrame:
+def communication_by_village(db: Warehouse, commune: str, quarter: str) -> pd.DataFrame:
     """Information sessions and printed materials of each village summed over the quarter (pages' own sums).
 
     Columns: village_code, village_name, info_sessions, printed_materials (missing when the village reported none).
     """
     parts = []
     for indicator, column in ((INFO_SESSIONS, "info_sessions"), (PRINTED_MATERIALS, "printed_materials")):
-        sums = queries.coverage_by_village(con, commune, quarter, indicator)
+        sums = queries.coverage_by_village(db, commune, quarter, indicator)
         parts.append(sums.set_index(["village_code", "village_name"])["value"].rename(column))
     sums = pd.concat(parts, axis=1).reset_index()
     # In the villages' Vietnamese alphabetical order (a left merge keeps the left side's order).
-    return queries.villages(con, commune)[["village_code"]].merge(sums, on="village_code", how="left")
+    return queries.villages(db, commune)[["village_code"]].merge(sums, on="village_code", how="left")

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 
-from warehouse.connection import read_frame
+from warehouse.database import Warehouse
 
 
-def commune_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
+def commune_codes(db: Warehouse) -> list[str]:
     """Codes of the communes the warehouse holds."""
-    return read_frame(con, "SELECT code FROM communes ORDER BY code")["code"].tolist()
+    return db.read("SELECT code FROM communes ORDER BY code")["code"].tolist()
 
 
-def villages_for_matching(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def villages_for_matching(db: Warehouse) -> pd.DataFrame:
     """Every village with its commune, name, households and population, to recognise the villages a file names."""
-    return read_frame(con, "SELECT code, commune_code, name, households, population FROM villages ORDER BY code")
+    return db.read("SELECT code, commune_code, name, households, population FROM villages ORDER BY code")
 
 
-def members_of_commune(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataFrame:
+def members_of_commune(db: Warehouse, commune: str) -> pd.DataFrame:
     """The commune's team members with their village, role, affiliation and phone, to pre-fill templates."""
-    return read_frame(
-        con,
+    return db.read(
         # Codes end in a number: shorter codes first puts `-2` before `-10`.
         "SELECT m.code, m.full_name, m.role, m.affiliation, m.phone, v.code AS village_code, "
         "v.name AS village_name FROM members m "
@@ -33,97 +31,89 @@ def members_of_commune(con: duckdb.DuckDBPyConnection, commune: str) -> pd.DataF
     )
 
 
-def members_of_villages(con: duckdb.DuckDBPyConnection, villages: list[str]) -> pd.DataFrame:
+def members_of_villages(db: Warehouse, villages: list[str]) -> pd.DataFrame:
     """The members of the given villages' teams: code, village_code, full_name, phone."""
-    return read_frame(
-        con,
+    return db.read(
         "SELECT m.code, t.village_code, m.full_name, m.phone FROM members m JOIN teams t ON t.code = m.team_code "
         "WHERE t.village_code IN (SELECT unnest($villages)) ORDER BY t.village_code, length(m.code), m.code",
         {"villages": villages},
     )
 
 
-def members_with_commune(con: duckdb.DuckDBPyConnection, codes: list[str]) -> pd.DataFrame:
+def members_with_commune(db: Warehouse, codes: list[str]) -> pd.DataFrame:
     """The given members (those that exist) with the commune of their team's village."""
-    return read_frame(
-        con,
+    return db.read(
         "SELECT m.code, v.commune_code FROM members m JOIN teams t ON t.code = m.team_code "
         "JOIN villages v ON v.code = t.village_code WHERE m.code IN (SELECT unnest($codes))",
         {"codes": codes},
     )
 
 
-def teams_of_villages(con: duckdb.DuckDBPyConnection, villages: list[str]) -> pd.DataFrame:
+def teams_of_villages(db: Warehouse, villages: list[str]) -> pd.DataFrame:
     """Each given village's team (its first by code) and the day it was established."""
-    return read_frame(
-        con,
+    return db.read(
         "SELECT village_code, min(code) AS code, arg_min(established_on, code) AS established_on FROM teams "
         "WHERE village_code IN (SELECT unnest($villages)) GROUP BY village_code",
         {"villages": villages},
     )
 
 
-def earlier_values(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataFrame:
+def earlier_values(db: Warehouse, keys: pd.DataFrame) -> pd.DataFrame:
     """For each (village_code, period) of `keys` and indicator: the latest earlier value, its period, the median."""
-    cursor = con.cursor()
-    cursor.register("file_keys", keys.dropna().drop_duplicates())
-    return cursor.execute(
+    return db.read(
         "SELECT k.village_code, k.period, rv.indicator_code, arg_max(rv.value, rv.period) AS previous_value, "
         "max(rv.period) AS previous_period, median(rv.value) AS median_value, count(*) AS months "
         "FROM file_keys k JOIN report_values rv ON rv.village_code = k.village_code AND rv.period < k.period "
-        "GROUP BY ALL"
-    ).df()
+        "GROUP BY ALL",
+        frames={"file_keys": keys.dropna().drop_duplicates()},
+    )
 
 
-def stored_reports(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataFrame:
+def stored_reports(db: Warehouse, keys: pd.DataFrame) -> pd.DataFrame:
     """The stored reports of the given (village_code, period) pairs: their report date and note."""
-    cursor = con.cursor()
-    cursor.register("file_keys", keys.dropna().drop_duplicates())
-    return cursor.execute(
+    return db.read(
         "SELECT r.village_code, r.period, r.reported_on, r.note FROM reports r "
-        "JOIN file_keys k ON k.village_code = r.village_code AND k.period = r.period"
-    ).df()
+        "JOIN file_keys k ON k.village_code = r.village_code AND k.period = r.period",
+        frames={"file_keys": keys.dropna().drop_duplicates()},
+    )
 
 
-def stored_report_values(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
+def stored_report_values(db: Warehouse, keys: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
     """The stored figures (village_code, period, indicator_code, value) of the given indicators for the given
     (village_code, period) pairs."""
-    cursor = con.cursor()
-    cursor.register("file_keys", keys.dropna().drop_duplicates())
-    return cursor.execute(
+    return db.read(
         "SELECT rv.village_code, rv.period, rv.indicator_code, rv.value FROM report_values rv "
         "JOIN file_keys k ON k.village_code = rv.village_code AND k.period = rv.period "
-        "WHERE rv.indicator_code IN (SELECT unnest($indicators))", {"indicators": indicators}
-    ).df()
+        "WHERE rv.indicator_code IN (SELECT unnest($indicators))", {"indicators": indicators},
+        frames={"file_keys": keys.dropna().drop_duplicates()},
+    )
 
 
-def stored_figures(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
+def stored_figures(db: Warehouse, keys: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
     """One row per stored report of the given (village_code, period) pairs, with one column per given indicator
     (missing where the report has no figure for it)."""
-    cursor = con.cursor()
-    cursor.register("file_keys", keys.dropna().drop_duplicates())
     # One column per indicator, pivoted here: a million long rows would cost seconds to hand over and reshape.
     columns = "".join(f", max(rv.value) FILTER (WHERE rv.indicator_code = $i{position}) AS figure_{position}"
                       for position in range(len(indicators)))
-    wide = cursor.execute(
+    wide = db.read(
         f"SELECT rv.village_code, rv.period{columns} FROM report_values rv "
         "JOIN file_keys k ON k.village_code = rv.village_code AND k.period = rv.period GROUP BY ALL",
         {f"i{position}": code for position, code in enumerate(indicators)},
-    ).df()
+        frames={"file_keys": keys.dropna().drop_duplicates()},
+    )
     return wide.rename(columns={f"figure_{position}": code for position, code in enumerate(indicators)})
 
 
-def household_figures_above(con: duckdb.DuckDBPyConnection, households: pd.DataFrame) -> pd.DataFrame:
+def household_figures_above(db: Warehouse, households: pd.DataFrame) -> pd.DataFrame:
     """Per village of `households` (village_code, households) and period: the largest stored household figure
     above that number of households, oldest period first."""
-    cursor = con.cursor()
-    cursor.register("new_households", households.dropna())
-    return cursor.execute(
+    return db.read(
         "SELECT h.village_code, rv.period, max(rv.value) AS value FROM new_households h "
         "JOIN report_values rv ON rv.village_code = h.village_code "
         "JOIN indicators i ON i.code = rv.indicator_code AND i.kind = 'cumulative' "
-        "WHERE rv.value > h.households GROUP BY ALL ORDER BY h.village_code, rv.period"
-    ).df()
+        "WHERE rv.value > h.households GROUP BY ALL ORDER BY h.village_code, rv.period",
+        frames={"new_households": households.dropna()},
+    )
 
 
 @dataclass(frozen=True)
@@ -146,26 +136,24 @@ LATER_OVERLAPPING_UPLOADS = """
 
 
 def accepted_upload_with_checksum(
-    con: duckdb.DuckDBPyConnection, checksum: str, kind: str | None = None
+    db: Warehouse, checksum: str, kind: str | None = None
 ) -> EarlierUpload | None:
     """The latest upload of a file with this checksum (and kind, if given) that is still in force and whose rows
     no later upload replaced, or None."""
-    cursor = con.cursor()
-    found = cursor.execute(
+    found = db.row(
         "SELECT id, kind, commune_code, rows_accepted FROM uploads WHERE checksum = $checksum "
         "AND ($kind IS NULL OR kind = $kind) AND status = 'accepted' ORDER BY id DESC LIMIT 1",
         {"checksum": checksum, "kind": kind},
-    ).fetchone()
-    if found is None or cursor.execute(LATER_OVERLAPPING_UPLOADS, {"upload": found[0]}).fetchall():
+    )
+    if found is None or db.rows(LATER_OVERLAPPING_UPLOADS, {"upload": found[0]}):
         return None
     return EarlierUpload(*found)
 
 
-def upload_history(con: duckdb.DuckDBPyConnection, communes: list[str] | None = None) -> pd.DataFrame:
+def upload_history(db: Warehouse, communes: list[str] | None = None) -> pd.DataFrame:
     """Uploads (of any of the `communes`, when given), newest first: file, kind, who, when, outcome, rows, and
     whether and when they were undone. An upload touching several communes is in the history of each."""
-    return read_frame(
-        con,
+    return db.read(
         "SELECT id, file_name, kind, commune_code, uploaded_by, uploaded_at, status, rows_accepted, "
         "stored_path, undone_at, undone_by FROM uploads "
         "WHERE $communes IS NULL OR id IN (SELECT upload_id FROM upload_communes "
@@ -174,7 +162,7 @@ def upload_history(con: duckdb.DuckDBPyConnection, communes: list[str] | None = 
     )
 
 
-def upload_communes(con: duckdb.DuckDBPyConnection, upload_id: int) -> list[str]:
+def upload_communes(db: Warehouse, upload_id: int) -> list[str]:
     """The communes an upload touched."""
-    return read_frame(con, "SELECT commune_code FROM upload_communes WHERE upload_id = $upload ORDER BY 1",
+    return db.read("SELECT commune_code FROM upload_communes WHERE upload_id = $upload ORDER BY 1",
                       {"upload": upload_id})["commune_code"].tolist()

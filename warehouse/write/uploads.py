@@ -1,0 +1,171 @@
+"""Uploads: one validated file loaded in one transaction, keeping the rows it replaced; undo puts them back.
+
+What an upload of each kind may replace is listed once, in write/upload_scopes.py. Before every upload and undo a
+snapshot of the warehouse is kept (warehouse/backup.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import duckdb
+import pandas as pd
+
+from warehouse import backup
+from warehouse.uploads import LATER_OVERLAPPING_UPLOADS
+from warehouse.write import audit, tables
+from warehouse.write.upload_scopes import TABLES_WITH_UPLOAD_ID, UPLOAD_SCOPES, replaced, tables_replaced_by
+
+if TYPE_CHECKING:
+    from warehouse.database import Warehouse
+
+# Boundary uploads recorded before migration 0010 kept no scope: undoing one would restore nothing.
+_KINDS_SCOPED_SINCE_0010 = {"boundaries_village", "boundaries_commune"}
+
+
+class UndoRefused(ValueError):
+    """The upload cannot be undone (unknown, already undone, or a later upload replaced its rows)."""
+
+    def __init__(self, reason: str, **details: object) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details
+
+
+def load_upload(
+    db: Warehouse, *, kind: str, upload: Mapping[str, object], scope: pd.DataFrame,
+    rows: Mapping[str, pd.DataFrame], communes: Collection[str] = (),
+) -> int:
+    """Record an upload of the `communes` it touches and replace the rows in its `scope` (part, key, sub_key) by
+    `rows`, in one transaction. Members without a code get their team's next number (`<team>-<n>`)."""
+    replaced_tables = tables_replaced_by(kind)
+    with db.transaction() as cursor:
+        upload_id = cursor.execute("SELECT nextval('upload_ids')").fetchone()[0]
+        backup.snapshot_before_write(db, f"upload-{upload_id}")
+        tables.insert(cursor, "uploads", pd.DataFrame([{**upload, "id": upload_id}]))
+        tables.insert(cursor, "upload_communes",
+                      pd.DataFrame({"upload_id": upload_id, "commune_code": sorted(communes)}))
+        tables.insert(cursor, "upload_scope",
+                      scope.assign(upload_id=upload_id)[["upload_id", "part", "key", "sub_key"]])
+        if "members" in rows:
+            rows = {**rows, "members": _number_new_members(cursor, rows["members"])}
+        for table, condition in replaced_tables:
+            cursor.execute(f"INSERT INTO {replaced(table)} BY NAME SELECT $upload AS replaced_by_upload, * "
+                           f"FROM {table} WHERE {condition}", {"upload": upload_id})
+        for table, condition in reversed(replaced_tables):
+            cursor.execute(f"DELETE FROM {table} WHERE {condition}", {"upload": upload_id})
+        for table, _ in replaced_tables:
+            frame = rows.get(table)
+            if frame is not None and len(frame):
+                if table in TABLES_WITH_UPLOAD_ID:
+                    frame = frame.assign(upload_id=upload_id)
+                tables.insert(cursor, table, frame)
+        audit.add(cursor, str(upload["uploaded_by"]), "upload", f"#{upload_id} {upload['file_name']}", datetime.now())
+    return upload_id
+
+
+def forget_raw_files(db: Warehouse, removed: list[str]) -> None:
+    """Clear where uploads kept their raw file, for the files removed (kept longer than CDS_RAW_UPLOAD_DAYS)."""
+    with db.transaction() as cursor:
+        cursor.execute("UPDATE uploads SET stored_path = NULL WHERE stored_path IN (SELECT unnest($paths))",
+                       {"paths": removed})
+
+
+def _number_new_members(cursor: duckdb.DuckDBPyConnection, members: pd.DataFrame) -> pd.DataFrame:
+    """The members with a code each: those without one get the next numbers of their team, above every number the
+    team's codes ever had (in members, replaced members or attendance) and above `member_numbers`."""
+    new = members["code"].isna()
+    if not new.any():
+        return members
+    members = members.copy()
+    for team, rows in members[new].groupby("team_code", sort=True):
+        used = cursor.execute(
+            """
+            SELECT greatest(
+                coalesce((SELECT last_number FROM member_numbers WHERE team_code = $team), 0),
+                coalesce((SELECT max(TRY_CAST(substr(code, length($team) + 2) AS INTEGER)) FROM (
+                    SELECT code FROM members UNION ALL SELECT code FROM replaced_members
+                    UNION ALL SELECT member_code FROM training_attendance
+                    UNION ALL SELECT member_code FROM replaced_training_attendance
+                ) WHERE starts_with(code, $team || '-')), 0))
+            """, {"team": team}).fetchone()[0]
+        numbers = range(used + 1, used + 1 + len(rows))
+        members.loc[rows.index, "code"] = [f"{team}-{number}" for number in numbers]
+        cursor.execute("INSERT OR REPLACE INTO member_numbers VALUES ($team, $last)",
+                       {"team": team, "last": numbers[-1]})
+    return members
+
+
+def undo_upload(db: Warehouse, upload_id: int, undone_by: str, allowed_communes: Collection[str] | None = None) -> str:
+    """Put back exactly what upload `upload_id` replaced and mark it undone, in one transaction; return its kind."""
+    with db.transaction() as cursor:
+        found = cursor.execute(
+            "SELECT kind, status FROM uploads WHERE id = $upload", {"upload": upload_id}
+        ).fetchone()
+        if found is None:
+            raise UndoRefused("unknown", upload=upload_id)
+        kind, status = found
+        if status != "accepted":
+            raise UndoRefused("not_accepted", upload=upload_id)
+        scoped = cursor.execute("SELECT count(*) FROM upload_scope WHERE upload_id = $upload",
+                                {"upload": upload_id}).fetchone()[0]
+        if kind not in UPLOAD_SCOPES or (kind in _KINDS_SCOPED_SINCE_0010 and not scoped):
+            raise UndoRefused("not_undoable", upload=upload_id)
+        if allowed_communes is not None:
+            communes = [code for (code,) in cursor.execute(
+                "SELECT commune_code FROM upload_communes WHERE upload_id = $upload ORDER BY 1",
+                {"upload": upload_id}).fetchall()]
+            outside = [code for code in communes if code not in allowed_communes]
+            if outside:
+                raise UndoRefused("other_communes", upload=upload_id, communes=", ".join(outside))
+        later = cursor.execute(f"SELECT min(upload_id) FROM ({LATER_OVERLAPPING_UPLOADS})",
+                               {"upload": upload_id}).fetchone()[0]
+        if later is not None:
+            raise UndoRefused("replaced_later", upload=upload_id, later=later)
+        if kind == "villages":
+            _refuse_undoing_a_registry_others_rely_on(cursor, upload_id)
+        backup.snapshot_before_write(db, f"undo-{upload_id}")
+        replaced_tables = tables_replaced_by(kind)
+        for table, condition in reversed(replaced_tables):
+            cursor.execute(f"DELETE FROM {table} WHERE {condition}", {"upload": upload_id})
+        for table, _ in replaced_tables:
+            cursor.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (replaced_by_upload) FROM {replaced(table)} "
+                           "WHERE replaced_by_upload = $upload", {"upload": upload_id})
+        cursor.execute(
+            "UPDATE uploads SET status = 'undone', undone_at = current_timestamp, undone_by = $user WHERE id = $upload",
+            {"upload": upload_id, "user": undone_by},
+        )
+        audit.add(cursor, undone_by, "undo", f"#{upload_id}", datetime.now())
+    return kind
+
+
+def _refuse_undoing_a_registry_others_rely_on(cursor: duckdb.DuckDBPyConnection, upload_id: int) -> None:
+    """A registry upload cannot be undone while later uploads use the villages it added, nor when the households it
+    replaced are fewer than household figures reported since."""
+    added = ("SELECT key FROM upload_scope WHERE upload_id = $upload AND part = 'village' AND key NOT IN "
+             "(SELECT code FROM replaced_villages WHERE replaced_by_upload = $upload)")
+    users = cursor.execute(
+        f"""
+        SELECT list(DISTINCT u.id ORDER BY u.id), list(DISTINCT scope.key ORDER BY scope.key)
+        FROM upload_scope scope JOIN uploads u ON u.id = scope.upload_id
+        WHERE u.id > $upload AND u.status = 'accepted' AND scope.part IN ('village', 'village_period')
+          AND scope.key IN ({added})
+        """, {"upload": upload_id}).fetchone()
+    if users[0]:
+        raise UndoRefused("registry_in_use", upload=upload_id, later=", ".join(map(str, users[0])),
+                          villages=", ".join(users[1]))
+    above = cursor.execute(
+        """
+        SELECT old.code, rv.period, max(rv.value), any_value(old.households)
+        FROM replaced_villages old
+        JOIN report_values rv ON rv.village_code = old.code
+        JOIN indicators i ON i.code = rv.indicator_code AND i.kind = 'cumulative'
+        WHERE old.replaced_by_upload = $upload AND rv.value > old.households
+        GROUP BY ALL ORDER BY ALL
+        """, {"upload": upload_id}).fetchall()
+    if above:
+        raise UndoRefused("registry_households", upload=upload_id,
+                          figures=[(village, period, int(value), int(households))
+                                   for village, period, value, households in above])
