@@ -13,8 +13,8 @@ import sys
 from datetime import date
 
 import i18n
+from cli.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from etl import registry
-from etl.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from warehouse.database import Warehouse
 
 

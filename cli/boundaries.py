@@ -20,8 +20,8 @@ import pandas as pd
 import shapely
 
 import i18n
+from cli.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from etl import registry as official_registry
-from etl.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from geo.boundaries import BoundaryImport, check_replacement, prepare_boundaries
 from geo.placement import Place
 from geo.shipped import shipped_commune_outline
