@@ -24,9 +24,13 @@ run: $(INSTALLED)
 	$(BIN)/python -m etl demo --if-missing
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS)
 
-test: $(INSTALLED)
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/python -m pytest
+
+# ruff on everything; mypy on the packages listed in pyproject.toml ([tool.mypy] files).
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 demo: $(INSTALLED)
 	$(BIN)/python -m etl demo

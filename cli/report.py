@@ -48,7 +48,7 @@ def _report(arguments: argparse.Namespace) -> int:
     except ReportRefused as refusal:
         print(i18n.t(refusal.key, lang, **refusal.values), file=sys.stderr)
         return EXIT_REFUSED
-    written = []
+    written: list[Path] = []
     for path, content in files.items():
         try:
             path.write_bytes(content)
