@@ -1,7 +1,7 @@
 # Two commands: `make run` (the dashboard, with the demo data on first start) and `make test` (every test).
 # `make run PORT=8600 ADDRESS=0.0.0.0` serves on another port and to other machines (default: this one only);
 # `make etl ARGS="uploads"` runs the command line (`python -m etl uploads`) in the project's virtual environment.
-# Dependencies are declared in pyproject.toml; requirements.lock pins them and all they need (`make lock` rewrites it).
+# Dependencies are declared in pyproject.toml; requirements.txt pins them and all they need (`make lock` rewrites it).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,11 +13,11 @@ ARGS ?= --help
 .PHONY: run test demo etl lint lock bench-etl
 .DEFAULT_GOAL := run
 
-$(INSTALLED): requirements.lock
+$(INSTALLED): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 or newer is needed: $(PYTHON) is $$($(PYTHON) --version 2>&1)."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
 run: $(INSTALLED)
