@@ -16,8 +16,8 @@ from warehouse import accounts, queries
 from warehouse.database import Warehouse
 from warehouse.write import accounts as account_writes
 
-# The sentences of the account rules (operations/accounts.py) where their name is not the sentence's.
-CLI_SENTENCES = {"communes_required": "auth.cli.scope_required"}
+# The command line's own sentences for two refusals of the account rules (operations/accounts.py).
+CLI_SENTENCES = {"auth.users.scope_required": "auth.cli.scope_required", "auth.users.exists": "auth.cli.exists"}
 AddAction = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
 
@@ -53,7 +53,7 @@ def _new_password(arguments: argparse.Namespace) -> str | None:
             return None
     refusal = account_rules.password_refusal(password)
     if refusal is not None:
-        _refuse(lang, f"auth.cli.{refusal.key}", **refusal.values)
+        _refuse(lang, refusal.key, **refusal.values)
         return None
     return password
 
@@ -67,7 +67,7 @@ def _users_add(arguments: argparse.Namespace) -> int:
         db = Warehouse.open(arguments.db)
         refusal = account_rules.existing_account_refusal(db, username)
     if refusal is not None:
-        return _refuse(lang, CLI_SENTENCES.get(refusal.key, f"auth.cli.{refusal.key}"), **refusal.values)
+        return _refuse(lang, CLI_SENTENCES.get(refusal.key, refusal.key), **refusal.values)
     password = _new_password(arguments)
     if password is None:
         return EXIT_REFUSED

@@ -80,36 +80,31 @@ def sign_out(db: Warehouse, username: str, action: str, at: datetime) -> None:
     audit.record(db, username, action, at=at)
 
 
-# The rules of a new account, for the admin page and `python -m etl users` alike: each refusal names its rule
-# (`bad_username`, `bad_commune`, `communes_required`, `exists`, `password_short`); each says it in its own words.
-PAGE_SENTENCES = {
-    "bad_username": "auth.cli.bad_username", "bad_commune": "auth.cli.bad_commune",
-    "communes_required": "auth.users.scope_required", "exists": "auth.users.exists",
-    "password_short": "auth.cli.password_short",
-}
+# The rules of a new account, for the admin page and `python -m etl users` alike (the command line words two of the
+# refusals its own way: cli/users.py).
 
 
 def new_account_refusal(typed_username: str, role: str, communes: Collection[str]) -> Refusal | None:
     """Why the name, role and communes cannot make an account (None: they can)."""
     if not accounts.USERNAME.match(accounts.normalise_username(typed_username)):
-        return Refusal("bad_username", {"user": typed_username})
+        return Refusal("auth.cli.bad_username", {"user": typed_username})
     for code in sorted(set(communes)):
         if not accounts.COMMUNE_CODE.match(code):
-            return Refusal("bad_commune", {"code": code})
+            return Refusal("auth.cli.bad_commune", {"code": code})
     if role in accounts.ROLES_WITH_COMMUNES and not communes:
-        return Refusal("communes_required", {"role": role})
+        return Refusal("auth.users.scope_required", {"role": role})
     return None
 
 
 def existing_account_refusal(db: Warehouse, username: str) -> Refusal | None:
     """The refusal when an account of this (normalised) name exists."""
-    return None if accounts.account(db, username) is None else Refusal("exists", {"user": username})
+    return None if accounts.account(db, username) is None else Refusal("auth.users.exists", {"user": username})
 
 
 def password_refusal(password: str) -> Refusal | None:
     """The refusal when the password is too short."""
     if len(password) < accounts.MIN_PASSWORD_LENGTH:
-        return Refusal("password_short", {"length": accounts.MIN_PASSWORD_LENGTH})
+        return Refusal("auth.cli.password_short", {"length": accounts.MIN_PASSWORD_LENGTH})
     return None
 
 
@@ -122,7 +117,7 @@ def add_account(
     refusal = (new_account_refusal(typed_username, role, communes) or existing_account_refusal(db, username)
                or password_refusal(password))
     if refusal is not None:
-        return Refusal(PAGE_SENTENCES[refusal.key], refusal.values)
+        return refusal
     if password != again:
         return Refusal("auth.cli.password_mismatch", {})
     account_writes.add_user(db, username, role, communes or None, password, at=at)
