@@ -6,7 +6,7 @@ import streamlit as st
 
 from etl import storage
 from settings import SettingsError
-from ui import auth
+from ui import auth, remembered
 from ui.context import choose_filters, choose_language, connection, language, settings, start_language, tr
 from ui.favicon import favicon
 from warehouse.connection import WarehouseUnavailable
@@ -31,7 +31,7 @@ st.sidebar.caption(tr("app.subtitle"))
 
 try:
     con = connection()
-    user = auth.access(con)
+    user = remembered.access(con)
 except SettingsError as error:
     st.error(tr("error.settings", reason=error))
     st.stop()
