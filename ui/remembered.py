@@ -57,7 +57,9 @@ def access(con: duckdb.DuckDBPyConnection) -> auth.Access:
 def _follow_token(remembering: sessions.Remembering, idle: timedelta) -> None:
     now = auth.clock()
     token = st.session_state.get(TOKEN_KEY)
-    if token is not None:
+    if token is not None and auth.signed_in_user() is None:
+        _forget(remembering, token)  # signed out by the sidebar's button, whose callback ran before this run
+    elif token is not None:
         found = remembering.store.find(token, now, idle)
         if found is None or found.username != auth.signed_in_user():
             # Signed out in another tab, idle in every tab, or the account removed: that was audited where it
@@ -84,14 +86,18 @@ def _bind_token(remembering: sessions.Remembering, user: auth.Access) -> None:
     now = auth.clock()
     token = st.session_state.get(TOKEN_KEY)
     if user.username is None and token is not None:
-        remembering.store.revoke(token, now)
-        st.session_state.pop(TOKEN_KEY)
-        st.session_state.pop(CODE_KEY, None)
-        st.session_state[FORGET_KEY] = True
+        _forget(remembering, token)  # signed out by `auth.access`: idle, account removed, demo account withdrawn
     elif user.username is not None and token is None:
         token = remembering.store.create(user.username, now)
         st.session_state[TOKEN_KEY] = token
         st.session_state[CODE_KEY] = remembering.codes.issue(token, now)
+
+
+def _forget(remembering: sessions.Remembering, token: str) -> None:
+    remembering.store.revoke(token, auth.clock())
+    st.session_state.pop(TOKEN_KEY)
+    st.session_state.pop(CODE_KEY, None)
+    st.session_state[FORGET_KEY] = True
 
 
 def _send_to_browser(remembering: sessions.Remembering) -> None:

@@ -1,0 +1,129 @@
+"""Walk of the dashboard served by `asgi.py` (issue 18's spike): a sign-in that survives a reload and ends in every
+tab at a sign-out, the Vietnamese sign-in prompt at a restricted address, and a light first visit.
+
+Runs its own server (`streamlit run asgi.py`) on its own demo warehouse: the suite's dashboard is `dashboard.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+import i18n
+from tests.e2e.browser import (
+    ARTIFACTS,
+    ROOT,
+    assert_no_exception,
+    open_from_menu,
+    open_page,
+    page_not_found,
+    page_title,
+    rerun_after,
+    screenshot,
+    sign_in,
+)
+from tests.e2e.served import running_script
+
+pytestmark = pytest.mark.e2e
+
+SIGNED_IN = "Đang đăng nhập: {user}"
+# The issue's budget for the overview's first visit on an empty cache.
+FIRST_VISIT_BUDGET = 2_500_000
+
+
+@pytest.fixture(scope="module")
+def asgi_url(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run asgi.py` on its own demo warehouse, its first session served (streamlit/streamlit#8860)."""
+    warehouse = tmp_path_factory.mktemp("asgi") / "warehouse.duckdb"
+    subprocess.run([sys.executable, "-m", "etl", "demo", "--db", str(warehouse)], cwd=ROOT, check=True,
+                   capture_output=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with running_script("asgi.py", warehouse, ARTIFACTS / "asgi.log") as dashboard:
+        context = browser.new_context(base_url=dashboard.url)
+        open_page(context.new_page(), "/")
+        context.close()
+        yield dashboard.url
+
+
+@pytest.fixture
+def context(browser: Browser, asgi_url: str) -> Iterator[BrowserContext]:
+    """A browser profile of its own (its own cookies and an empty cache)."""
+    profile = browser.new_context(base_url=asgi_url, viewport={"width": 1400, "height": 1000})
+    yield profile
+    profile.close()
+
+
+def sidebar(page: Page):
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def has_cookie(context: BrowserContext) -> bool:
+    return any(cookie["name"] == "cds_session" and cookie["httpOnly"] for cookie in context.cookies())
+
+
+def test_a_reload_keeps_the_sign_in_and_a_sign_out_in_one_tab_signs_out_the_other(context: BrowserContext):
+    first = context.new_page()
+    sign_in(first, "demo-staff")
+    deadline = time.monotonic() + 10
+    while not has_cookie(context) and time.monotonic() < deadline:
+        first.wait_for_timeout(100)
+    assert has_cookie(context), "the browser got the HttpOnly sign-in cookie"
+
+    first.reload()
+    open_page(first, first.url)
+    expect(sidebar(first)).to_contain_text(SIGNED_IN.format(user="demo-staff"))
+    assert_no_exception(first)
+    screenshot(first, "asgi-after-reload")
+
+    # A copied link opened in another tab: the same browser, so the same sign-in.
+    second = context.new_page()
+    open_page(second, "/tai-du-lieu-len")
+    expect(page_title(second)).to_have_text(i18n.t("import.page.title"))
+
+    rerun_after(first, sidebar(first).get_by_role("button", name=i18n.t("auth.sign_out")).click)
+    expect(sidebar(first)).not_to_contain_text(SIGNED_IN.format(user="demo-staff"))
+
+    # The other tab's next action asks to sign in again.
+    open_from_menu(second, i18n.t("nav.overview"))
+    expect(sidebar(second)).not_to_contain_text(SIGNED_IN.format(user="demo-staff"))
+    expect(second.locator('[data-testid="stAlert"]').filter(has_text="Phiên đăng nhập đã kết thúc")).to_have_count(1)
+
+    open_page(first, "/")
+    expect(sidebar(first)).not_to_contain_text(SIGNED_IN.format(user="demo-staff"))
+
+
+def test_a_signed_out_visit_to_the_upload_address_asks_to_sign_in_in_vietnamese_and_then_opens_it(
+        context: BrowserContext):
+    page = context.new_page()
+    open_page(page, "/tai-du-lieu-len")
+    expect(page_title(page)).to_have_text("Đăng nhập để xem trang này")
+    expect(page_not_found(page)).to_have_count(0)
+    expect(page.locator('[data-testid="stFileUploader"]')).to_have_count(0)
+    screenshot(page, "asgi-upload-address-signed-out")
+
+    page.get_by_label(i18n.t("auth.username"), exact=True).fill("demo-staff")
+    page.get_by_label(i18n.t("auth.password"), exact=True).fill("minhhoa2025")
+    rerun_after(page, page.get_by_role("button", name=i18n.t("auth.sign_in.submit"), exact=True).click)
+    expect(page_title(page)).to_have_text(i18n.t("import.page.title"))
+    expect(page).to_have_url(re.compile(r"/tai-du-lieu-len(\?|$)"))
+    assert_no_exception(page)
+
+
+def test_the_first_visit_to_the_overview_transfers_at_most_2_5_mb(context: BrowserContext):
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    sizes: dict[str, int] = {}
+    cdp.on("Network.loadingFinished", lambda event: sizes.__setitem__(event["requestId"], event["encodedDataLength"]))
+    open_page(page, "/")
+    expect(page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot g.trace').first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    transferred = sum(sizes.values())
+    assert transferred <= FIRST_VISIT_BUDGET, f"the first visit transferred {transferred / 1e6:.2f} MB"
+    assert transferred > 500_000, "the count saw the app's scripts"
