@@ -6,9 +6,11 @@ Runs its own server (`streamlit run asgi.py`) on its own demo warehouse: the sui
 
 from __future__ import annotations
 
+import http.server
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 
@@ -20,6 +22,7 @@ from tests.e2e.browser import (
     ARTIFACTS,
     ROOT,
     assert_no_exception,
+    free_port,
     open_from_menu,
     open_page,
     page_not_found,
@@ -27,6 +30,7 @@ from tests.e2e.browser import (
     rerun_after,
     screenshot,
     sign_in,
+    wait_for_app_idle,
 )
 from tests.e2e.served import running_script
 
@@ -64,15 +68,18 @@ def sidebar(page: Page):
 
 
 def has_cookie(context: BrowserContext) -> bool:
-    return any(cookie["name"] == "cds_session" and cookie["httpOnly"] for cookie in context.cookies())
+    """Whether the browser holds the sign-in cookie, HttpOnly (set by the page's fetch a moment after signing in)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if any(cookie["name"] == "cds_session" and cookie["httpOnly"] for cookie in context.cookies()):
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def test_a_reload_keeps_the_sign_in_and_a_sign_out_in_one_tab_signs_out_the_other(context: BrowserContext):
     first = context.new_page()
     sign_in(first, "demo-staff")
-    deadline = time.monotonic() + 10
-    while not has_cookie(context) and time.monotonic() < deadline:
-        first.wait_for_timeout(100)
     assert has_cookie(context), "the browser got the HttpOnly sign-in cookie"
 
     first.reload()
@@ -96,6 +103,35 @@ def test_a_reload_keeps_the_sign_in_and_a_sign_out_in_one_tab_signs_out_the_othe
 
     open_page(first, "/")
     expect(sidebar(first)).not_to_contain_text(SIGNED_IN.format(user="demo-staff"))
+
+
+def test_a_link_from_another_site_opens_signed_in_although_the_cookie_is_same_site_strict(context: BrowserContext,
+                                                                                        asgi_url: str):
+    sign_in(context.new_page(), "demo-staff")
+    assert has_cookie(context)
+    link = f'<a id="open" href="{asgi_url}/tai-du-lieu-len">Tải dữ liệu lên</a>'.encode()
+
+    class OtherSite(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(link)
+
+        def log_message(self, *arguments: object) -> None:
+            pass
+
+    # `localhost` is another site than `127.0.0.1`, as a chat app's page is another site than the dashboard.
+    other_site = http.server.HTTPServer(("127.0.0.1", free_port()), OtherSite)
+    threading.Thread(target=other_site.serve_forever, daemon=True).start()
+    try:
+        page = context.new_page()
+        page.goto(f"http://localhost:{other_site.server_port}/")
+        page.click("#open")
+        wait_for_app_idle(page)
+        expect(page_title(page)).to_have_text(i18n.t("import.page.title"))
+    finally:
+        other_site.shutdown()
 
 
 def test_a_signed_out_visit_to_the_upload_address_asks_to_sign_in_in_vietnamese_and_then_opens_it(
