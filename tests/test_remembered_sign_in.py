@@ -12,6 +12,7 @@ from server.routes import FORGET_PATH, REMEMBER_PATH
 from tests.signin import add_account, open_app, sign_in, use_cheap_hashing
 from tests.tiny_commune import CODE
 from ui import auth, remembered
+from warehouse import writer
 
 IDLE = timedelta(minutes=30)
 
@@ -112,3 +113,14 @@ def test_served_without_asgi_a_sign_in_is_not_remembered(staff_warehouse, monkey
     assert app.session_state[auth.USERNAME_KEY] == "lan.vhxh"
     assert remembered.TOKEN_KEY not in app.session_state
     assert browser_scripts(app) == []
+
+
+def test_removing_the_account_ends_its_session_at_the_next_action_and_revokes_the_token(
+        staff_warehouse, monkeypatch, remembering, clock):
+    app = sign_in(open_app(staff_warehouse, monkeypatch), "lan.vhxh")
+    token = app.session_state[remembered.TOKEN_KEY]
+    writer.remove_user(staff_warehouse, "lan.vhxh")  # an admin's removal, in another session
+    app.run()
+    assert not app.exception
+    assert auth.USERNAME_KEY not in app.session_state
+    assert remembering.store.find(token, clock[0], IDLE) is None
