@@ -6,7 +6,7 @@ import streamlit as st
 
 from etl import storage
 from settings import SettingsError
-from ui import auth
+from ui import auth, remembered
 from ui.context import choose_filters, choose_language, language, settings, start_language, tr, use_warehouse
 from ui.favicon import favicon
 from warehouse.database import Warehouse
@@ -33,7 +33,7 @@ try:
     # Opened once per process (schema upgraded, catalogue synced there); each page gets it from ui.context.
     db = Warehouse.open(settings().warehouse_path)
     use_warehouse(db)
-    user = auth.access(db)
+    user = remembered.access(db)
 except SettingsError as error:
     st.error(tr("error.settings", reason=error))
     st.stop()
