@@ -12,8 +12,10 @@ import streamlit as st
 from starlette.middleware import Middleware
 from streamlit import file_util
 
+import i18n
 from server import sessions
 from server.compression import CompressedStaticAssets
+from server.document import DocumentLanguage
 from server.routes import session_routes
 from settings import SettingsError, load_settings
 
@@ -28,5 +30,6 @@ sessions.install(remembering)
 app = st.App(
     "dashboard.py",
     routes=session_routes(remembering),
-    middleware=[Middleware(CompressedStaticAssets, directory=Path(file_util.get_static_dir()))],
+    middleware=[Middleware(CompressedStaticAssets, directory=Path(file_util.get_static_dir())),
+                Middleware(DocumentLanguage, languages=tuple(i18n.LANGUAGES), default=i18n.DEFAULT_LANGUAGE)],
 )

@@ -165,3 +165,12 @@ def test_streamlit_run_asgi_serves_the_app_its_routes_and_its_scripts_compressed
     assert len(compressed.body) < len(brotli.decompress(compressed.body)) / 3
     assert request(asgi_dashboard + REMEMBER_PATH, "POST", b"made-up").status == 400
     assert request(asgi_dashboard + "/_stcore/health").body == b"ok"
+
+
+def test_a_page_declares_vietnamese_unless_its_address_asks_for_english(asgi_dashboard):
+    html = {"Accept": "text/html,application/xhtml+xml", "Accept_Encoding": "gzip, br"}
+    assert b'<html lang="vi">' in request(asgi_dashboard + "/", **html).body
+    assert b'<html lang="vi">' in request(asgi_dashboard + "/tai-du-lieu-len?language=fr", **html).body
+    english = request(asgi_dashboard + "/ban-do?language=en", **html)
+    assert b'<html lang="en">' in english.body and b'<div id="root">' in english.body
+    assert int(english.headers["content-length"]) == len(english.body)

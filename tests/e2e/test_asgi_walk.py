@@ -142,3 +142,36 @@ def test_the_first_visit_to_the_overview_transfers_at_most_2_5_mb(context: Brows
     transferred = sum(sizes.values())
     assert transferred <= FIRST_VISIT_BUDGET, f"the first visit transferred {transferred / 1e6:.2f} MB"
     assert transferred > 500_000, "the count saw the app's scripts"
+
+
+def after_content(page: Page, selector: str) -> str:
+    """The text a style puts after the element at `selector` (CSS `::after`), without its quotes."""
+    return page.locator(selector).first.evaluate("element => getComputedStyle(element, '::after').content").strip('"')
+
+
+def test_the_document_its_tab_title_and_the_uploader_speak_the_pages_language(context: BrowserContext):
+    page = context.new_page()
+    open_page(page, "/")
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    expect(page).to_have_title(f"{i18n.t('nav.overview')} · {i18n.t('app.title')}")
+    open_from_menu(page, i18n.t("maps.nav"))
+    expect(page).to_have_title(re.compile("^" + re.escape(i18n.t("maps.nav")) + " · "))
+
+    sign_in(page, "demo-staff")
+    open_page(page, "/tai-du-lieu-len")
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    expect(page.locator(f"{zone} button")).not_to_contain_text("Upload", use_inner_text=True)
+    assert after_content(page, f'{zone} button [data-testid="stMarkdownContainer"]') == "Chọn tệp"
+    assert after_content(page, f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span') == \
+        "Tối đa 50 MB mỗi tệp • CSV, XLSX, XLS"
+    # While a file is dragged over the uploader.
+    page.locator(zone).evaluate("""zone => { const files = new DataTransfer();
+        files.items.add(new File(['x'], 'bao-cao.csv', {type: 'text/csv'}));
+        zone.dispatchEvent(new DragEvent('dragenter', {dataTransfer: files, bubbles: true})); }""")
+    assert after_content(page, f"{zone} > div:not([data-testid]) > *") == "Thả tệp vào đây"
+    screenshot(page, "asgi-uploader-vi")
+
+    open_page(page, "/tai-du-lieu-len?language=en")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    expect(page).to_have_title(f"{i18n.t('import.page.nav', 'en')} · {i18n.t('app.title', 'en')}")
+    assert after_content(page, f'{zone} button [data-testid="stMarkdownContainer"]') == "Choose a file"
