@@ -74,7 +74,16 @@ class CountingRelay:
         await asyncio.gather(pipe(browser_reader, server_writer, False), pipe(server_reader, browser_writer, True))
 
     def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
+        """Close the relay's open connections, then stop its loop (no connection is left half-closed at exit)."""
+
+        async def close_connections() -> None:
+            relays = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in relays:
+                task.cancel()
+            await asyncio.gather(*relays, return_exceptions=True)
+            self._loop.stop()
+
+        asyncio.run_coroutine_threadsafe(close_connections(), self._loop).result(timeout=30)
 
 
 @dataclass
@@ -85,6 +94,7 @@ class Visit:
     encodings: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     title_seconds: float | None = None
     chart_seconds: float | None = None
+    complete_seconds: float | None = None  # the last byte of the visit (the network then quiet)
 
 
 def first_visit(browser: Browser, relay: CountingRelay, throttle: bool, gzip_only: bool) -> Visit:
@@ -122,7 +132,8 @@ def first_visit(browser: Browser, relay: CountingRelay, throttle: bool, gzip_onl
     while time.monotonic() - last_event[0] < QUIET_SECONDS:
         page.wait_for_timeout(250)
     visit = Visit(relay.received, sum(sizes.values()),
-                  title_seconds=title_seconds if throttle else None, chart_seconds=chart_seconds if throttle else None)
+                  title_seconds=title_seconds if throttle else None, chart_seconds=chart_seconds if throttle else None,
+                  complete_seconds=max(chart_seconds, last_event[0] - started) if throttle else None)
     for request, size in sizes.items():
         name = urlparse(urls.get(request, "?")).path.rsplit("/", 1)[-1] or "/"
         visit.files[name] = visit.files.get(name, 0) + size
@@ -170,8 +181,8 @@ def main() -> None:
             print("  HTTP bytes by encoding: " + ", ".join(f"{name} {megabytes(size)}"
                                                          for name, size in sorted(visit.encodings.items())))
             if visit.title_seconds is not None:
-                print(f"  rural line: title after {visit.title_seconds:.1f} s, chart drawn after "
-                      f"{visit.chart_seconds:.1f} s")
+                print(f"  rural line: title after {visit.title_seconds:.1f} s (target 8 s), chart drawn after "
+                      f"{visit.chart_seconds:.1f} s, page complete after {visit.complete_seconds:.1f} s (target 15 s)")
             largest = sorted(visit.files.items(), key=lambda item: -item[1])[:6]
             print("  largest: " + ", ".join(f"{name} {megabytes(size)}" for name, size in largest))
         browser.close()
