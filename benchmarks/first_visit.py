@@ -45,6 +45,7 @@ class CountingRelay:
 
     def __init__(self, target_port: int) -> None:
         self.port, self._target_port, self.received = free_port(), target_port, 0
+        self._writers: set[asyncio.StreamWriter] = set()
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         threading.Thread(target=self._run, daemon=True).start()
@@ -58,6 +59,7 @@ class CountingRelay:
 
     async def _relay(self, browser_reader: asyncio.StreamReader, browser_writer: asyncio.StreamWriter) -> None:
         server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self._target_port)
+        self._writers.update((browser_writer, server_writer))
 
         async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, counted: bool) -> None:
             try:
@@ -70,6 +72,7 @@ class CountingRelay:
                 pass
             finally:
                 writer.close()
+                self._writers.discard(writer)
 
         await asyncio.gather(pipe(browser_reader, server_writer, False), pipe(server_reader, browser_writer, True))
 
@@ -78,12 +81,13 @@ class CountingRelay:
 
         async def close_connections() -> None:
             relays = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-            for task in relays:
-                task.cancel()
-            await asyncio.gather(*relays, return_exceptions=True)
-            self._loop.stop()
+            for writer in list(self._writers):
+                writer.close()
+            if relays:
+                await asyncio.wait(relays, timeout=10)
 
         asyncio.run_coroutine_threadsafe(close_connections(), self._loop).result(timeout=30)
+        self._loop.call_soon_threadsafe(self._loop.stop)
 
 
 @dataclass
