@@ -1,8 +1,8 @@
 """The dashboard as an ASGI app, as `make run` serves it: `streamlit run asgi.py` (same flags as for dashboard.py).
 
 Adds to Streamlit's own server the routes that set and clear the sign-in cookie (`server.routes`), which turn on
-remembered sign-ins in `dashboard.py` (`ui.remembered`), and compressed, year-long cached static assets
-(docs/serving.md).
+remembered sign-ins in `dashboard.py` (`ui.remembered`), compressed, year-long cached static assets, and pages whose
+HTML declares their language (docs/serving.md).
 """
 
 import secrets
