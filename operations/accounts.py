@@ -1,7 +1,10 @@
-"""Accounts: signing in (slowed down after failures, audited), signing out, and the admin page's add and remove."""
+"""Accounts: signing in (slowed down after failures, audited), signing out, remembered sign-ins (a token per
+browser, stored as its hash), and the admin page's add and remove."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from functools import cache
@@ -16,6 +19,8 @@ from warehouse.write import audit
 MAX_DELAY_SECONDS = 30
 # Failures older than this no longer slow a user name down.
 FAILURE_WINDOW = timedelta(hours=1)
+# Writing last-seen on every click would be one warehouse write per click; once a minute is precise enough.
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 class SignInPaused(RuntimeError):
@@ -129,6 +134,34 @@ def remove_account(db: Warehouse, username: str, *, by: str | None, at: datetime
     """Remove an account (audited as `by`'s), never one's own."""
     if username == by:
         return Refusal("auth.users.not_yourself", {})
-    account_writes.remove_user(db, username)
+    account_writes.remove_user(db, username, at)
     audit.record(db, by, "user_removed", username, at=at)
     return None
+
+
+def token_hash(token: str) -> str:
+    """What the warehouse keeps instead of a remembered sign-in's token: a stolen copy of it opens no session."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def remember_sign_in(db: Warehouse, username: str, at: datetime) -> str:
+    """A new token (32 random bytes) standing for `username`'s sign-in in one browser; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    account_writes.add_sign_in_session(db, token_hash(token), username, at)
+    return token
+
+
+def remembered_sign_in(db: Warehouse, token: str, at: datetime, idle: timedelta) -> accounts.SignInSession | None:
+    """The token's sign-in while it is valid (not revoked, not idle, not too old), its use recorded; else None."""
+    key = token_hash(token)
+    found = accounts.sign_in_session(db, key)
+    if found is None or not found.valid_at(at, idle):
+        return None
+    if at - found.last_seen_at >= TOUCH_EVERY:
+        account_writes.touch_sign_in_session(db, key, at)
+    return found
+
+
+def forget_sign_in(db: Warehouse, token: str, at: datetime, why: str = "sign_out") -> None:
+    """Revoke the token's remembered sign-in at once (signed out, idle, account gone)."""
+    account_writes.revoke_sign_in_session(db, token_hash(token), at, why)

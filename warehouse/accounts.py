@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 from argon2 import PasswordHasher
@@ -23,6 +23,8 @@ ROLES_WITH_COMMUNES = ("viewer", "staff")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 COMMUNE_CODE = re.compile(r"^\d{5}$")
 MIN_PASSWORD_LENGTH = 8
+# A remembered sign-in lasts a working day at most, however busy; the idle window (CDS_IDLE_MINUTES) ends it sooner.
+SIGN_IN_LIFETIME = timedelta(hours=12)
 
 _hasher = PasswordHasher()
 
@@ -94,6 +96,28 @@ def users(db: Warehouse) -> pd.DataFrame:
         FROM users u LEFT JOIN user_communes c USING (username)
         GROUP BY ALL ORDER BY u.username
     """)
+
+
+@dataclass(frozen=True)
+class SignInSession:
+    """A remembered sign-in: the browser whose cookie carries the token, stored only as its hash."""
+
+    username: str
+    created_at: datetime
+    last_seen_at: datetime
+    revoked_at: datetime | None
+
+    def valid_at(self, now: datetime, idle: timedelta) -> bool:
+        """Not revoked, used within the idle window and younger than SIGN_IN_LIFETIME."""
+        return (self.revoked_at is None and now - self.last_seen_at <= idle
+                and now - self.created_at <= SIGN_IN_LIFETIME)
+
+
+def sign_in_session(db: Warehouse, token_hash: str) -> SignInSession | None:
+    """The remembered sign-in stored under `token_hash`, revoked or not, or None."""
+    found = db.row("SELECT username, created_at, last_seen_at, revoked_at FROM sign_in_sessions "
+                   "WHERE token_hash = ?", [token_hash])
+    return None if found is None else SignInSession(*found)
 
 
 @dataclass(frozen=True)
