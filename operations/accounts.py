@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from functools import cache
 from typing import NamedTuple
@@ -85,20 +85,44 @@ def sign_out(db: Warehouse, username: str, action: str, at: datetime) -> None:
     audit.record(db, username, action, at=at)
 
 
+# The rules of a new account, for the admin page and `python -m etl users` alike (the command line words two of the
+# refusals its own way: cli/users.py).
+
+
+def new_account_refusal(typed_username: str, role: str, communes: Collection[str]) -> Refusal | None:
+    """Why the name, role and communes cannot make an account (None: they can)."""
+    if not accounts.USERNAME.match(accounts.normalise_username(typed_username)):
+        return Refusal("auth.cli.bad_username", {"user": typed_username})
+    for code in sorted(set(communes)):
+        if not accounts.COMMUNE_CODE.match(code):
+            return Refusal("auth.cli.bad_commune", {"code": code})
+    if role in accounts.ROLES_WITH_COMMUNES and not communes:
+        return Refusal("auth.users.scope_required", {"role": role})
+    return None
+
+
+def existing_account_refusal(db: Warehouse, username: str) -> Refusal | None:
+    """The refusal when an account of this (normalised) name exists."""
+    return None if accounts.account(db, username) is None else Refusal("auth.users.exists", {"user": username})
+
+
+def password_refusal(password: str) -> Refusal | None:
+    """The refusal when the password is too short."""
+    if len(password) < accounts.MIN_PASSWORD_LENGTH:
+        return Refusal("auth.cli.password_short", {"length": accounts.MIN_PASSWORD_LENGTH})
+    return None
+
+
 def add_account(
     db: Warehouse, typed_username: str, role: str, communes: list[str], password: str, again: str,
     *, by: str | None, at: datetime,
 ) -> Refusal | None:
-    """Add an account (audited as `by`'s); the refusal when the name, scope or password does not do."""
+    """Add an account (audited as `by`'s); the refusal when the name, communes or password does not do."""
     username = accounts.normalise_username(typed_username)
-    if not accounts.USERNAME.match(username):
-        return Refusal("auth.cli.bad_username", {"user": typed_username})
-    if role in accounts.SCOPED_ROLES and not communes:
-        return Refusal("auth.users.scope_required", {"role": role})
-    if accounts.account(db, username) is not None:
-        return Refusal("auth.users.exists", {"user": username})
-    if len(password) < accounts.MIN_PASSWORD_LENGTH:
-        return Refusal("auth.cli.password_short", {"length": accounts.MIN_PASSWORD_LENGTH})
+    refusal = (new_account_refusal(typed_username, role, communes) or existing_account_refusal(db, username)
+               or password_refusal(password))
+    if refusal is not None:
+        return refusal
     if password != again:
         return Refusal("auth.cli.password_mismatch", {})
     account_writes.add_user(db, username, role, communes or None, password, at=at)

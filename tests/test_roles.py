@@ -42,7 +42,7 @@ def _cheap_hashing(monkeypatch):
 def real_warehouse(tiny_warehouse):
     """The tiny (real) commune with one account per role, and staff of another commune."""
     for role in accounts.ROLES:
-        add_account(tiny_warehouse, role, role, [tiny_commune.CODE] if role in accounts.SCOPED_ROLES else None)
+        add_account(tiny_warehouse, role, role, [tiny_commune.CODE] if role in accounts.ROLES_WITH_COMMUNES else None)
     add_account(tiny_warehouse, "staff-elsewhere", "staff", ["10999"])
     return tiny_warehouse
 

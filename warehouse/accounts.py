@@ -1,6 +1,7 @@
-"""Read queries about accounts, their commune scope, failed sign-ins and the audit log; argon2 password checks.
+"""Read queries about accounts, their communes, failed sign-ins and the audit log; argon2 password checks.
 
-A user's scope is the set of communes they may see and act on; `None` means every commune (reviewers, admins).
+A user's communes are those they may see and act on; `None` means every commune (reviewers, admins). ("Scope" is
+an upload's: the rows it may replace, `warehouse/write/upload_scopes.py`.)
 Writes (adding users, recording sign-ins) are in `warehouse/write/accounts.py`.
 """
 
@@ -17,8 +18,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from warehouse.database import Warehouse, only_row
 
 ROLES = ("viewer", "staff", "reviewer", "admin")
-# These roles work for named communes only; reviewers and admins may be unscoped.
-SCOPED_ROLES = ("viewer", "staff")
+# These roles work for named communes only; reviewers and admins may work for every commune.
+ROLES_WITH_COMMUNES = ("viewer", "staff")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 COMMUNE_CODE = re.compile(r"^\d{5}$")
 MIN_PASSWORD_LENGTH = 8
@@ -61,10 +62,10 @@ def account(db: Warehouse, username: str) -> Account | None:
     if row is None:
         return None
     role, password_hash, is_demo = row
-    return Account(username, role, _scope(db, username), is_demo, password_hash)
+    return Account(username, role, _communes(db, username), is_demo, password_hash)
 
 
-def _scope(db: Warehouse, username: str) -> frozenset[str] | None:
+def _communes(db: Warehouse, username: str) -> frozenset[str] | None:
     codes = db.rows("SELECT commune_code FROM user_communes WHERE username = ?", [username])
     return frozenset(code for (code,) in codes) or None
 

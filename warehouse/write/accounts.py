@@ -1,4 +1,4 @@
-"""Accounts and sign-ins: users with their commune scope (argon2 hashes only), and failed sign-ins for the slow-down."""
+"""Accounts and sign-ins: users with their communes (argon2 hashes only), and failed sign-ins for the slow-down."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def add_user(
     db: Warehouse, username: str, role: str, communes: Collection[str] | None, password: str,
     *, is_demo: bool = False, replace: bool = False, at: datetime | None = None,
 ) -> None:
-    """Store an account with its commune scope (None: every commune); `replace` overwrites one of the same name."""
+    """Store an account with its communes (None: every commune); `replace` overwrites one of the same name."""
     at = at or datetime.now()
     with db.transaction() as cursor:
         if replace:
@@ -46,7 +46,7 @@ def set_password(db: Warehouse, username: str, password: str, at: datetime | Non
 
 
 def remove_user(db: Warehouse, username: str, at: datetime | None = None) -> bool:
-    """Delete the account and its scope, ending its remembered sign-ins; False when there is no such user."""
+    """Delete the account and its communes, ending its remembered sign-ins; False when there is no such user."""
     with db.transaction() as cursor:
         return _delete_user(cursor, username, at or datetime.now())
 
