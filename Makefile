@@ -1,4 +1,6 @@
 # Two commands: `make run` (the dashboard, with the demo data on first start) and `make test` (every test).
+# `make run` serves asgi.py: Streamlit's own uvicorn runs the dashboard with the sign-in cookie's routes and
+# compressed static assets (docs/serving.md).
 # `make run PORT=8600 ADDRESS=0.0.0.0` serves on another port and to other machines (default: this one only);
 # `make etl ARGS="uploads"` runs the command line (`python -m etl uploads`) in the project's virtual environment.
 # Dependencies are declared in pyproject.toml; requirements.txt pins them and all they need (`make lock` rewrites it).
@@ -22,7 +24,7 @@ $(INSTALLED): requirements.txt
 
 run: $(INSTALLED)
 	$(BIN)/python -m etl demo --if-missing
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(BIN)/streamlit run asgi.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: lint
 	$(BIN)/python -m pytest

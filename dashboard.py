@@ -6,8 +6,9 @@ import streamlit as st
 
 from etl import storage
 from settings import SettingsError
-from ui import auth
+from ui import auth, remembered
 from ui.context import choose_filters, choose_language, language, settings, start_language, tr, use_warehouse
+from ui.document import describe_document
 from ui.favicon import favicon
 from warehouse.database import Warehouse
 from warehouse.errors import CatalogueError, WarehouseNewerThanProgram, WarehouseUnavailable
@@ -33,7 +34,7 @@ try:
     # Opened once per process (schema upgraded, catalogue synced there); each page gets it from ui.context.
     db = Warehouse.open(settings().warehouse_path)
     use_warehouse(db)
-    user = auth.access(db)
+    user = remembered.access(db)
 except SettingsError as error:
     st.error(tr("error.settings", reason=error))
     st.stop()
@@ -79,6 +80,7 @@ navigation = st.navigation(user.pages([
 # Widgets come after the navigation: before it, the first run of a new server's first session gives them other
 # ids than the runs after it, and that session's first click is lost.
 choose_language()
+describe_document(navigation.title)
 # A visitor who may only sign in sees no commune, not even in the sidebar.
 try:
     chosen = choose_filters(db, user.communes) if user.may_view else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -55,6 +55,8 @@ class Settings:
     # Days an uploaded file is kept as it was sent (0: not kept); undo does not need it.
     raw_upload_days: int = 90
     upload_limits: UploadLimits = UploadLimits()
+    # The key that signs the sign-in cookie; empty: a random one kept beside the warehouse (server/sessions.py).
+    cookie_secret: str = field(default="", repr=False)
 
 
 def _whole_number(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -106,4 +108,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             sheets=_whole_number(env, "CDS_UPLOAD_MAX_SHEETS", 30, 1, 255),
             unpacked_megabytes=_whole_number(env, "CDS_UPLOAD_MAX_UNPACKED_MB", 500, 10, 20_000),
         ),
+        cookie_secret=env.get("CDS_COOKIE_SECRET", ""),
     )

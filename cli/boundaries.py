@@ -23,6 +23,7 @@ import shapely
 import i18n
 from cli.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from etl import registry as official_registry
+from etl.load import message, problem_document
 from geo.boundaries import BoundaryImport, check_replacement, prepare_boundaries
 from geo.geojson import feature_collection, geojson_text
 from geo.placement import Place
@@ -102,7 +103,7 @@ def run(arguments: argparse.Namespace) -> int:
         _official_matches_to_register(result, set(known["code"]))
     upload_id = None if result.refused else _store(db, arguments, result)
     if arguments.json:
-        print(json.dumps({"files": [_report(result, upload_id)]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"files": [_report(result, upload_id, language)]}, ensure_ascii=False, indent=2))
     else:
         _print_text(result, upload_id, language)
         if arguments.level == "commune" and not register:
@@ -143,7 +144,8 @@ def _store(db: Warehouse, arguments: argparse.Namespace, result: BoundaryImport)
     upload = {
         "file_name": result.path.name, "checksum": hashlib.sha256(result.path.read_bytes()).hexdigest(),
         "uploaded_by": "cli",
-        "messages": json.dumps([problem.as_dict() for problem in result.warnings], ensure_ascii=False),
+        "messages": json.dumps([problem_document(problem, arguments.lang) for problem in result.warnings],
+                               ensure_ascii=False),
     }
     if result.level == "village":
         return boundary_writes.replace_village_boundaries(db, arguments.commune, result.boundaries, upload=upload)
@@ -181,15 +183,15 @@ def figure_sizes(result: BoundaryImport) -> tuple[int, int]:
     return figure_json_bytes(codes, imported), figure_json_bytes(codes, result.boundaries["display"].tolist())
 
 
-def _report(result: BoundaryImport, upload_id: int | None) -> dict:
+def _report(result: BoundaryImport, upload_id: int | None, language: str) -> dict:
     before, after = figure_sizes(result)
     return {
         "path": str(result.path), "kind": KIND, "level": result.level,
         "status": "refused" if result.refused else "accepted",
         "rows": 0 if result.refused else len(result.boundaries), "upload_id": upload_id,
         "layer": result.layer, "crs": result.crs, "encoding": result.encoding,
-        "errors": [problem.as_dict() for problem in result.errors],
-        "warnings": [problem.as_dict() for problem in result.warnings],
+        "errors": [problem_document(problem, language) for problem in result.errors],
+        "warnings": [problem_document(problem, language) for problem in result.warnings],
         "matched": result.matched,
         "registry_without_boundary": result.registry_without_boundary,
         "boundaries_without_registry": result.boundaries_without_registry,
@@ -205,9 +207,9 @@ def _print_text(result: BoundaryImport, upload_id: int | None, language: str) ->
 
     for problem in result.errors + result.warnings:
         if problem.row is None:
-            say("maps.cli.file_problem", message=problem.message)
+            say("maps.cli.file_problem", message=message(problem, language))
         else:
-            say("maps.cli.problem", row=problem.row, column=problem.column, message=problem.message)
+            say("maps.cli.problem", row=problem.row, column=problem.column, message=message(problem, language))
     if result.refused:
         say("maps.cli.refused", path=result.path)
         return

@@ -11,10 +11,13 @@ import pandas as pd
 
 import i18n
 from cli.exit_codes import EXIT_OK, EXIT_REFUSED
+from operations import accounts as account_rules
 from warehouse import accounts, queries
 from warehouse.database import Warehouse
 from warehouse.write import accounts as account_writes
 
+# The command line's own sentences for two refusals of the account rules (operations/accounts.py).
+CLI_SENTENCES = {"auth.users.scope_required": "auth.cli.scope_required", "auth.users.exists": "auth.cli.exists"}
 AddAction = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
 
@@ -48,8 +51,9 @@ def _new_password(arguments: argparse.Namespace) -> str | None:
         if getpass.getpass(i18n.t("auth.cli.password_again", lang)) != password:
             _refuse(lang, "auth.cli.password_mismatch")
             return None
-    if len(password) < accounts.MIN_PASSWORD_LENGTH:
-        _refuse(lang, "auth.cli.password_short", length=accounts.MIN_PASSWORD_LENGTH)
+    refusal = account_rules.password_refusal(password)
+    if refusal is not None:
+        _refuse(lang, refusal.key, **refusal.values)
         return None
     return password
 
@@ -58,16 +62,12 @@ def _users_add(arguments: argparse.Namespace) -> int:
     lang = arguments.lang
     username = accounts.normalise_username(arguments.username)
     communes = sorted(set(arguments.commune))
-    if not accounts.USERNAME.match(username):
-        return _refuse(lang, "auth.cli.bad_username", user=arguments.username)
-    for code in communes:
-        if not accounts.COMMUNE_CODE.match(code):
-            return _refuse(lang, "auth.cli.bad_commune", code=code)
-    if arguments.role in accounts.SCOPED_ROLES and not communes:
-        return _refuse(lang, "auth.cli.scope_required", role=arguments.role)
-    db = Warehouse.open(arguments.db)
-    if accounts.account(db, username) is not None:
-        return _refuse(lang, "auth.cli.exists", user=username)
+    refusal = account_rules.new_account_refusal(arguments.username, arguments.role, communes)
+    if refusal is None:  # the warehouse is opened only for a name, role and communes that make an account
+        db = Warehouse.open(arguments.db)
+        refusal = account_rules.existing_account_refusal(db, username)
+    if refusal is not None:
+        return _refuse(lang, CLI_SENTENCES.get(refusal.key, refusal.key), **refusal.values)
     password = _new_password(arguments)
     if password is None:
         return EXIT_REFUSED

@@ -25,7 +25,8 @@ import pandas as pd
 import i18n
 from etl import schema, storage
 from etl.read import DEFAULT_LIMITS, Grid, ReadRefused, check_file_size, read_sheets, read_sheets_elsewhere
-from etl.validate import CLEARED, LOWERED, Checked, Problem, validate
+from etl.validate import CLEARED, LOWERED, Checked, validate
+from problems import Problem
 from settings import UploadLimits, load_settings
 from warehouse import uploads as upload_queries
 from warehouse.database import Warehouse

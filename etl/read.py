@@ -7,7 +7,6 @@ spreadsheet or text editor, so that messages can point at it. What cannot be rea
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import pickle
 import re
@@ -28,6 +27,7 @@ import xlrd
 from openpyxl.utils.cell import coordinate_to_tuple
 
 import exports
+from problems import Refused
 from settings import PROJECT_ROOT, UploadLimits
 
 XLSX_SIGNATURE = b"PK\x03\x04"
@@ -50,17 +50,8 @@ UNPACKED_CHUNK_BYTES = 4 * MEGABYTE
 XML_BYTES_PER_CHARACTER = 6
 
 
-class ReadRefused(ValueError):
+class ReadRefused(Refused):
     """The file cannot be read; `key` names the translated reason, `values` fill it."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
-
-    def __reduce__(self) -> tuple:
-        # Kept whole when it comes back from the worker process that read the file.
-        return functools.partial(ReadRefused, self.key, **self.values), ()
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ UNIT_TYPES = {
     VietNamDivisionType.PHUONG: "phuong",
     VietNamDivisionType.DAC_KHU: "dac_khu",
 }
-COMMUNE_UNIT_TYPES = ("xa", "phuong", "dac_khu")
 # What the registry describes of a commune, in the order changes are listed.
 OFFICIAL_FIELDS = ("name", "unit_type", "province")
 ADDED, UNCHANGED, CHANGED = "added", "unchanged", "changed"

@@ -18,7 +18,7 @@ from settings import DEFAULT_CATALOGUE
 from warehouse.catalogue import read_catalogue
 from warehouse.codes import AFFILIATIONS, MEMBER_ROLES
 
-# Value types a column may have; etl/validate.py has one parser per type.
+# Value types a column may have; etl/validate.py has one parser per type (PARSERS).
 VILLAGE, COMMUNE, PERIOD, DATE, COUNT, POSITIVE_COUNT, TEXT, CODE, ROLE, AFFILIATION, FLAG, MEMBER = (
     "village", "commune", "period", "date", "count", "positive_count", "text", "code", "role", "affiliation",
     "flag", "member",

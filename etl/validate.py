@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -20,27 +20,17 @@ from rapidfuzz import fuzz, process
 from etl import schema
 from etl.read import Grid
 from etl.schema import Column, Kind, fold_series, header_keys
+from etl.values import on_distinct, parse_counts, parse_dates, parse_periods, phone_digits
 from geo.names import FOLDED_UNIT_PREFIX, fold
+from problems import Problem
 from warehouse import uploads as upload_queries
 from warehouse.database import Warehouse
 from warehouse.periods import quarter_deadline, quarter_of
 
 HEADER_SEARCH_ROWS = 30
-MOST_DIGITS = 12
-VILLAGE_PREFIXES = FOLDED_UNIT_PREFIX  # the unit words of geo/names.py, for uploads and boundaries alike
 # How a cell of the file compares with the figure stored for it (counted for every file with figures).
 NEW, RAISED, LOWERED, CLEARED, UNCHANGED = "new", "raised", "lowered", "cleared", "unchanged"
 CHANGE_KINDS = (NEW, RAISED, LOWERED, CLEARED, UNCHANGED)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One error or warning: where (row as the user sees it, header as written) and what (a translation key)."""
-
-    row: int | None
-    column: str | None
-    key: str
-    values: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -240,7 +230,7 @@ def _data_rows(body: pd.DataFrame, formulas: np.ndarray) -> pd.Series:
     cells = body.to_numpy(dtype=object)
     filled = (cells != "") | formulas
     first = pd.Series(cells[np.arange(len(cells)), filled.argmax(axis=1)] if len(cells) else [], dtype=object)
-    totals = _on_distinct(first, lambda distinct: fold_series(distinct).isin(schema.TOTALS_LABELS).to_frame("totals"))
+    totals = on_distinct(first, lambda distinct: fold_series(distinct).isin(schema.TOTALS_LABELS).to_frame("totals"))
     totals = totals["totals"].to_numpy(dtype=bool)
     return pd.Series(filled.any(axis=1) & ~totals, index=body.index)
 
@@ -303,16 +293,13 @@ class _Checker:
             self.problems(formula, column.code, "import.error.formula_not_calculated")
         if column.required and not column.blank_allowed:
             self.problems(empty if formula is None else empty & ~formula, column.code, "import.error.empty_cell")
-        parser = getattr(self, f"parse_{column.value_type}")
-        self.parsed[column.code] = parser(column, text, empty)
+        self.parsed[column.code] = PARSERS[column.value_type](self, column, text, empty)
 
     def parse_text(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
         return text.where(~empty, None)
 
-    parse_code = parse_text
-
     def parse_count(self, column: Column, text: pd.Series, empty: pd.Series, least: int = 0) -> pd.Series:
-        parsed = _on_distinct(text, _counts)
+        parsed = on_distinct(text, parse_counts)
         values, good, negative = parsed["value"], parsed["good"], parsed["negative"]
         self.problems(~empty & negative, column.code, "import.error.negative", text.to_frame("value"))
         self.problems(~empty & ~negative & ~good, column.code, "import.error.count", text.to_frame("value"))
@@ -330,7 +317,7 @@ class _Checker:
         return self.parse_count(column, text, empty, least=1)
 
     def parse_period(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
-        parsed = _on_distinct(text, _periods)
+        parsed = on_distinct(text, parse_periods)
         # Unparsed cells compare as missing (NA): they are no month.
         shaped = parsed["month"].between(1, 12).fillna(False).astype(bool)
         self.problems(~empty & ~shaped, column.code, "import.error.period", text.to_frame("value"))
@@ -344,13 +331,13 @@ class _Checker:
         return parsed["period"].where(shaped & in_range & ~future, None)
 
     def parse_date(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
-        days = _on_distinct(text, _dates)["day"]
+        days = on_distinct(text, parse_dates)["day"]
         self.problems(~empty & days.isna(), column.code, "import.error.date", text.to_frame("value"))
         return days
 
     def parse_choice(self, column: Column, text: pd.Series, empty: pd.Series, known: dict[str, str],
                      choices: str) -> pd.Series:
-        codes = _on_distinct(text, lambda distinct: fold_series(distinct).map(known).to_frame("code"))["code"]
+        codes = on_distinct(text, lambda distinct: fold_series(distinct).map(known).to_frame("code"))["code"]
         self.problems(~empty & codes.isna(), column.code, "import.error.choice", text.to_frame("value"),
                       choices=choices)  # a translation key, worded by etl.load.message
         return codes
@@ -362,7 +349,7 @@ class _Checker:
         return self.parse_choice(column, text, empty, schema.known_affiliations(), "import.choices.affiliations")
 
     def parse_flag(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
-        folded = _on_distinct(text, lambda distinct: fold_series(distinct).to_frame("folded"))["folded"]
+        folded = on_distinct(text, lambda distinct: fold_series(distinct).to_frame("folded"))["folded"]
         yes, no = folded.isin(schema.YES_NAMES), folded.isin(schema.NO_NAMES)
         self.problems(~yes & ~no, column.code, "import.error.flag", text.to_frame("value"))
         return yes
@@ -405,7 +392,7 @@ class _Checker:
         folded_names = fold_series(pool["name"])
         keys = pd.concat([
             pd.DataFrame({"key": folded_names, "code": pool["code"], "name": pool["name"]}),
-            pd.DataFrame({"key": folded_names.str.replace(VILLAGE_PREFIXES, "", regex=True), "code": pool["code"],
+            pd.DataFrame({"key": folded_names.str.replace(FOLDED_UNIT_PREFIX, "", regex=True), "code": pool["code"],
                           "name": pool["name"]}),
         ]).drop_duplicates(["key", "code"])
         matches = keys.groupby("key")["code"].agg(list)
@@ -413,7 +400,7 @@ class _Checker:
         for value in text[unresolved].unique():
             rows = unresolved & text.eq(value)
             folded = fold(value)
-            candidates = matches.get(folded) or matches.get(_strip_prefix(folded)) or []
+            candidates = matches.get(folded) or matches.get(re.sub(FOLDED_UNIT_PREFIX, "", folded)) or []
             if len(candidates) == 1:
                 found[rows] = candidates[0]
             elif len(candidates) > 1:
@@ -593,11 +580,11 @@ class _Checker:
             self.problems(repeated, "ma_thanh_vien", "import.error.member_code_repeated", codes.to_frame("value"))
             member[given & belongs & ~repeated] = codes[given & belongs & ~repeated]
         stored = stored[~stored["code"].isin(set(member.dropna()))].assign(
-            name=fold_series(stored["full_name"]), phone=_digits(stored["phone"]))
+            name=fold_series(stored["full_name"]), phone=phone_digits(stored["phone"]))
         pool = {key: list(zip(rows["code"], rows["phone"], strict=True))
                 for key, rows in stored.groupby(["village_code", "name"], sort=False)}
         unknown = member.isna() & villages.notna() & self.parsed["ho_ten"].notna()
-        phones = (_digits(self.parsed["so_dien_thoai"]) if "so_dien_thoai" in self.parsed
+        phones = (phone_digits(self.parsed["so_dien_thoai"]) if "so_dien_thoai" in self.parsed
                   else pd.Series("", index=self.parsed.index))
         rows = pd.DataFrame({"village": villages, "name": fold_series(self.parsed["ho_ten"].fillna("")),
                              "phone": phones})[unknown]
@@ -671,50 +658,11 @@ class _Checker:
         self.parsed["ghi_chu"] = note.astype(object).where(note.notna(), stored["note"].set_axis(self.parsed.index))
 
 
-def _digits(values: pd.Series) -> pd.Series:
-    """Phone numbers as their digits only (`0912 000 001` and `0912.000.001` are the same number)."""
-    return values.astype("string").fillna("").str.replace(r"\D", "", regex=True).astype(object)
-
-
-def _strip_prefix(folded: str) -> str:
-    return re.sub(VILLAGE_PREFIXES, "", folded)
-
-
-def _on_distinct(text: pd.Series, parse: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
-    """`parse` applied to each distinct value once, spread back over the rows (files repeat values a lot)."""
-    codes, distinct = pd.factorize(text, use_na_sentinel=False)
-    parsed = parse(pd.Series(distinct, dtype=object).astype(str))
-    return parsed.iloc[codes].set_axis(text.index)
-
-
-def _counts(text: pd.Series) -> pd.DataFrame:
-    """Whole numbers as written: `1234`, `1.234`, `1,234`, `1 234`; and whether each is good or negative."""
-    compact = text.str.replace(" ", "", regex=False).str.replace("\u00a0", "", regex=False)
-    plain = compact.str.fullmatch(r"\d+")
-    # Thousands separators: `1.234` or `1,234` (a whole count cannot have three decimals).
-    grouped = compact.str.fullmatch(r"\d{1,3}(?:\.\d{3})+") | compact.str.fullmatch(r"\d{1,3}(?:,\d{3})+")
-    digits = compact.where(plain | grouped, "").str.replace(".", "", regex=False).str.replace(",", "", regex=False)
-    good = digits.ne("") & digits.str.len().le(MOST_DIGITS)
-    return pd.DataFrame({
-        "value": pd.to_numeric(digits.where(good), errors="coerce").astype("Int64"),
-        "good": good, "negative": compact.str.fullmatch(r"-\d+(?:[.,]\d+)*"),
-    })
-
-
-def _periods(text: pd.Series) -> pd.DataFrame:
-    """Months as staff write them (`2025-09`, `09/2025`, `9/2025`, `Tháng 9/2025`, `T9/2025`) → `2025-09`."""
-    folded = fold_series(text)
-    month_first = folded.str.extract(r"^(?:thang\s*|t\s*)?(\d{1,2}) (?:nam )?(\d{4})$")
-    year_first = folded.str.extract(r"^(\d{4}) (\d{1,2})$")
-    first_day = folded.str.extract(r"^0?1 (\d{1,2}) (\d{4})$")  # an Excel date on the 1st of the month
-    month = month_first[0].fillna(year_first[1]).fillna(first_day[0])
-    year = month_first[1].fillna(year_first[0]).fillna(first_day[1])
-    return pd.DataFrame({"month": pd.to_numeric(month, errors="coerce"), "year": pd.to_numeric(year, errors="coerce"),
-                         "period": year.str.zfill(4) + "-" + month.str.zfill(2)})
-
-
-def _dates(text: pd.Series) -> pd.DataFrame:
-    """Days written dd/mm/yyyy (or with `-` or `.`)."""
-    unified = text.str.replace(r"[.\-]", "/", regex=True)
-    shaped = unified.where(unified.str.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}"), None)
-    return pd.to_datetime(shaped, format="%d/%m/%Y", errors="coerce").to_frame("day")
+# The parser of each value type of etl/schema.py.
+PARSERS: dict[str, Callable[[_Checker, Column, pd.Series, pd.Series], pd.Series]] = {
+    schema.TEXT: _Checker.parse_text, schema.CODE: _Checker.parse_text, schema.COUNT: _Checker.parse_count,
+    schema.POSITIVE_COUNT: _Checker.parse_positive_count, schema.PERIOD: _Checker.parse_period,
+    schema.DATE: _Checker.parse_date, schema.ROLE: _Checker.parse_role, schema.AFFILIATION: _Checker.parse_affiliation,
+    schema.FLAG: _Checker.parse_flag, schema.COMMUNE: _Checker.parse_commune, schema.MEMBER: _Checker.parse_member,
+    schema.VILLAGE: _Checker.parse_village,
+}

@@ -28,8 +28,9 @@ from geo.placement import (
     check_declared_coordinates,
     check_villages_in_commune,
 )
-from geo.reading import SUFFIXES, ReadRefused, choose_layer, find_layers, read_chosen_layer
+from geo.reading import SUFFIXES, BoundaryFileRefused, choose_layer, find_layers, read_chosen_layer
 from geo.text import looks_garbled
+from problems import Problem
 
 LEVELS = ("village", "commune")
 # Degrees; about 5 m for a village map, 50 m for a map of communes (a city of 114 communes stays under 500 KB).
@@ -40,18 +41,6 @@ DISPLAY_GRID = 1e-5
 EQUAL_AREA_CRS = "EPSG:6933"
 OFFICIAL_COMMUNE_CODE_LENGTH = 5
 LABEL_FIELDS = ("fullName", "name", "ten")  # compared without case
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong (or repaired) in a boundary file: feature number (1-based), property, sentence."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass
@@ -77,18 +66,15 @@ class BoundaryImport:
         return bool(self.errors)
 
 
-def _problem(finding: Finding, language: str, column: str | None = None) -> Problem:
-    return Problem(finding.row, column if finding.row is not None else None,
-                   i18n.t(finding.key, language, **finding.values))
+def _problem(finding: Finding, column: str | None = None) -> Problem:
+    return Problem(finding.row, column if finding.row is not None else None, finding.key, dict(finding.values))
 
 
-def read_boundary_file(
-    path: Path, language: str = i18n.DEFAULT_LANGUAGE, layer: str | None = None,
-) -> tuple[gpd.GeoDataFrame | None, list[Problem], dict]:
+def read_boundary_file(path: Path, layer: str | None = None) -> tuple[gpd.GeoDataFrame | None, list[Problem], dict]:
     """The chosen layer's features in the file's own CRS (Z dropped, text decoded), or None and the reason;
     and what was read: layer, encoding, whether a GeoJSON declared its CRS."""
     def refuse(key: str, **values: object) -> tuple[None, list[Problem], dict]:
-        return None, [Problem(None, None, i18n.t(key, language, path=path.name, **values))], {}
+        return None, [Problem(None, None, key, {"path": path.name, **values})], {}
 
     if not path.is_file():
         return refuse("maps.import.no_file")
@@ -97,7 +83,7 @@ def read_boundary_file(
     try:
         chosen = choose_layer(find_layers(path), layer)
         frame, encoding = read_chosen_layer(chosen)
-    except ReadRefused as refused:
+    except BoundaryFileRefused as refused:
         return refuse(refused.key, **refused.values)
     except Exception:  # noqa: BLE001 (GDAL raises many kinds, in English; each becomes the same sentence)
         return refuse("maps.import.unreadable")
@@ -106,20 +92,19 @@ def read_boundary_file(
     frame = frame.set_geometry(shapely.force_2d(frame.geometry.to_numpy()), crs=frame.crs)
     warnings = []
     if encoding is not None:
-        warnings.append(Problem(None, None, i18n.t("maps.import.encoding", language, path=path.name,
-                                                   encoding=encoding)))
+        warnings.append(Problem(None, None, "maps.import.encoding", {"path": path.name, "encoding": encoding}))
     about = {"layer": chosen.label, "encoding": encoding,
              "geojson_without_crs": chosen.geojson_declares_crs is False}
     return frame.reset_index(drop=True), warnings, about
 
 
-def polygonal_geometries(frame: gpd.GeoDataFrame, language: str) -> tuple[np.ndarray, list, list]:
+def polygonal_geometries(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, list, list]:
     """Each feature's (multi)polygon, invalid ones repaired; errors for features that are not areas."""
     errors, warnings = [], []
     geometries: list[shapely.Geometry] = []
     for row, geometry in enumerate(frame.geometry, start=1):
         if geometry is None or geometry.is_empty:
-            errors.append(Problem(row, "geometry", i18n.t("maps.import.empty_geometry", language)))
+            errors.append(Problem(row, "geometry", "maps.import.empty_geometry"))
             geometries.append(None)
             continue
         repaired = geometry
@@ -127,12 +112,12 @@ def polygonal_geometries(frame: gpd.GeoDataFrame, language: str) -> tuple[np.nda
             reason = shapely.is_valid_reason(geometry)
             repaired = _polygonal_part(shapely.make_valid(geometry))
             if repaired is None:
-                errors.append(Problem(row, "geometry", i18n.t("maps.import.unrepairable", language, reason=reason)))
+                errors.append(Problem(row, "geometry", "maps.import.unrepairable", {"reason": reason}))
             else:
-                warnings.append(Problem(row, "geometry", i18n.t("maps.import.repaired", language, reason=reason)))
+                warnings.append(Problem(row, "geometry", "maps.import.repaired", {"reason": reason}))
         elif geometry.geom_type not in ("Polygon", "MultiPolygon"):
             repaired = None
-            errors.append(Problem(row, "geometry", i18n.t("maps.import.not_area", language, kind=geometry.geom_type)))
+            errors.append(Problem(row, "geometry", "maps.import.not_area", {"kind": geometry.geom_type}))
         geometries.append(repaired)
     return np.array(geometries, dtype=object), errors, warnings
 
@@ -154,16 +139,16 @@ def find_field(frame: pd.DataFrame, wanted: str) -> str | None:
     return matching[0] if len(matching) == 1 else None
 
 
-def feature_keys(frame: pd.DataFrame, field_name: str, level: str, by_code: bool, language: str) -> tuple[list, list]:
+def feature_keys(frame: pd.DataFrame, field_name: str, level: str, by_code: bool) -> tuple[list, list]:
     """Each feature's code or name as text; errors for blank values and for names whose text looks garbled."""
     errors = []
     keys: list[str] = []
     for row, value in enumerate(frame[field_name], start=1):
         text = _as_text(value, level if by_code else None)
         if not text:
-            errors.append(Problem(row, field_name, i18n.t("maps.import.blank_key", language)))
+            errors.append(Problem(row, field_name, "maps.import.blank_key"))
         elif not by_code and looks_garbled(text):
-            errors.append(Problem(row, field_name, i18n.t("maps.import.garbled", language, value=text)))
+            errors.append(Problem(row, field_name, "maps.import.garbled", {"value": text}))
         keys.append(text)
     return keys, errors
 
@@ -247,7 +232,7 @@ def prepare_boundaries(
     if level not in LEVELS or (code_field is None) == (name_field is None):
         raise ValueError("give a level and exactly one of code_field, name_field")
     result = BoundaryImport(path=path, level=level)
-    frame, problems, about = read_boundary_file(path, language, layer)
+    frame, problems, about = read_boundary_file(path, layer)
     if frame is None:
         result.errors += problems
         return result
@@ -258,17 +243,17 @@ def prepare_boundaries(
     assert wanted_key is not None  # exactly one of them is given (checked above)
     key_field = find_field(frame, wanted_key)
     if key_field is None:
-        result.errors.append(Problem(None, wanted_key, i18n.t(
-            "maps.import.no_field", language, field=wanted_key,
-            fields=", ".join(str(column) for column in frame.columns if column != "geometry"))))
+        result.errors.append(Problem(None, wanted_key, "maps.import.no_field", {
+            "field": wanted_key,
+            "fields": ", ".join(str(column) for column in frame.columns if column != "geometry")}))
         return result
     label_field = (find_field(frame, label_field) if label_field else
                    next((found for name in LABEL_FIELDS if (found := find_field(frame, name))), key_field))
     if register_unknown and (not by_code or label_field is None):
-        result.errors.append(Problem(None, label_field, i18n.t("maps.import.register_needs", language)))
+        result.errors.append(Problem(None, label_field, "maps.import.register_needs"))
         return result
-    geometries, errors, warnings = polygonal_geometries(frame, language)
-    keys, key_errors = feature_keys(frame, key_field, level, by_code, language)
+    geometries, errors, warnings = polygonal_geometries(frame)
+    keys, key_errors = feature_keys(frame, key_field, level, by_code)
     result.errors += errors + key_errors
     result.warnings += warnings
     if result.refused:
@@ -276,8 +261,8 @@ def prepare_boundaries(
 
     crs, errors, warnings = check_declared_coordinates(
         shapely.bounds(geometries), frame.crs, about["geojson_without_crs"], place, path.name, language)
-    result.errors += [_problem(finding, language, "geometry") for finding in errors]
-    result.warnings += [_problem(finding, language) for finding in warnings]
+    result.errors += [_problem(finding, "geometry") for finding in errors]
+    result.warnings += [_problem(finding) for finding in warnings]
     if result.refused or crs is None:  # without errors the coordinates' system is known
         return result
     result.crs = crs.to_string()
@@ -316,7 +301,7 @@ def _match(
         if code is None and register_unknown:
             label = str(frame[label_field].iloc[row - 1]).strip()
             if looks_garbled(label):
-                result.errors.append(Problem(row, label_field, i18n.t("maps.import.garbled", language, value=label)))
+                result.errors.append(Problem(row, label_field, "maps.import.garbled", {"value": label}))
             if key not in first_feature:
                 result.registered.append({"code": key, "name": label})
             code = key
@@ -331,22 +316,21 @@ def _match(
             if match.loose and by_code:
                 numbered += 1
             elif match.loose:
-                result.warnings.append(Problem(row, key_field, i18n.t(
-                    "maps.import.matched_without_tones", language, value=key, name=names[code], code=code)))
+                result.warnings.append(Problem(row, key_field, "maps.import.matched_without_tones",
+                                               {"value": key, "name": names[code], "code": code}))
         if code is not None and code in first_feature:
             first = first_feature[code]
-            result.errors.append(Problem(row, key_field, i18n.t(
-                "maps.import.same_unit_twice", language, value=key, first=first, first_value=keys[first - 1],
-                name=names.get(code, key), code=code)))
+            result.errors.append(Problem(row, key_field, "maps.import.same_unit_twice", {
+                "value": key, "first": first, "first_value": keys[first - 1], "name": names.get(code, key),
+                "code": code}))
             code = None
         elif code is not None:
             first_feature[code] = row
         codes.append(code)
     if numbered:
         example = next(entry for entry in result.matched)
-        result.warnings.append(Problem(None, key_field, i18n.t(
-            "maps.import.matched_by_number", language, count=numbered, value=keys[example["feature"] - 1],
-            code=example["code"])))
+        result.warnings.append(Problem(None, key_field, "maps.import.matched_by_number", {
+            "count": numbered, "value": keys[example["feature"] - 1], "code": example["code"]}))
     matched_codes = {entry["code"] for entry in result.matched}
     result.registry_without_boundary = [
         {"code": code, "name": name} for code, name in names.items() if code not in matched_codes
@@ -365,18 +349,17 @@ def _placement(
         problems = []
         for finding in findings:
             assert finding.row is not None  # each finding names a commune's feature
-            problems.append(Problem(int(rows[finding.row - 1]), "geometry",
-                                    i18n.t(finding.key, language, **finding.values)))
+            problems.append(Problem(int(rows[finding.row - 1]), "geometry", finding.key, dict(finding.values)))
         return problems
     if place is None:
-        result.warnings.append(Problem(None, None, i18n.t("maps.place.no_outline", language, path=path_name)))
+        result.warnings.append(Problem(None, None, "maps.place.no_outline", {"path": path_name}))
         return []
     # With nothing matched, every feature is placed: it tells whether the file is another commune's.
     checked = kept if kept.any() else np.ones(len(kept), dtype=bool)
     rows = np.flatnonzero(checked) + 1
     findings = check_villages_in_commune(geometries[checked], place, path_name, language)
     return [Problem(None if finding.row is None else int(rows[finding.row - 1]),
-                    None if finding.row is None else "geometry", i18n.t(finding.key, language, **finding.values))
+                    None if finding.row is None else "geometry", finding.key, dict(finding.values))
             for finding in findings]
 
 
@@ -392,20 +375,20 @@ def check_replacement(result: BoundaryImport, stored: pd.DataFrame, replace: boo
     kept = set(result.boundaries["code"]) if len(result.boundaries) else set()
     if result.level == "commune":
         if not kept:
-            result.errors.append(Problem(None, None, i18n.t("maps.import.nothing_matched", language,
-                                                            path=result.path.name, features=unmatched or "—")))
+            result.errors.append(Problem(None, None, "maps.import.nothing_matched",
+                                         {"path": result.path.name, "features": unmatched or "—"}))
         return
     disappearing = stored[~stored["code"].isin(kept)]
     removed = [{"code": code, "name": name} for code, name in zip(disappearing["code"], disappearing["name"],
                                                                    strict=True)]
     if not kept and not (removed and replace):
-        result.errors.append(Problem(None, None, i18n.t("maps.import.nothing_matched", language,
-                                                        path=result.path.name, features=unmatched or "—")))
+        result.errors.append(Problem(None, None, "maps.import.nothing_matched",
+                                     {"path": result.path.name, "features": unmatched or "—"}))
     if removed and not replace:
         items = ", ".join(f"{entry['code']} {entry['name']}" for entry in removed)
-        result.errors.append(Problem(None, None, i18n.t(
-            "maps.import.would_remove", language, path=result.path.name, count=len(removed), stored=len(stored),
-            items=items, matched=len(kept),
-            unmatched=i18n.t("maps.import.unmatched_features", language, features=unmatched) if unmatched else "")))
+        result.errors.append(Problem(None, None, "maps.import.would_remove", {
+            "path": result.path.name, "count": len(removed), "stored": len(stored), "items": items,
+            "matched": len(kept),
+            "unmatched": i18n.t("maps.import.unmatched_features", language, features=unmatched) if unmatched else ""}))
     if not result.refused:
         result.removed = removed

@@ -18,6 +18,7 @@ import pyogrio
 
 from geo.shipped import gdal_path
 from geo.text import decode_frame, fix_legacy_text
+from problems import Refused
 
 ARCHIVE_SUFFIXES = (".zip", ".kmz")
 DATASET_SUFFIXES = (".geojson.gz", ".geojson", ".json", ".gpkg", ".shp", ".kml")
@@ -26,13 +27,8 @@ SUFFIXES = ARCHIVE_SUFFIXES + DATASET_SUFFIXES
 _GEOJSON_CRS = re.compile(rb'"crs"\s*:')
 
 
-class ReadRefused(Exception):
-    """The file cannot be used as it is: a translation key and its values say why."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
+class BoundaryFileRefused(Refused):
+    """The boundary file cannot be used as it is: a translation key and its values say why."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +78,7 @@ def find_layers(path: Path) -> list[Layer]:
 
     layers = _layers_of(gdal_path(path), path.name, suffix, read_bytes)
     if not layers:
-        raise ReadRefused("maps.import.unreadable")
+        raise BoundaryFileRefused("maps.import.unreadable")
     return layers
 
 
@@ -90,7 +86,7 @@ def _archive_layers(path: Path) -> list[Layer]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
-        raise ReadRefused("maps.import.bad_archive") from error
+        raise BoundaryFileRefused("maps.import.bad_archive") from error
     with archive:
         members = [name for name in archive.namelist() if not name.endswith("/")
                    and "__MACOSX/" not in name and not PurePosixPath(name).name.startswith("._")]
@@ -111,11 +107,11 @@ def choose_layer(layers: list[Layer], wanted: str | None) -> Layer:
             PurePosixPath(layer.label.split(": ")[0]).name.casefold()} - {""}]
         if len(matching) == 1:
             return matching[0]
-        raise ReadRefused("maps.import.no_such_layer", layer=wanted, layers=_listing(layers))
+        raise BoundaryFileRefused("maps.import.no_such_layer", layer=wanted, layers=_listing(layers))
     if not layers:
-        raise ReadRefused("maps.import.no_layer")
+        raise BoundaryFileRefused("maps.import.no_layer")
     if len(layers) > 1:
-        raise ReadRefused("maps.import.several_layers", count=len(layers), layers=_listing(layers))
+        raise BoundaryFileRefused("maps.import.several_layers", count=len(layers), layers=_listing(layers))
     return layers[0]
 
 

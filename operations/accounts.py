@@ -1,8 +1,11 @@
-"""Accounts: signing in (slowed down after failures, audited), signing out, and the admin page's add and remove."""
+"""Accounts: signing in (slowed down after failures, audited), signing out, remembered sign-ins (a token per
+browser, stored as its hash), and the admin page's add and remove."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import secrets
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from functools import cache
 from typing import NamedTuple
@@ -16,6 +19,8 @@ from warehouse.write import audit
 MAX_DELAY_SECONDS = 30
 # Failures older than this no longer slow a user name down.
 FAILURE_WINDOW = timedelta(hours=1)
+# Writing last-seen on every click would be one warehouse write per click; once a minute is precise enough.
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 class SignInPaused(RuntimeError):
@@ -80,20 +85,44 @@ def sign_out(db: Warehouse, username: str, action: str, at: datetime) -> None:
     audit.record(db, username, action, at=at)
 
 
+# The rules of a new account, for the admin page and `python -m etl users` alike (the command line words two of the
+# refusals its own way: cli/users.py).
+
+
+def new_account_refusal(typed_username: str, role: str, communes: Collection[str]) -> Refusal | None:
+    """Why the name, role and communes cannot make an account (None: they can)."""
+    if not accounts.USERNAME.match(accounts.normalise_username(typed_username)):
+        return Refusal("auth.cli.bad_username", {"user": typed_username})
+    for code in sorted(set(communes)):
+        if not accounts.COMMUNE_CODE.match(code):
+            return Refusal("auth.cli.bad_commune", {"code": code})
+    if role in accounts.ROLES_WITH_COMMUNES and not communes:
+        return Refusal("auth.users.scope_required", {"role": role})
+    return None
+
+
+def existing_account_refusal(db: Warehouse, username: str) -> Refusal | None:
+    """The refusal when an account of this (normalised) name exists."""
+    return None if accounts.account(db, username) is None else Refusal("auth.users.exists", {"user": username})
+
+
+def password_refusal(password: str) -> Refusal | None:
+    """The refusal when the password is too short."""
+    if len(password) < accounts.MIN_PASSWORD_LENGTH:
+        return Refusal("auth.cli.password_short", {"length": accounts.MIN_PASSWORD_LENGTH})
+    return None
+
+
 def add_account(
     db: Warehouse, typed_username: str, role: str, communes: list[str], password: str, again: str,
     *, by: str | None, at: datetime,
 ) -> Refusal | None:
-    """Add an account (audited as `by`'s); the refusal when the name, scope or password does not do."""
+    """Add an account (audited as `by`'s); the refusal when the name, communes or password does not do."""
     username = accounts.normalise_username(typed_username)
-    if not accounts.USERNAME.match(username):
-        return Refusal("auth.cli.bad_username", {"user": typed_username})
-    if role in accounts.SCOPED_ROLES and not communes:
-        return Refusal("auth.users.scope_required", {"role": role})
-    if accounts.account(db, username) is not None:
-        return Refusal("auth.users.exists", {"user": username})
-    if len(password) < accounts.MIN_PASSWORD_LENGTH:
-        return Refusal("auth.cli.password_short", {"length": accounts.MIN_PASSWORD_LENGTH})
+    refusal = (new_account_refusal(typed_username, role, communes) or existing_account_refusal(db, username)
+               or password_refusal(password))
+    if refusal is not None:
+        return refusal
     if password != again:
         return Refusal("auth.cli.password_mismatch", {})
     account_writes.add_user(db, username, role, communes or None, password, at=at)
@@ -105,6 +134,34 @@ def remove_account(db: Warehouse, username: str, *, by: str | None, at: datetime
     """Remove an account (audited as `by`'s), never one's own."""
     if username == by:
         return Refusal("auth.users.not_yourself", {})
-    account_writes.remove_user(db, username)
+    account_writes.remove_user(db, username, at)
     audit.record(db, by, "user_removed", username, at=at)
     return None
+
+
+def token_hash(token: str) -> str:
+    """What the warehouse keeps instead of a remembered sign-in's token: a stolen copy of it opens no session."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def remember_sign_in(db: Warehouse, username: str, at: datetime) -> str:
+    """A new token (32 random bytes) standing for `username`'s sign-in in one browser; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    account_writes.add_sign_in_session(db, token_hash(token), username, at)
+    return token
+
+
+def remembered_sign_in(db: Warehouse, token: str, at: datetime, idle: timedelta) -> accounts.SignInSession | None:
+    """The token's sign-in while it is valid (not revoked, not idle, not too old), its use recorded; else None."""
+    key = token_hash(token)
+    found = accounts.sign_in_session(db, key)
+    if found is None or not found.valid_at(at, idle):
+        return None
+    if at - found.last_seen_at >= TOUCH_EVERY:
+        account_writes.touch_sign_in_session(db, key, at)
+    return found
+
+
+def forget_sign_in(db: Warehouse, token: str, at: datetime, why: str = "sign_out") -> None:
+    """Revoke the token's remembered sign-in at once (signed out, idle, account gone)."""
+    account_writes.revoke_sign_in_session(db, token_hash(token), at, why)

@@ -10,9 +10,12 @@ from operations import uploads as upload_operations
 from operations.uploads import ACCEPTED, REFUSED, UNCHANGED, FileOutcome, UndoRefused, message
 from ui import auth
 from ui.context import filters, language, markdown_text, settings, tr, url_selectbox, warehouse
+from ui.document import uploader_texts
 from warehouse import queries, uploads
 from warehouse.errors import WarehouseBusy
 from warehouse.periods import is_month
+
+ACCEPTED_TYPES = ["csv", "xlsx", "xls"]
 
 
 def month_options(today: date, reported: list[str]) -> list[str]:
@@ -99,7 +102,8 @@ right.download_button(tr("import.page.download_csv"), files["csv"],
                       f"{file_stem}.csv", mime="text/csv", icon=":material/download:")
 
 st.subheader(tr("import.page.step_upload"))
-uploaded = st.file_uploader(tr("import.page.file"), type=["csv", "xlsx", "xls"], help=tr("import.page.file_help"),
+uploader_texts("upload_file", ACCEPTED_TYPES)
+uploaded = st.file_uploader(tr("import.page.file"), type=ACCEPTED_TYPES, help=tr("import.page.file_help"),
                             key="upload_file")
 if uploaded is not None:
     data = uploaded.getvalue()

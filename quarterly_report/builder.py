@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 
 from i18n import ROMAN_QUARTERS
+from problems import Refused
 from settings import Settings
 from warehouse import analysis, queries, report_queries
 from warehouse.codes import AFFILIATIONS, CORE_AFFILIATION, DIGITAL_DOMAINS, LATE, MISSING, NOT_DUE, ON_TIME
@@ -21,13 +22,8 @@ from warehouse.periods import is_quarter, last_month, months_in, quarter_deadlin
 from warehouse.report_queries import ReportTexts
 
 
-class ReportRefused(ValueError):
+class ReportRefused(Refused):
     """The report cannot be made; `key` and `values` word the reason through the translation table."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 @dataclass(frozen=True)

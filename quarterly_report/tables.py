@@ -17,14 +17,17 @@ from quarterly_report.builder import QuarterlyReport
 from warehouse import analysis
 from warehouse.codes import DIGITAL_DOMAINS
 
-Kind = Literal["text", "integer", "decimal", "percent", "date"]
+# How an annex cell is written (the columns and kinds of upload files are etl/schema.py's).
+CellFormat = Literal["text", "integer", "decimal", "percent", "date"]
 Cell = str | int | float | date | None
 
 
 @dataclass(frozen=True)
-class Column:
+class ReportColumn:
+    """A column of an annex table: its header, how its cells are written, its width."""
+
     header: str
-    kind: Kind
+    kind: CellFormat
     # Characters of width in the workbook (the document spreads its columns over the page).
     width: int = 12
 
@@ -34,7 +37,7 @@ class ReportTable:
     key: str
     sheet: str  # the workbook's sheet name (at most 31 characters)
     title: str
-    columns: list[Column]
+    columns: list[ReportColumn]
     rows: list[list[Cell]]
     totals: list[Cell] | None = None
 
@@ -67,11 +70,11 @@ def team_table(report: QuarterlyReport, language: str) -> ReportTable:
         key="teams", sheet=i18n.t("report.sheet.teams", language),
         title=i18n.t("report.annex.teams", language, commune=report.commune_name),
         columns=[
-            Column(i18n.t("report.col.village", language), "text", 24),
-            Column(i18n.t("report.col.team_code", language), "text", 16),
-            Column(i18n.t("report.col.members", language), "integer", 14),
-            Column(i18n.t("report.col.core_member", language), "text", 18),
-            Column(i18n.t("report.col.full_team", language, size=report.full_team_size), "text", 18),
+            ReportColumn(i18n.t("report.col.village", language), "text", 24),
+            ReportColumn(i18n.t("report.col.team_code", language), "text", 16),
+            ReportColumn(i18n.t("report.col.members", language), "integer", 14),
+            ReportColumn(i18n.t("report.col.core_member", language), "text", 18),
+            ReportColumn(i18n.t("report.col.full_team", language, size=report.full_team_size), "text", 18),
         ],
         rows=_rows(teams, ["village_name", "team_code", "members", "core", "full"]),
         totals=[i18n.t("report.total", language), None, int(report.teams["members"].sum()),
@@ -85,9 +88,9 @@ def affiliation_table(report: QuarterlyReport, language: str) -> ReportTable:
         key="affiliations", sheet=i18n.t("report.sheet.affiliations", language),
         title=i18n.t("report.annex.affiliations", language, commune=report.commune_name),
         columns=[
-            Column(i18n.t("report.col.affiliation", language), "text", 28),
-            Column(i18n.t("report.col.members", language), "integer", 14),
-            Column(i18n.t("report.col.share_of_members", language), "percent", 14),
+            ReportColumn(i18n.t("report.col.affiliation", language), "text", 28),
+            ReportColumn(i18n.t("report.col.members", language), "integer", 14),
+            ReportColumn(i18n.t("report.col.share_of_members", language), "percent", 14),
         ],
         rows=_rows(report.affiliations.assign(label=labels), ["label", "members", "share"]),
         totals=[i18n.t("report.total", language), int(report.affiliations["members"].sum()),
@@ -101,13 +104,13 @@ def training_table(report: QuarterlyReport, language: str) -> ReportTable:
         key="training", sheet=i18n.t("report.sheet.training", language),
         title=i18n.t("report.annex.training", language, quarter=i18n.period_label(report.quarter, language)),
         columns=[
-            Column(i18n.t("report.col.held_on", language), "date", 16),
-            Column(i18n.t("report.col.topic", language), "text", 40),
-            Column(i18n.t("report.col.organiser", language), "text", 24),
-            Column(i18n.t("report.col.place", language), "text", 26),
-            Column(i18n.t("report.col.commune_members", language), "integer", 14),
-            Column(i18n.t("report.col.attended", language), "integer", 12),
-            Column(i18n.t("report.col.attendance_rate", language), "percent", 12),
+            ReportColumn(i18n.t("report.col.held_on", language), "date", 16),
+            ReportColumn(i18n.t("report.col.topic", language), "text", 40),
+            ReportColumn(i18n.t("report.col.organiser", language), "text", 24),
+            ReportColumn(i18n.t("report.col.place", language), "text", 26),
+            ReportColumn(i18n.t("report.col.commune_members", language), "integer", 14),
+            ReportColumn(i18n.t("report.col.attended", language), "integer", 12),
+            ReportColumn(i18n.t("report.col.attendance_rate", language), "percent", 12),
         ],
         rows=_rows(report.training, ["held_on", "topic", "organiser", "place", "members", "attended", "rate"]),
         # The members column counts people, the same in every row: its total is the commune's members.
@@ -126,12 +129,12 @@ def training_team_table(report: QuarterlyReport, language: str) -> ReportTable:
         key="training_by_team", sheet=i18n.t("report.sheet.training_by_team", language),
         title=i18n.t("report.annex.training_by_team", language, day=i18n.day(report.issued_on, language)),
         columns=[
-            Column(i18n.t("report.col.village", language), "text", 24),
-            Column(i18n.t("report.col.team_code", language), "text", 16),
-            Column(i18n.t("report.col.members", language), "integer", 12),
-            Column(i18n.t("report.col.attendances", language), "integer", 14),
-            Column(i18n.t("report.col.possible", language), "integer", 14),
-            Column(i18n.t("report.col.attendance_rate", language), "percent", 12),
+            ReportColumn(i18n.t("report.col.village", language), "text", 24),
+            ReportColumn(i18n.t("report.col.team_code", language), "text", 16),
+            ReportColumn(i18n.t("report.col.members", language), "integer", 12),
+            ReportColumn(i18n.t("report.col.attendances", language), "integer", 14),
+            ReportColumn(i18n.t("report.col.possible", language), "integer", 14),
+            ReportColumn(i18n.t("report.col.attendance_rate", language), "percent", 12),
         ],
         rows=_rows(teams, ["village_name", "team_code", "members", "attendances", "possible", "rate"]),
         totals=[i18n.t("report.total", language), None, int(teams["members"].sum()), attendances, possible,
@@ -153,12 +156,12 @@ def village_table(report: QuarterlyReport, language: str) -> ReportTable:
         title=i18n.t("report.annex.villages", language, quarter=i18n.period_label(report.quarter, language),
                      target=i18n.percent(report.target_share, language, 0)),
         columns=[
-            Column(i18n.t("report.col.village", language), "text", 22),
-            Column(i18n.t("report.col.households", language), "integer", 11),
-            Column(i18n.t("report.col.guided", language), "integer", 12),
-            Column(i18n.t("report.col.coverage", language), "percent", 12),
-            *[Column(i18n.t(f"domain.{domain}", language), "percent", 12) for domain in DIGITAL_DOMAINS],
-            Column(i18n.t("report.col.status", language, target=i18n.percent(report.target_share, language, 0)),
+            ReportColumn(i18n.t("report.col.village", language), "text", 22),
+            ReportColumn(i18n.t("report.col.households", language), "integer", 11),
+            ReportColumn(i18n.t("report.col.guided", language), "integer", 12),
+            ReportColumn(i18n.t("report.col.coverage", language), "percent", 12),
+            *[ReportColumn(i18n.t(f"domain.{domain}", language), "percent", 12) for domain in DIGITAL_DOMAINS],
+            ReportColumn(i18n.t("report.col.status", language, target=i18n.percent(report.target_share, language, 0)),
                    "text", 14),
         ],
         rows=_rows(villages, ["village_name", "households", "value", "coverage", *DIGITAL_DOMAINS, "status"]),
@@ -174,9 +177,9 @@ def communication_table(report: QuarterlyReport, language: str) -> ReportTable:
         key="communication", sheet=i18n.t("report.sheet.communication", language),
         title=i18n.t("report.annex.communication", language, quarter=i18n.period_label(report.quarter, language)),
         columns=[
-            Column(i18n.t("report.col.village", language), "text", 24),
-            Column(i18n.t("report.col.info_sessions", language), "integer", 22),
-            Column(i18n.t("report.col.printed_materials", language), "integer", 22),
+            ReportColumn(i18n.t("report.col.village", language), "text", 24),
+            ReportColumn(i18n.t("report.col.info_sessions", language), "integer", 22),
+            ReportColumn(i18n.t("report.col.printed_materials", language), "integer", 22),
         ],
         rows=_rows(report.communication, ["village_name", "info_sessions", "printed_materials"]),
         totals=[i18n.t("report.total", language), report.info_sessions, report.printed_materials],
@@ -190,10 +193,10 @@ def timeliness_table(report: QuarterlyReport, language: str) -> ReportTable:
         title=i18n.t("report.annex.timeliness", language, quarter=i18n.period_label(report.quarter, language),
                      deadline=i18n.day(report.deadline, language)),
         columns=[
-            Column(i18n.t("report.col.village", language), "text", 24),
-            Column(i18n.t("report.col.reported_on", language), "date", 14),
-            Column(i18n.t("report.col.deadline", language), "date", 14),
-            Column(i18n.t("report.col.report_status", language), "text", 18),
+            ReportColumn(i18n.t("report.col.village", language), "text", 24),
+            ReportColumn(i18n.t("report.col.reported_on", language), "date", 14),
+            ReportColumn(i18n.t("report.col.deadline", language), "date", 14),
+            ReportColumn(i18n.t("report.col.report_status", language), "text", 18),
         ],
         rows=_rows(report.timeliness.assign(label=status, reported_on=pd.to_datetime(report.timeliness["reported_on"]),
                                             deadline=report.deadline),
@@ -215,13 +218,13 @@ def projection_table(report: QuarterlyReport, language: str, only_at_risk: bool 
         key="at_risk" if only_at_risk else "projection", sheet=i18n.t("report.sheet.projection", language),
         title=i18n.t("report.annex.projection", language, day=campaign_end),
         columns=[
-            Column(i18n.t("report.col.village", language), "text", 24),
-            Column(i18n.t("report.col.households", language), "integer", 10),
-            Column(i18n.t("report.col.latest_period", language), "text", 14),
-            Column(i18n.t("report.col.guided", language), "integer", 14),
-            Column(i18n.t("report.col.projected", language, day=campaign_end), "integer", 16),
-            Column(i18n.t("report.col.projected_coverage", language, day=campaign_end), "percent", 16),
-            Column(i18n.t("report.col.verdict", language), "text", 16),
+            ReportColumn(i18n.t("report.col.village", language), "text", 24),
+            ReportColumn(i18n.t("report.col.households", language), "integer", 10),
+            ReportColumn(i18n.t("report.col.latest_period", language), "text", 14),
+            ReportColumn(i18n.t("report.col.guided", language), "integer", 14),
+            ReportColumn(i18n.t("report.col.projected", language, day=campaign_end), "integer", 16),
+            ReportColumn(i18n.t("report.col.projected_coverage", language, day=campaign_end), "percent", 16),
+            ReportColumn(i18n.t("report.col.verdict", language), "text", 16),
         ],
         rows=_rows(frame.assign(
             verdict=verdict,

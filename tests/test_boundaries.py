@@ -10,6 +10,7 @@ import shapely
 
 from cli import main
 from etl import demo
+from etl.load import message
 from geo.boundaries import prepare_boundaries, simplify_for_display
 from geo.names import fold, without_unit
 from geo.shipped import read_layer
@@ -260,7 +261,7 @@ def test_a_shapefile_in_metres_without_its_crs_is_refused_with_the_reason(tmp_pa
     registry = pd.DataFrame({"code": [GIA_LOC_CODE], "name": ["Xã Gia Lộc"]})
     result = prepare_boundaries(zipped, "commune", registry, code_field="code")
     assert result.refused and result.boundaries.empty
-    assert "không ghi hệ tọa độ (CRS)" in result.errors[0].message and "no_prj.zip" in result.errors[0].message
+    assert "không ghi hệ tọa độ (CRS)" in message(result.errors[0]) and "no_prj.zip" in message(result.errors[0])
 
 
 def test_a_file_of_another_kind_is_refused_naming_the_formats_accepted(tmp_path):
@@ -268,7 +269,7 @@ def test_a_file_of_another_kind_is_refused_naming_the_formats_accepted(tmp_path)
     path.write_text("code,name\n10999,Gia Lộc\n", encoding="utf-8")
     result = prepare_boundaries(path, "commune", pd.DataFrame({"code": [], "name": []}), code_field="code")
     assert result.refused
-    assert result.errors[0].message.startswith("ranh_gioi.csv: không nhận định dạng .csv; cần GeoJSON")
+    assert message(result.errors[0]).startswith("ranh_gioi.csv: không nhận định dạng .csv; cần GeoJSON")
 
 
 def test_uploads_fold_a_column_exactly_as_boundaries_fold_a_name():

@@ -1,6 +1,8 @@
 """Training attendance, team rosters and the village registry load, refuse and undo the same way as reports."""
 
+from etl import schema
 from etl.load import undo
+from etl.validate import PARSERS
 from tests.upload_files import contents, csv_text, upload, xlsx
 from warehouse.database import Warehouse
 
@@ -129,3 +131,8 @@ def test_the_registry_template_uploaded_as_downloaded_changes_no_figure(tiny_war
     outcome = upload(tiny_warehouse, data, "danh_muc.xlsx")
     assert (outcome.status, outcome.kind, outcome.rows) == ("accepted", "villages", 3), outcome.errors
     assert rows(tiny_warehouse, "SELECT * FROM villages ORDER BY code") == before
+
+
+def test_every_value_type_a_column_declares_has_a_parser():
+    declared = {column.value_type for kind in schema.kinds().values() for column in kind.columns}
+    assert declared <= set(PARSERS)

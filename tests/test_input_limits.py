@@ -146,7 +146,7 @@ def test_the_limits_are_settings_with_defaults_and_checked_values():
 
 
 def _problem(refused: ReadRefused):
-    from etl.validate import Problem
+    from problems import Problem
 
     return Problem(None, None, refused.key, refused.values)
 

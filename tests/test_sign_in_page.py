@@ -28,9 +28,9 @@ def audit_actions(path):
 
 @pytest.fixture
 def real_warehouse(tiny_warehouse):
-    """The tiny (real, not demo) commune with one account per role, scoped to it where the role needs a scope."""
+    """The tiny (real, not demo) commune with one account per role, working for it where the role needs communes."""
     for role in accounts.ROLES:
-        add_account(tiny_warehouse, role, role, [tiny_commune.CODE] if role in accounts.SCOPED_ROLES else None)
+        add_account(tiny_warehouse, role, role, [tiny_commune.CODE] if role in accounts.ROLES_WITH_COMMUNES else None)
     return tiny_warehouse
 
 

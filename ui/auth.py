@@ -65,7 +65,7 @@ def public_view(db: Warehouse) -> bool:
 
 
 def access(db: Warehouse) -> Access:
-    """Who uses this session, after ending it when idle or when its account is gone; role and scope read afresh."""
+    """Who uses this session, after ending it when idle or when its account is gone; role and communes read afresh."""
     username = st.session_state.get(USERNAME_KEY)
     if username is not None:
         now = clock()

@@ -1,6 +1,7 @@
-"""Read queries about accounts, their commune scope, failed sign-ins and the audit log; argon2 password checks.
+"""Read queries about accounts, their communes, failed sign-ins and the audit log; argon2 password checks.
 
-A user's scope is the set of communes they may see and act on; `None` means every commune (reviewers, admins).
+A user's communes are those they may see and act on; `None` means every commune (reviewers, admins). ("Scope" is
+an upload's: the rows it may replace, `warehouse/write/upload_scopes.py`.)
 Writes (adding users, recording sign-ins) are in `warehouse/write/accounts.py`.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 from argon2 import PasswordHasher
@@ -17,11 +18,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from warehouse.database import Warehouse, only_row
 
 ROLES = ("viewer", "staff", "reviewer", "admin")
-# These roles work for named communes only; reviewers and admins may be unscoped.
-SCOPED_ROLES = ("viewer", "staff")
+# These roles work for named communes only; reviewers and admins may work for every commune.
+ROLES_WITH_COMMUNES = ("viewer", "staff")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 COMMUNE_CODE = re.compile(r"^\d{5}$")
 MIN_PASSWORD_LENGTH = 8
+# A remembered sign-in lasts a working day at most, however busy; the idle window (CDS_IDLE_MINUTES) ends it sooner.
+SIGN_IN_LIFETIME = timedelta(hours=12)
 
 _hasher = PasswordHasher()
 
@@ -59,10 +62,10 @@ def account(db: Warehouse, username: str) -> Account | None:
     if row is None:
         return None
     role, password_hash, is_demo = row
-    return Account(username, role, _scope(db, username), is_demo, password_hash)
+    return Account(username, role, _communes(db, username), is_demo, password_hash)
 
 
-def _scope(db: Warehouse, username: str) -> frozenset[str] | None:
+def _communes(db: Warehouse, username: str) -> frozenset[str] | None:
     codes = db.rows("SELECT commune_code FROM user_communes WHERE username = ?", [username])
     return frozenset(code for (code,) in codes) or None
 
@@ -93,6 +96,28 @@ def users(db: Warehouse) -> pd.DataFrame:
         FROM users u LEFT JOIN user_communes c USING (username)
         GROUP BY ALL ORDER BY u.username
     """)
+
+
+@dataclass(frozen=True)
+class SignInSession:
+    """A remembered sign-in: the browser whose cookie carries the token, stored only as its hash."""
+
+    username: str
+    created_at: datetime
+    last_seen_at: datetime
+    revoked_at: datetime | None
+
+    def valid_at(self, now: datetime, idle: timedelta) -> bool:
+        """Not revoked, used within the idle window and younger than SIGN_IN_LIFETIME."""
+        return (self.revoked_at is None and now - self.last_seen_at <= idle
+                and now - self.created_at <= SIGN_IN_LIFETIME)
+
+
+def sign_in_session(db: Warehouse, token_hash: str) -> SignInSession | None:
+    """The remembered sign-in stored under `token_hash`, revoked or not, or None."""
+    found = db.row("SELECT username, created_at, last_seen_at, revoked_at FROM sign_in_sessions "
+                   "WHERE token_hash = ?", [token_hash])
+    return None if found is None else SignInSession(*found)
 
 
 @dataclass(frozen=True)

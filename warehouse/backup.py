@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from problems import Refused
 from settings import load_settings
 from warehouse.database import Warehouse, only_row
 from warehouse.errors import WarehouseUnavailable, unavailable
@@ -32,13 +33,8 @@ SNAPSHOTS_FOLDER = "snapshots"
 STAMP = "%Y%m%d-%H%M%S-%f"
 
 
-class BackupRefused(ValueError):
+class BackupRefused(Refused):
     """A backup or restore that cannot be done; `key` names the sentence that says why."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 @dataclass(frozen=True)

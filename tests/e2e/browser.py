@@ -86,12 +86,14 @@ class RunningDashboard:
 
 
 @contextmanager
-def running_dashboard(warehouse: Path, log: Path) -> Iterator[RunningDashboard]:
-    """`streamlit run dashboard.py` on a free localhost port against `warehouse`, stopped on leaving (also on error)."""
+def running_dashboard(warehouse: Path, log: Path, *flags: str, script: str = "asgi.py") -> Iterator[RunningDashboard]:
+    """The dashboard as `make run` serves it (`streamlit run asgi.py`) on a free localhost port against `warehouse`,
+    stopped on leaving (also on error); `flags`: more of Streamlit's options."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               *flags]
     with log.open("w") as output:
         server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "CDS_WAREHOUSE": str(warehouse)},
                                   stdout=output, stderr=subprocess.STDOUT, start_new_session=True)

@@ -98,6 +98,7 @@ def browser_context(browser: Browser, dashboard_url: str) -> Iterator[BrowserCon
 @pytest.fixture
 def page(browser_context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A new tab per test: a fresh Streamlit session (signed out, Vietnamese), since sessions live on the server."""
+    browser_context.clear_cookies()  # an earlier walk's sign-in cookie would sign this one in
     tab = browser_context.new_page()
     # A chart or map that fails to draw often shows nothing but an error in the page's JavaScript.
     script_errors: list[str] = []

@@ -1,4 +1,4 @@
-"""Accounts and sign-ins: users with their commune scope (argon2 hashes only), and failed sign-ins for the slow-down."""
+"""Accounts and sign-ins: users with their communes (argon2 hashes only), and failed sign-ins for the slow-down."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ def add_user(
     db: Warehouse, username: str, role: str, communes: Collection[str] | None, password: str,
     *, is_demo: bool = False, replace: bool = False, at: datetime | None = None,
 ) -> None:
-    """Store an account with its commune scope (None: every commune); `replace` overwrites one of the same name."""
+    """Store an account with its communes (None: every commune); `replace` overwrites one of the same name."""
     at = at or datetime.now()
     with db.transaction() as cursor:
         if replace:
-            _delete_user(cursor, username)
+            _delete_user(cursor, username, at)
         cursor.execute(
             "INSERT INTO users (username, role, password_hash, is_demo, created_at, password_changed_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -41,17 +41,19 @@ def set_password(db: Warehouse, username: str, password: str, at: datetime | Non
             [accounts.hash_password(password), at or datetime.now(), username],
         ).fetchall()
         cursor.execute("DELETE FROM sign_in_failures WHERE username = ?", [username])
+        _revoke_sessions_of(cursor, username, at or datetime.now(), "password_changed")
     return bool(found)
 
 
-def remove_user(db: Warehouse, username: str) -> bool:
-    """Delete the account and its scope; False when there is no such user."""
+def remove_user(db: Warehouse, username: str, at: datetime | None = None) -> bool:
+    """Delete the account and its communes, ending its remembered sign-ins; False when there is no such user."""
     with db.transaction() as cursor:
-        return _delete_user(cursor, username)
+        return _delete_user(cursor, username, at or datetime.now())
 
 
-def _delete_user(cursor: duckdb.DuckDBPyConnection, username: str) -> bool:
+def _delete_user(cursor: duckdb.DuckDBPyConnection, username: str, at: datetime) -> bool:
     cursor.execute("DELETE FROM user_communes WHERE username = ?", [username])
+    _revoke_sessions_of(cursor, username, at, "account_removed")
     return bool(cursor.execute("DELETE FROM users WHERE username = ? RETURNING username", [username]).fetchall())
 
 
@@ -73,3 +75,33 @@ def record_sign_in(db: Warehouse, username: str, at: datetime, address: str | No
     with db.transaction() as cursor:
         cursor.execute("DELETE FROM sign_in_failures WHERE username = ?", [username])
         audit.add(cursor, username, "sign_in", None, at, address)
+
+
+def _revoke_sessions_of(cursor: duckdb.DuckDBPyConnection, username: str, at: datetime, why: str) -> None:
+    cursor.execute("UPDATE sign_in_sessions SET revoked_at = ?, revoked_why = ? "
+                   "WHERE username = ? AND revoked_at IS NULL", [at, why, username])
+
+
+def add_sign_in_session(db: Warehouse, token_hash: str, username: str, at: datetime) -> None:
+    """Store a remembered sign-in under the hash of its token."""
+    with db.transaction() as cursor:
+        cursor.execute("INSERT INTO sign_in_sessions (token_hash, username, created_at, last_seen_at) "
+                       "VALUES (?, ?, ?, ?)", [token_hash, username, at, at])
+
+
+def touch_sign_in_session(db: Warehouse, token_hash: str, at: datetime) -> bool:
+    """Record that the remembered sign-in was used at `at`; skipped (False) rather than waiting while another
+    write, such as an upload, holds the warehouse."""
+    if db.busy():
+        return False
+    with db.transaction() as cursor:
+        cursor.execute("UPDATE sign_in_sessions SET last_seen_at = greatest(last_seen_at, ?) WHERE token_hash = ?",
+                       [at, token_hash])
+    return True
+
+
+def revoke_sign_in_session(db: Warehouse, token_hash: str, at: datetime, why: str) -> None:
+    """End one remembered sign-in (`why`: sign_out, session_expired, …), if it has not ended yet."""
+    with db.transaction() as cursor:
+        cursor.execute("UPDATE sign_in_sessions SET revoked_at = ?, revoked_why = ? "
+                       "WHERE token_hash = ? AND revoked_at IS NULL", [at, why, token_hash])

@@ -1,0 +1,53 @@
+"""The page's document in the chosen language: Streamlit's `index.html` says `<html lang="en">` whatever the page."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+STREAMLIT_LANG = b'<html lang="en">'
+
+
+class DocumentLanguage:
+    """ASGI middleware: a page's HTML declares the language of its `?language=` (else `default`); the dashboard's
+    script keeps it in step when the language is switched (`ui.document`)."""
+
+    def __init__(self, app: ASGIApp, languages: tuple[str, ...], default: str) -> None:
+        self.app, self._languages, self._default = app, languages, default
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or "text/html" not in Headers(scope=scope).get(
+                "accept", ""):
+            await self.app(scope, receive, send)
+            return
+        asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("language", [""])[0]
+        lang = asked if asked in self._languages else self._default
+        # The document is a few kilobytes: asked for uncompressed, so that its text can be changed.
+        headers = [(name, value) for name, value in scope["headers"] if name != b"accept-encoding"]
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def rewrite(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                if not Headers(raw=message["headers"]).get("content-type", "").startswith("text/html"):
+                    start = None
+                    await send(message)
+                    return
+                start = message
+                return
+            if start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = b"".join(chunks).replace(STREAMLIT_LANG, f'<html lang="{lang}">'.encode(), 1)
+            response_headers = MutableHeaders(raw=list(start["headers"]))
+            response_headers["content-length"] = str(len(body))
+            await send({**start, "headers": response_headers.raw})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app({**scope, "headers": headers}, receive, rewrite)
