@@ -9,10 +9,10 @@ import i18n
 from cli.boundaries import store_commune_layer
 from cli.common import AddCommand
 from cli.exit_codes import EXIT_OK
-from etl import demo, registry
+from etl import demo, demo_city, registry
 from geo import demo as demo_geography
 from geo import shipped
-from warehouse import accounts
+from warehouse import accounts, city
 from warehouse.database import Warehouse
 from warehouse.write import accounts as account_writes
 from warehouse.write import boundaries as boundary_writes
@@ -41,13 +41,13 @@ def _demo(arguments: argparse.Namespace) -> int:
         villages=len(tables["villages"]), members=len(tables["members"]), reports=len(tables["reports"]),
     ))
     print(i18n.t("maps.cli.demo_boundaries", arguments.lang, count=len(village_shapes)))
-    _demo_city(db, arguments.lang)
+    _demo_city(db, arguments.seed, arguments.lang)
     _demo_accounts(db, arguments.lang)
     return EXIT_OK
 
 
-def _demo_city(db: Warehouse, lang: str) -> None:
-    """Register the demo commune's city (its other communes hold no data) and store the shipped city boundaries."""
+def _demo_city(db: Warehouse, seed: int, lang: str) -> None:
+    """Register the demo commune's city, store the shipped city boundaries and give its communes invented data."""
     registration = registry.register(db, [demo.PROVINCE_CODE], user="demo")
     province = registration.provinces["name"].iloc[0]
     if registration.refused:
@@ -58,6 +58,22 @@ def _demo_city(db: Warehouse, lang: str) -> None:
                  added=registration.count(registry.ADDED)))
     layer = store_commune_layer(db, shipped.HAI_PHONG_COMMUNES)
     print(i18n.t("cli.demo.city_boundaries", lang, count=len(layer.boundaries), province=province))
+    _demo_city_data(db, province, seed, lang)
+
+
+def _demo_city_data(db: Warehouse, province: str, seed: int, lang: str) -> None:
+    """Give the city's other communes invented data, unless a commune of the warehouse holds real data."""
+    if not accounts.every_commune_is_demo(db):
+        print(i18n.t("city.cli.demo_skipped", lang))
+        return
+    outlines = city.commune_outlines(db, demo.PROVINCE_CODE)
+    outlines = outlines[outlines["code"] != demo.COMMUNE_CODE]
+    tables = demo_city.generate(outlines, seed=seed)
+    commune_writes.replace_communes(db, tables)
+    print(i18n.t("city.cli.demo_created", lang, province=province, communes=len(tables["communes"]),
+                 villages=i18n.number(len(tables["villages"]), lang),
+                 reports=i18n.number(len(tables["reports"]), lang),
+                 without_data=len(outlines) - len(tables["communes"])))
 
 
 def _demo_accounts(db: Warehouse, lang: str) -> None:
