@@ -82,12 +82,14 @@ def sign_out(db: Warehouse, username: str, action: str, at: datetime) -> None:
 
 def add_account(
     db: Warehouse, typed_username: str, role: str, communes: list[str], password: str, again: str,
-    *, by: str | None, at: datetime,
+    *, by: str | None, at: datetime, provinces: list[str] | None = None,
 ) -> Refusal | None:
     """Add an account (audited as `by`'s); the refusal when the name, scope or password does not do."""
     username = accounts.normalise_username(typed_username)
     if not accounts.USERNAME.match(username):
         return Refusal("auth.cli.bad_username", {"user": typed_username})
+    if provinces and role not in accounts.PROVINCE_ROLES:
+        return Refusal("auth.users.province_role", {})
     if role in accounts.SCOPED_ROLES and not communes:
         return Refusal("auth.users.scope_required", {"role": role})
     if accounts.account(db, username) is not None:
@@ -96,7 +98,7 @@ def add_account(
         return Refusal("auth.cli.password_short", {"length": accounts.MIN_PASSWORD_LENGTH})
     if password != again:
         return Refusal("auth.cli.password_mismatch", {})
-    account_writes.add_user(db, username, role, communes or None, password, at=at)
+    account_writes.add_user(db, username, role, communes or None, password, provinces=provinces, at=at)
     audit.record(db, by, "user_added", username, at=at)
     return None
 
