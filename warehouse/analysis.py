@@ -329,12 +329,24 @@ def projected_coverage(
 
     A village without a report projects 0 (the commune counts it as 0 until it reports); at risk = below target.
     """
+    frame = projected_coverage_of_communes(db, [commune], to_month, indicator)
+    return frame.drop(columns="commune_code")
+
+
+def projected_coverage_of_communes(
+    db: Warehouse, communes: list[str], to_month: str = CAMPAIGN_END_MONTH,
+    indicator: str = HEADLINE_INDICATOR,
+) -> pd.DataFrame:
+    """`projected_coverage` of the villages of several communes, with a commune_code column, commune by commune."""
     sql = """
     SELECT rv.village_code, rv.period, rv.value FROM report_values rv JOIN villages v ON v.code = rv.village_code
-    WHERE v.commune_code = $commune AND rv.indicator_code = $indicator AND rv.period <= $to_month
+    WHERE v.commune_code IN (SELECT unnest($communes)) AND rv.indicator_code = $indicator AND rv.period <= $to_month
     """
-    reported = db.read(sql, {"commune": commune, "indicator": indicator, "to_month": to_month})
-    villages = queries.villages(db, commune)
+    reported = db.read(sql, {"communes": list(communes), "indicator": indicator, "to_month": to_month})
+    villages = db.read(
+        "SELECT commune_code, code AS village_code, name AS village_name, households FROM villages "
+        "WHERE commune_code IN (SELECT unnest($communes)) ORDER BY commune_code, name COLLATE vi, code",
+        {"communes": list(communes)})
     target = queries.indicator_catalogue(db).set_index("code").loc[indicator, "target_share"]
     series_by_village = {
         code: list(zip(rows["period"], rows["value"].astype(float), strict=True))
@@ -342,17 +354,17 @@ def projected_coverage(
     }
     rows = []
     for village in villages.itertuples():
-        series = series_by_village.get(village.village_code, [])
+        series = sorted(series_by_village.get(village.village_code, []))
         projected = project_value(series, village.households, to_month)
         rows.append({
+            "commune_code": village.commune_code,
             "village_code": village.village_code, "village_name": village.village_name,
             "households": village.households,
             "last_period": series[-1][0] if series else None, "last_value": series[-1][1] if series else None,
             "value": projected, "coverage": projected / village.households,
         })
-    frame = pd.DataFrame(rows, columns=["village_code", "village_name", "households", "last_period", "last_value",
-                                        "value", "coverage"])
+    frame = pd.DataFrame(rows, columns=["commune_code", "village_code", "village_name", "households", "last_period",
+                                        "last_value", "value", "coverage"])
     frame["at_risk"] = frame["coverage"] < target
     frame.attrs["target_share"] = float(target)
     return frame
-

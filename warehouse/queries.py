@@ -28,11 +28,11 @@ from warehouse.periods import is_month, last_month, months_in, quarter_deadline,
 # Coverage under this share of households is flagged on the overview and drawn in the lowest class, whatever the target.
 LOW_COVERAGE = 0.5
 
-# The villages of one commune, and each indicator's value for the period per village.
+# The villages of some communes, and each indicator's value for the period per village.
 _PERIOD_VALUES = """
 WITH village AS (
-    SELECT code AS village_code, name AS village_name, households
-    FROM villages WHERE commune_code = $commune
+    SELECT commune_code, code AS village_code, name AS village_name, households
+    FROM villages WHERE commune_code IN (SELECT unnest($communes))
 ),
 period_value AS (
     SELECT rv.village_code, rv.indicator_code,
@@ -113,17 +113,24 @@ def coverage_by_village(
 
     Villages that did not report have no value and `reported` false.
     """
+    return coverage_by_village_of_communes(db, [commune], period, indicator).drop(columns="commune_code")
+
+
+def coverage_by_village_of_communes(
+    db: Warehouse, communes: list[str], period: str, indicator: str = HEADLINE_INDICATOR
+) -> pd.DataFrame:
+    """`coverage_by_village` for several communes at once, with a commune_code column (the city view's villages)."""
     sql = _PERIOD_VALUES + """
-    SELECT v.village_code, v.village_name, v.households, pv.value,
+    SELECT v.commune_code, v.village_code, v.village_name, v.households, pv.value,
            pv.value / v.households AS coverage,
            coalesce(pv.value / v.households >= i.target_share, false) AS meets_target,
            v.village_code IN (SELECT village_code FROM reported) AS reported
     FROM village v
     CROSS JOIN (SELECT target_share FROM indicators WHERE code = $indicator) i
     LEFT JOIN period_value pv ON pv.village_code = v.village_code AND pv.indicator_code = $indicator
-    ORDER BY coverage DESC NULLS LAST, v.village_name COLLATE vi
+    ORDER BY v.commune_code, coverage DESC NULLS LAST, v.village_name COLLATE vi
     """
-    frame = db.read(sql, {"commune": commune, "months": months_in(period), "indicator": indicator})
+    frame = db.read(sql, {"communes": list(communes), "months": months_in(period), "indicator": indicator})
     frame["value"] = frame["value"].astype("Int64")
     return frame
 
@@ -140,26 +147,41 @@ def domain_coverage_by_village(db: Warehouse, commune: str, period: str) -> pd.D
     GROUP BY v.village_code, v.village_name, i.domain
     ORDER BY v.village_name COLLATE vi, i.domain
     """
-    return db.read(sql, {"commune": commune, "months": months_in(period), "domains": list(DIGITAL_DOMAINS)})
+    return db.read(sql, {"communes": [commune], "months": months_in(period), "domains": list(DIGITAL_DOMAINS)})
 
 
 def domain_coverage_of_commune(db: Warehouse, commune: str, period: str) -> pd.DataFrame:
     """Commune coverage per digital domain: the mean over its indicators of their households / all households."""
+    frame = domain_coverage_of_communes(db, [commune], period)
+    return frame.drop(columns="commune_code")
+
+
+def domain_coverage_of_communes(db: Warehouse, communes: list[str], period: str) -> pd.DataFrame:
+    """`domain_coverage_of_commune` of every commune with villages among `communes`: commune_code, domain, coverage,
+    indicators; by commune, then in the domains' order."""
     sql = _PERIOD_VALUES + """
-    , indicator_coverage AS (
-        SELECT i.domain, i.code,
-               coalesce(sum(pv.value), 0) / (SELECT sum(households) FROM village) AS coverage
-        FROM indicators i
-        LEFT JOIN period_value pv ON pv.indicator_code = i.code
+    , commune_households AS (
+        SELECT commune_code, sum(households) AS households FROM village GROUP BY commune_code
+    ),
+    commune_value AS (
+        SELECT v.commune_code, pv.indicator_code, sum(pv.value) AS value
+        FROM period_value pv JOIN village v USING (village_code) GROUP BY ALL
+    ),
+    indicator_coverage AS (
+        SELECT ch.commune_code, i.domain, i.code, coalesce(cv.value, 0) / ch.households AS coverage
+        FROM commune_households ch
+        CROSS JOIN indicators i
+        LEFT JOIN commune_value cv ON cv.commune_code = ch.commune_code AND cv.indicator_code = i.code
         WHERE i.kind = 'cumulative' AND i.domain IN (SELECT unnest($domains))
-        GROUP BY i.domain, i.code
     )
-    SELECT domain, avg(coverage) AS coverage, count(*) AS indicators
-    FROM indicator_coverage GROUP BY domain
+    SELECT commune_code, domain, avg(coverage) AS coverage, count(*) AS indicators
+    FROM indicator_coverage GROUP BY commune_code, domain
     """
-    frame = db.read(sql, {"commune": commune, "months": months_in(period), "domains": list(DIGITAL_DOMAINS)})
+    frame = db.read(sql, {"communes": list(communes), "months": months_in(period),
+                          "domains": list(DIGITAL_DOMAINS)})
     order = {domain: position for position, domain in enumerate(DIGITAL_DOMAINS)}
-    return frame.sort_values("domain", key=lambda column: column.map(order)).reset_index(drop=True)
+    return frame.sort_values(["commune_code", "domain"], key=lambda column: column.map(order)
+                             if column.name == "domain" else column).reset_index(drop=True)
 
 
 def team_sizes(db: Warehouse, commune: str) -> pd.DataFrame:
@@ -182,15 +204,22 @@ def report_timeliness(
     db: Warehouse, commune: str, quarter: str, deadline_day: int, today: date
 ) -> pd.DataFrame:
     """Each village's quarterly report (its report for the quarter's last month) against the deadline."""
+    return report_timeliness_of_communes(db, [commune], quarter, deadline_day, today).drop(columns="commune_code")
+
+
+def report_timeliness_of_communes(
+    db: Warehouse, communes: list[str], quarter: str, deadline_day: int, today: date
+) -> pd.DataFrame:
+    """`report_timeliness` of the villages of several communes, with a commune_code column."""
     deadline = quarter_deadline(quarter, deadline_day)
     sql = """
-    SELECT v.code AS village_code, v.name AS village_name, r.reported_on
+    SELECT v.commune_code, v.code AS village_code, v.name AS village_name, r.reported_on
     FROM villages v
     LEFT JOIN reports r ON r.village_code = v.code AND r.period = $month
-    WHERE v.commune_code = $commune
-    ORDER BY v.name COLLATE vi
+    WHERE v.commune_code IN (SELECT unnest($communes))
+    ORDER BY v.commune_code, v.name COLLATE vi
     """
-    frame = db.read(sql, {"commune": commune, "month": last_month(quarter)})
+    frame = db.read(sql, {"communes": list(communes), "month": last_month(quarter)})
     frame["deadline"] = deadline
     frame["status"] = [_timeliness(reported_on, deadline, today) for reported_on in frame["reported_on"]]
     return frame
