@@ -320,3 +320,38 @@ def projected_communes(
     frame.attrs.update(target_share=target, to_month=to_month)
     return frame
 
+
+
+PROVINCE_COLUMNS = [
+    "province", "province_name", "communes", "communes_with_data", "households", "households_guided", "guided_share",
+    "communes_meeting_target", "communes_not_reported", "median_share",
+]
+
+
+def province_table(
+    db: Warehouse, period: str, deadline_day: int, today: date, provinces: list[str] | None = None,
+) -> pd.DataFrame:
+    """One row per registered province (only `provinces` when given): the `city_totals` of its `commune_table`, so
+    that a province's row says what its city view says. Sorted by households guided (best first), provinces without
+    data last, then by code. Columns PROVINCE_COLUMNS; guided_share and median_share missing without data."""
+    registered = db.read("SELECT code, name FROM provinces ORDER BY code")
+    if provinces is not None:
+        registered = registered[registered["code"].isin(list(provinces))]
+    rows = []
+    for code, name in registered.itertuples(index=False):
+        totals = city_totals(commune_table(db, code, period, deadline_day, today))
+        rows.append({
+            "province": code, "province_name": name, "communes": totals.communes,
+            "communes_with_data": totals.communes_with_data, "households": totals.households,
+            "households_guided": totals.households_guided,
+            "guided_share": totals.guided_share if totals.communes_with_data else None,
+            "communes_meeting_target": totals.communes_meeting_target,
+            "communes_not_reported": totals.communes_not_reported, "median_share": totals.median_share,
+        })
+    table = pd.DataFrame(rows, columns=PROVINCE_COLUMNS)
+    table["guided_share"] = table["guided_share"].astype("Float64")
+    table["median_share"] = table["median_share"].astype("Float64")
+    table = table.sort_values(["guided_share", "province"], ascending=[False, True], na_position="last",
+                              ignore_index=True)
+    table.attrs.update(target_share=headline_target(db), period=period)
+    return table
