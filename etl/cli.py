@@ -13,13 +13,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 import i18n
-from etl import boundaries, communes_command, demo, registry, schema, storage, templates, users_command
+from etl import boundaries, communes_command, demo, demo_city, registry, schema, storage, templates, users_command
 from etl.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from etl.load import REFUSED, FileOutcome, import_path, message, undo
 from geo import demo as demo_geography
 from geo import shipped
 from settings import SettingsError, load_settings
-from warehouse import accounts, backup, queries, uploads
+from warehouse import accounts, backup, city, queries, uploads
 from warehouse.database import Warehouse
 from warehouse.errors import CatalogueError, WarehouseLocked, WarehouseNewerThanProgram, WarehouseUnavailable
 from warehouse.files import make_private
@@ -47,13 +47,13 @@ def _demo(arguments: argparse.Namespace) -> int:
         villages=len(tables["villages"]), members=len(tables["members"]), reports=len(tables["reports"]),
     ))
     print(i18n.t("maps.cli.demo_boundaries", arguments.lang, count=len(village_shapes)))
-    _demo_city(db, arguments.lang)
+    _demo_city(db, arguments.seed, arguments.lang)
     _demo_accounts(db, arguments.lang)
     return EXIT_OK
 
 
-def _demo_city(db: Warehouse, lang: str) -> None:
-    """Register the demo commune's city (its other communes hold no data) and store the shipped city boundaries."""
+def _demo_city(db: Warehouse, seed: int, lang: str) -> None:
+    """Register the demo commune's city, store the shipped city boundaries and give its communes invented data."""
     registration = registry.register(db, [demo.PROVINCE_CODE], user="demo")
     province = registration.provinces["name"].iloc[0]
     if registration.refused:
@@ -64,6 +64,22 @@ def _demo_city(db: Warehouse, lang: str) -> None:
                  added=registration.count(registry.ADDED)))
     layer = boundaries.store_commune_layer(db, shipped.HAI_PHONG_COMMUNES)
     print(i18n.t("cli.demo.city_boundaries", lang, count=len(layer.boundaries), province=province))
+    _demo_city_data(db, province, seed, lang)
+
+
+def _demo_city_data(db: Warehouse, province: str, seed: int, lang: str) -> None:
+    """Give the city's other communes invented data, unless a commune of the warehouse holds real data."""
+    if not accounts.every_commune_is_demo(db):
+        print(i18n.t("city.cli.demo_skipped", lang))
+        return
+    outlines = city.commune_outlines(db, demo.PROVINCE_CODE)
+    outlines = outlines[outlines["code"] != demo.COMMUNE_CODE]
+    tables = demo_city.generate(outlines, seed=seed)
+    commune_writes.replace_communes(db, tables)
+    print(i18n.t("city.cli.demo_created", lang, province=province, communes=len(tables["communes"]),
+                 villages=i18n.number(len(tables["villages"]), lang),
+                 reports=i18n.number(len(tables["reports"]), lang),
+                 without_data=len(outlines) - len(tables["communes"])))
 
 
 def _report(arguments: argparse.Namespace) -> int:

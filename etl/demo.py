@@ -132,7 +132,7 @@ def _teams(
             rows.append({
                 "code": f"{team_code}-{number}",
                 "team_code": team_code,
-                "full_name": _person_name(rng, affiliation),
+                "full_name": person_name(rng, affiliation),
                 "role": role,
                 "affiliation": str(affiliation),
                 "phone": f"0900 {rng.integers(0, 1000):03d} {rng.integers(0, 1000):03d}",
@@ -140,7 +140,7 @@ def _teams(
     return teams, pd.DataFrame(rows)
 
 
-def _person_name(rng: np.random.Generator, affiliation: str) -> str:
+def person_name(rng: np.random.Generator, affiliation: str) -> str:
     middle = "Thị" if affiliation == "hoi_phu_nu" else str(rng.choice(MIDDLE_NAMES))
     return f"{rng.choice(SURNAMES)} {middle} {rng.choice(GIVEN_NAMES)}"
 

@@ -9,8 +9,10 @@ from tests.signin import open_app
 from ui.context import default_commune
 
 
-def communes(*rows: tuple[str, str, bool, str | None]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["code", "name", "is_demo", "latest_report"])
+def communes(*rows: tuple) -> pd.DataFrame:
+    frame = pd.DataFrame([row if len(row) == 5 else (*row, 10) for row in rows],
+                         columns=["code", "name", "is_demo", "latest_report", "villages"])
+    return frame
 
 
 @pytest.mark.parametrize(("rows", "expected"), [
@@ -23,6 +25,9 @@ def communes(*rows: tuple[str, str, bool, str | None]) -> pd.DataFrame:
     # No report anywhere: the demo commune, else the first listed.
     ([("1", "An Lão", False, None), ("2", "Gia Lộc", True, None)], "2"),
     ([("2", "Bạch Đằng", False, None), ("1", "Đông Hải", False, None)], "2"),
+    # The demo city: every commune demo with December's reports; the one with the most villages (Gia Lộc) first.
+    ([("1", "An Lão", True, "2025-12", 20), ("2", "Gia Lộc", True, "2025-12", 28),
+      ("3", "Kiến An", True, "2025-12", 25)], "2"),
 ])
 def test_the_default_commune_has_the_newest_reports_then_is_the_demo_then_is_listed_first(rows, expected):
     assert default_commune(communes(*rows)) == expected
@@ -32,7 +37,7 @@ def test_the_demo_warehouse_offers_the_citys_114_communes_publicly_and_opens_on_
     warehouse_path, monkeypatch, capsys,
 ):
     assert main(["demo", "--db", str(warehouse_path)]) == 0
-    # Public view decided from the warehouse: the 113 registered communes without data do not make it real.
+    # Public view decided from the warehouse: the city's demo communes and those without data keep it demo.
     app = open_app(warehouse_path, monkeypatch)
     assert not app.exception
     commune = app.sidebar.selectbox[0]

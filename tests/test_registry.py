@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from etl import demo, registry
+from etl import demo, demo_city, registry
 from etl.cli import main
 from tests import tiny_commune
 from tests.upload_files import contents
@@ -159,10 +159,14 @@ def test_all_registers_the_34_provinces_and_3321_communes(warehouse_path, capsys
 
 def test_registered_communes_without_data_keep_the_demo_warehouse_demo_until_one_gets_villages(demo_warehouse):
     con = Warehouse.open(demo_warehouse)
-    assert rows(demo_warehouse, "SELECT count(*) FROM communes WHERE NOT is_demo") == [(113,)]
+    without_data = rows(demo_warehouse, "SELECT code FROM communes c WHERE NOT is_demo ORDER BY code")
+    assert len(without_data) == demo_city.WITHOUT_DATA
+    assert rows(demo_warehouse, "SELECT count(*) FROM villages v JOIN communes c ON c.code = v.commune_code "
+                                "WHERE NOT c.is_demo") == [(0,)]
     assert accounts.every_commune_is_demo(con)
     tables = tiny_commune.tables()
-    village = tables["villages"].head(1).assign(code="10510-01", commune_code="10510")
+    code = without_data[0][0]
+    village = tables["villages"].head(1).assign(code=f"{code}-01", commune_code=code)
     replace_communes(Warehouse.open(demo_warehouse), {"communes": tables["communes"].head(0), "villages": village})
     assert not accounts.every_commune_is_demo(con)
 

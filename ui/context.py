@@ -161,10 +161,11 @@ def period_options(months: list[str]) -> list[str]:
 
 
 def default_commune(communes: pd.DataFrame) -> str:
-    """The commune to show first: the one with the newest reports; on a tie the demo commune, then the first listed
-    (`queries.communes` lists them in Vietnamese alphabetical order)."""
+    """The commune to show first: the one with the newest reports; on a tie the demo commune, then the one with the
+    most villages (the demo city's Gia Lộc), then the first listed (`queries.communes` lists them in Vietnamese
+    alphabetical order)."""
     ranked = communes.assign(reported=communes["latest_report"].notna()).sort_values(
-        ["reported", "latest_report", "is_demo"], ascending=False, kind="stable")
+        ["reported", "latest_report", "is_demo", "villages"], ascending=False, kind="stable")
     return ranked["code"].iloc[0]
 
 

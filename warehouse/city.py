@@ -322,6 +322,18 @@ def projected_communes(
 
 
 
+def commune_outlines(db: Warehouse, province: str) -> pd.DataFrame:
+    """The province's communes with a stored boundary: code, name, province, unit_type, is_demo, has_villages,
+    geometry (WKB); by code."""
+    return db.read(
+        "SELECT c.code, c.name, c.province, c.unit_type, c.is_demo, "
+        "EXISTS (SELECT 1 FROM villages v WHERE v.commune_code = c.code) AS has_villages, b.geometry "
+        "FROM communes c JOIN boundaries b ON b.level = 'commune' AND b.code = c.code "
+        "WHERE c.province = $province ORDER BY c.code",
+        {"province": province},
+    )
+
+
 PROVINCE_COLUMNS = [
     "province", "province_name", "communes", "communes_with_data", "households", "households_guided", "guided_share",
     "communes_meeting_target", "communes_not_reported", "median_share",

@@ -71,9 +71,11 @@ class CommuneSummary:
 
 
 def communes(db: Warehouse) -> pd.DataFrame:
-    """Communes in the warehouse, by name, with the newest month any of their villages reported (latest_report)."""
+    """Communes in the warehouse, by name, with the newest month any of their villages reported (latest_report) and
+    how many villages they have."""
     return db.read(
-        "SELECT c.code, c.name, c.province, c.is_demo, max(r.period) AS latest_report FROM communes c "
+        "SELECT c.code, c.name, c.province, c.is_demo, max(r.period) AS latest_report, "
+        "count(DISTINCT v.code) AS villages FROM communes c "
         "LEFT JOIN villages v ON v.commune_code = c.code LEFT JOIN reports r ON r.village_code = v.code "
         "GROUP BY c.code, c.name, c.province, c.is_demo ORDER BY c.name COLLATE vi, c.code",
     )
