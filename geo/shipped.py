@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 from functools import cache
 from pathlib import Path
 
@@ -11,12 +9,14 @@ import geopandas as gpd
 import pyogrio
 import shapely
 
+from geo.geojson import PROVINCE_OUTLINES
+
 DATA = Path(__file__).resolve().parent / "data"
 HAI_PHONG_COMMUNES = DATA / "hai_phong_communes_2025.geojson.gz"
 GIA_LOC_OUTLINE = DATA / "gia_loc_commune_2025.geojson.gz"
 VIETNAM_COMMUNES = DATA / "vietnam_communes_2025.geojson.gz"
 # The 34 provinces dissolved from VIETNAM_COMMUNES by `python -m geo.provinces` (about 500 m).
-VIETNAM_PROVINCES = DATA / "vietnam_provinces_2025.geojson.gz"
+VIETNAM_PROVINCES = PROVINCE_OUTLINES
 # Longitude and latitude around every shipped commune, islands included, with about 50 km to spare.
 VIETNAM_EXTENT = (101.7, 6.7, 118.3, 23.9)
 
@@ -44,12 +44,6 @@ def shipped_commune_outline(code: str) -> tuple[str, shapely.Geometry] | None:
 def national_communes() -> gpd.GeoDataFrame:
     """Every commune of Vietnam (code, fullName, province, geometry at about 50 m), read once per process."""
     return read_layer(VIETNAM_COMMUNES)[["code", "fullName", "province", "geometry"]]
-
-
-@cache
-def province_outlines() -> dict:
-    """The 34 provinces' outlines as a GeoJSON FeatureCollection (property `code`), read once per process."""
-    return json.loads(gzip.decompress(VIETNAM_PROVINCES.read_bytes()))
 
 
 @cache

@@ -36,6 +36,8 @@ UPLOADERS = ("staff", "admin")
 REPORTERS = ("staff", "reviewer", "admin")
 # Who may see the city map, which shows every commune's figures: the Department's reviewers and admins.
 CITY_VIEWER_ROLES = ("reviewer", "admin")
+# Who may see the national view (when they see every province, or several): visitors of a public warehouse too.
+NATIONAL_VIEWERS = (PUBLIC, *CITY_VIEWER_ROLES)
 
 # Replaced by tests, so that the slow-down and the idle timeout are checked without waiting.
 sleep: Callable[[float], None] = time.sleep
@@ -52,6 +54,11 @@ class Access:
     @property
     def may_view(self) -> bool:
         return self.role is not None
+
+    @property
+    def sees_provinces(self) -> bool:
+        """Whether the national view is for this session: it sees every province, or several whole ones."""
+        return self.role in NATIONAL_VIEWERS and (self.communes is None or len(self.provinces) > 1)
 
     def pages(self, pages: list[tuple[StreamlitPage, Collection[str | None]]]) -> list[StreamlitPage]:
         """The pages whose roles include this session's."""

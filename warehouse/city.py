@@ -336,7 +336,7 @@ def commune_outlines(db: Warehouse, province: str) -> pd.DataFrame:
 
 PROVINCE_COLUMNS = [
     "province", "province_name", "communes", "communes_with_data", "households", "households_guided", "guided_share",
-    "communes_meeting_target", "communes_not_reported", "median_share",
+    "communes_meeting_target", "communes_not_reported", "median_share", "is_demo",
 ]
 
 
@@ -345,13 +345,15 @@ def province_table(
 ) -> pd.DataFrame:
     """One row per registered province (only `provinces` when given): the `city_totals` of its `commune_table`, so
     that a province's row says what its city view says. Sorted by households guided (best first), provinces without
-    data last, then by code. Columns PROVINCE_COLUMNS; guided_share and median_share missing without data."""
+    data last, then by code. Columns PROVINCE_COLUMNS; guided_share and median_share missing without data; is_demo
+    when a demo commune's (invented) figures are among the province's. attrs: target_share, period, is_demo (any)."""
     registered = db.read("SELECT code, name FROM provinces ORDER BY code")
     if provinces is not None:
         registered = registered[registered["code"].isin(list(provinces))]
     rows = []
     for code, name in registered.itertuples(index=False):
-        totals = city_totals(commune_table(db, code, period, deadline_day, today))
+        communes = commune_table(db, code, period, deadline_day, today)
+        totals = city_totals(communes)
         rows.append({
             "province": code, "province_name": name, "communes": totals.communes,
             "communes_with_data": totals.communes_with_data, "households": totals.households,
@@ -359,11 +361,12 @@ def province_table(
             "guided_share": totals.guided_share if totals.communes_with_data else None,
             "communes_meeting_target": totals.communes_meeting_target,
             "communes_not_reported": totals.communes_not_reported, "median_share": totals.median_share,
+            "is_demo": bool((communes["is_demo"] & communes["has_data"]).any()),
         })
     table = pd.DataFrame(rows, columns=PROVINCE_COLUMNS)
     table["guided_share"] = table["guided_share"].astype("Float64")
     table["median_share"] = table["median_share"].astype("Float64")
     table = table.sort_values(["guided_share", "province"], ascending=[False, True], na_position="last",
                               ignore_index=True)
-    table.attrs.update(target_share=headline_target(db), period=period)
+    table.attrs.update(target_share=headline_target(db), period=period, is_demo=bool(table["is_demo"].any()))
     return table

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.geojson import feature_collection
+from geo.geojson import feature_collection, province_outlines
 from warehouse import queries
 from warehouse.codes import DIGITAL_DOMAINS, HEADLINE_INDICATOR
 from warehouse.database import Warehouse
@@ -156,3 +156,15 @@ def city_map(db: Warehouse, period: str) -> MapLayer:
     is_demo = bool((rows["is_demo"] & (rows["villages"] > 0)).any())
     return MapLayer(rows.drop(columns=["display", "is_demo"]), geojson, is_demo=is_demo,
                     target_share=target_share(db, HEADLINE_INDICATOR))
+
+
+def province_map(provinces: pd.DataFrame) -> MapLayer:
+    """The provinces of a `city.province_table` with their shipped outlines (34 small shapes, never the communes),
+    coloured by households guided; demo when the table's figures include a demo commune's (`attrs['is_demo']`)."""
+    outlines = province_outlines()
+    rows = provinces[provinces["province"].isin(list(outlines))].reset_index(drop=True)
+    geojson = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": code, "properties": {"code": code}, "geometry": outlines[code]}
+        for code in rows["province"]]}
+    return MapLayer(rows, geojson, bool(provinces.attrs.get("is_demo", False)),
+                    float(provinces.attrs["target_share"]))
