@@ -18,20 +18,23 @@ KEPT_PARAMS = ("language",)
 
 def shown_table(provinces: pd.DataFrame, language: str) -> pd.DataFrame:
     """The province table as the page shows it: Vietnamese numbers and percentages, no data said as such."""
-    t = lambda key: i18n.t(f"national.column.{key}", language)  # noqa: E731
     no_data = i18n.t("national.no_data", language)
+
+    def number(value: int) -> str:
+        return i18n.number(value, language)
+
+    def out_of(parts: pd.Series, wholes: pd.Series) -> list[str]:
+        return [f"{number(part)}/{number(whole)}" for part, whole in zip(parts, wholes, strict=True)]
+
     return pd.DataFrame({
-        t("province"): provinces["province_name"],
-        t("headline"): [no_data if pd.isna(share) else i18n.percent(share, language)
-                        for share in provinces["guided_share"]],
-        t("guided"): [f"{i18n.number(guided, language)}/{i18n.number(households, language)}"
-                      for guided, households in zip(provinces["households_guided"], provinces["households"],
-                                                    strict=True)],
-        t("communes_with_data"): [f"{i18n.number(with_data, language)}/{i18n.number(communes, language)}"
-                                  for with_data, communes in zip(provinces["communes_with_data"],
-                                                                 provinces["communes"], strict=True)],
-        t("communes_meeting_target"): [i18n.number(count, language) for count in provinces["communes_meeting_target"]],
-        t("communes_not_reported"): [i18n.number(count, language) for count in provinces["communes_not_reported"]],
+        i18n.t("national.column.province", language): provinces["province_name"],
+        i18n.t("national.column.headline", language): [
+            no_data if pd.isna(share) else i18n.percent(share, language) for share in provinces["guided_share"]],
+        i18n.t("national.column.guided", language): out_of(provinces["households_guided"], provinces["households"]),
+        i18n.t("national.column.communes_with_data", language): out_of(provinces["communes_with_data"],
+                                                                       provinces["communes"]),
+        i18n.t("national.column.communes_meeting_target", language): provinces["communes_meeting_target"].map(number),
+        i18n.t("national.column.communes_not_reported", language): provinces["communes_not_reported"].map(number),
     })
 
 
