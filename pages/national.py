@@ -51,13 +51,13 @@ table_event = st.dataframe(shown_table(provinces, lang), hide_index=True, width=
                            selection_mode="single-row", key="national_table")
 selected = table_event.selection.rows if table_event is not None else []
 if selected:
-    open_province(provinces["province"].iloc[selected[0]])
+    open_province(db, provinces["province"].iloc[selected[0]], period)
 
 st.subheader(tr("national.map.title"))
-layer = geography.province_map(provinces)
+layer = geography.national_map(provinces)
 event = st.plotly_chart(province_map_figure(layer, lang), on_select="rerun", selection_mode="points",
                         key="national_map", width="stretch")
 clicked = clicked_location(event)
 if clicked:
-    open_province(clicked)
+    open_province(db, clicked, period)
 st.caption(tr("national.open_hint"))

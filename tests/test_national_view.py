@@ -64,7 +64,7 @@ def test_the_province_map_draws_the_34_provinces_in_well_under_a_megabyte():
     table = pd.DataFrame({"province": sorted(outlines), "province_name": sorted(outlines),
                           "guided_share": [0.5] * len(outlines), "communes": 10, "communes_with_data": 5})
     table.attrs.update(target_share=0.8)
-    figure = province_map_figure(geography.province_map(table), "vi")
+    figure = province_map_figure(geography.national_map(table), "vi")
     assert sum(len(trace.geojson["features"]) for trace in figure.data) == 34
     assert len(figure.to_json()) < 1_000_000
 

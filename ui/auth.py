@@ -36,8 +36,10 @@ UPLOADERS = ("staff", "admin")
 REPORTERS = ("staff", "reviewer", "admin")
 # Who may see the city map, which shows every commune's figures: the Department's reviewers and admins.
 CITY_VIEWER_ROLES = ("reviewer", "admin")
+# The city page's navigation entry: those roles, and visitors where viewing is public (`sees_city_map` decides).
+CITY_PAGE_ROLES = (PUBLIC, *CITY_VIEWER_ROLES)
 # Who may see the national view (when they see every province, or several): visitors of a public warehouse too.
-NATIONAL_VIEWERS = (PUBLIC, *CITY_VIEWER_ROLES)
+NATIONAL_VIEWERS = CITY_PAGE_ROLES
 
 # Replaced by tests, so that the slow-down and the idle timeout are checked without waiting.
 sleep: Callable[[float], None] = time.sleep

@@ -128,6 +128,30 @@ def city_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.F
     return _layout(figure, layer.geojson, i18n.t("maps.legend.share", language), language, tiles)
 
 
+def commune_headline_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.Figure:
+    """The communes of a city coloured by their headline (households guided); grey where there is no data."""
+    no_data = i18n.t("maps.city.no_data", language)
+    figure = go.Figure()
+    for item, colour, rows in _class_rows(layer.rows, "guided_share", layer.target_share):
+        name = no_data if item is None else item.label(language)
+        customdata = [
+            [no_data if pd.isna(row.guided_share) else i18n.percent(row.guided_share, language),
+             i18n.t("city.map.villages_meeting", language, meeting=i18n.number(row.villages_meeting_target, language),
+                    villages=i18n.number(row.villages, language)),
+             i18n.MISSING_VALUE if pd.isna(row.rank) else f"{row.rank}/{row.communes}"]
+            for row in rows.itertuples(index=False)
+        ]
+        figure.add_trace(_trace(
+            layer.geojson, rows["commune_code"].tolist(), rows["guided_share"].fillna(0).tolist(), colour,
+            name, customdata,
+            "<b>%{text}</b><br>" + i18n.t("city.headline", language) + ": %{customdata[0]}<br>"
+            + "%{customdata[1]}<br>" + i18n.t("city.column.rank", language) + ": %{customdata[2]}<extra></extra>",
+        ))
+        figure.data[-1].text = rows["commune_name"].map(plot_text).tolist()
+    target = i18n.percent(layer.target_share, language, 0)
+    return _layout(figure, layer.geojson, i18n.t("maps.legend.coverage", language, target=target), language, tiles)
+
+
 def clicked_location(event: object) -> str | None:
     """The code of the area clicked on a map drawn by `st.plotly_chart(..., on_select="rerun")`, if any."""
     points = (getattr(event, "selection", None) or {}).get("points") or []

@@ -8,7 +8,10 @@ import streamlit as st
 
 import i18n
 from ui.charts import plot_text
+from ui.context import default_commune
 from ui.maps import _class_rows, _layout, _trace
+from warehouse import queries
+from warehouse.database import Warehouse
 from warehouse.geography import MapLayer
 
 CITY_PAGE = "pages/city.py"
@@ -61,7 +64,12 @@ def province_map_figure(layer: MapLayer, language: str) -> go.Figure:
                    tiles=False)
 
 
-def open_province(code: str) -> None:
-    """Go to the city view of province `code`, keeping the language."""
+def open_province(db: Warehouse, code: str, period: str) -> None:
+    """Go to the city view of province `code` (the city of the sidebar's commune: the province's commune with the
+    newest reports), keeping the language and the period."""
+    communes = queries.communes(db)
+    communes = communes[communes["province"] == code]
+    if communes.empty:
+        return
     kept = {key: st.query_params[key] for key in KEPT_PARAMS if key in st.query_params}
-    st.switch_page(CITY_PAGE, query_params={**kept, "province": code})
+    st.switch_page(CITY_PAGE, query_params={**kept, "commune": default_commune(communes), "period": period})

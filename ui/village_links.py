@@ -1,4 +1,5 @@
-"""Opening the village page from elsewhere: a click on a village in a chart or on the map."""
+"""Opening the village page from elsewhere (a click on a village in a chart or on the map), and a commune's overview
+from the city page."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import streamlit as st
 from ui.charts import plot_text
 
 VILLAGE_PAGE = "pages/village.py"
+COMMUNE_PAGE = "pages/overview.py"
 # The view the user has chosen travels with them to the village page.
 KEPT_PARAMS = ("language", "commune", "period")
 
@@ -36,3 +38,13 @@ def open_clicked_village(event: Mapping | None, codes_by_name: Mapping[str, str]
     code = village_from_selection(event, codes_by_name)
     if code is not None:
         open_village(code)
+
+
+def commune_page_params(code: str, current: Mapping[str, str]) -> dict[str, str]:
+    """The URL parameters of the overview of commune `code`, keeping the language and period of `current`."""
+    return {**{key: current[key] for key in ("language", "period") if key in current}, "commune": code}
+
+
+def open_commune(code: str) -> None:
+    """Go to the overview of commune `code` (the commune and the chosen view travel in the URL)."""
+    st.switch_page(COMMUNE_PAGE, query_params=commune_page_params(code, st.query_params.to_dict()))

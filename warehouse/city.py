@@ -20,10 +20,12 @@ from datetime import date
 
 import pandas as pd
 
+from geo.geojson import feature_collection
 from warehouse import analysis, queries
 from warehouse.codes import DIGITAL_DOMAINS, HEADLINE_INDICATOR, LATE, MISSING, NOT_DUE, ON_TIME
 from warehouse.collation import sort_by_name
 from warehouse.database import Warehouse
+from warehouse.geography import MapLayer
 from warehouse.periods import is_month, quarter_deadline, quarter_of
 from warehouse.queries import LOW_COVERAGE
 
@@ -81,6 +83,15 @@ def province_communes(db: Warehouse, province: str) -> pd.DataFrame:
 def commune_province(db: Warehouse, commune: str) -> str | None:
     """The province a commune belongs to, if the registry says."""
     return db.scalar("SELECT province FROM communes WHERE code = $commune", {"commune": commune})
+
+
+def has_demo_data(db: Warehouse, province: str) -> bool:
+    """Whether a demo commune of the province holds data (its figures are invented)."""
+    return bool(db.scalar(
+        "SELECT count(*) FROM communes c WHERE c.province = $province AND c.is_demo "
+        "AND EXISTS (SELECT 1 FROM villages v WHERE v.commune_code = c.code)",
+        {"province": province},
+    ))
 
 
 def headline_target(db: Warehouse) -> float:
@@ -332,6 +343,20 @@ def commune_outlines(db: Warehouse, province: str) -> pd.DataFrame:
         "WHERE c.province = $province ORDER BY c.code",
         {"province": province},
     )
+
+
+def province_map(db: Warehouse, province: str, table: pd.DataFrame) -> MapLayer:
+    """The province's communes that have a stored boundary, with their row of `table` (a `commune_table`), for a map
+    coloured by the headline; demo when a demo commune's figures are among them."""
+    boundaries = db.read(
+        "SELECT b.code, b.display FROM boundaries b JOIN communes c ON c.code = b.code "
+        "WHERE b.level = 'commune' AND c.province = $province",
+        {"province": province},
+    ).set_index("code")["display"]
+    rows = table[table["commune_code"].isin(boundaries.index)].reset_index(drop=True).assign(communes=len(table))
+    geojson = feature_collection(rows["commune_code"].tolist(), boundaries.loc[rows["commune_code"]].tolist())
+    return MapLayer(rows, geojson, is_demo=bool((rows["is_demo"] & rows["has_data"]).any()),
+                    target_share=float(table.attrs["target_share"]))
 
 
 PROVINCE_COLUMNS = [

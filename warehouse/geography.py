@@ -158,7 +158,7 @@ def city_map(db: Warehouse, period: str) -> MapLayer:
                     target_share=target_share(db, HEADLINE_INDICATOR))
 
 
-def province_map(provinces: pd.DataFrame) -> MapLayer:
+def national_map(provinces: pd.DataFrame) -> MapLayer:
     """The provinces of a `city.province_table` with their shipped outlines (34 small shapes, never the communes),
     coloured by households guided; demo when the table's figures include a demo commune's (`attrs['is_demo']`)."""
     outlines = province_outlines()

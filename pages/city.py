@@ -1,0 +1,76 @@
+"""Toàn thành phố: every commune of the city side by side for the Department: totals, ranking, map."""
+
+from datetime import date
+
+import streamlit as st
+
+import i18n
+from ui.city import ALL_TYPES, UNIT_TYPES, choose_city, exported_table, filter_communes, kept_params, shown_table
+from ui.context import filters, language, settings, tr, warehouse
+from ui.maps import clicked_location, commune_headline_map_figure
+from ui.tables import download_buttons
+from ui.village_links import open_commune
+from warehouse import city
+
+chosen = filters()
+lang = language()
+db = warehouse()
+shown_city = choose_city(db, chosen)
+province, province_name, period = shown_city.province, shown_city.province_name, shown_city.period
+st.title(tr("city.title", province=province_name))
+deadline_day = settings().report_deadline_day
+table = city.commune_table(db, province, period, deadline_day, date.today())
+totals = city.city_totals(table)
+period_name, quarter_name = i18n.period_label(period, lang), i18n.period_label(totals.quarter, lang)
+target = i18n.percent(totals.target_share, lang, 0)
+
+if shown_city.is_demo:
+    st.warning(tr("city.demo_label"), icon=":material/science:")
+st.caption(tr("city.period_caption", period=period_name))
+
+cards = st.columns(4)
+cards[0].metric(tr("city.card.guided"), i18n.percent(totals.guided_share, lang), border=True,
+                delta=tr("city.card.guided_detail", guided=i18n.number(totals.households_guided, lang),
+                         households=i18n.number(totals.households, lang), target=target),
+                delta_color="off", delta_arrow="off")
+cards[1].metric(tr("city.card.meeting", target=target),
+                f"{i18n.number(totals.communes_meeting_target, lang)}/{i18n.number(totals.communes, lang)}",
+                border=True)
+cards[2].metric(tr("city.card.not_reported", quarter=quarter_name), i18n.number(totals.communes_not_reported, lang),
+                border=True, help=tr("city.card.not_reported_help", day=deadline_day))
+cards[3].metric(tr("city.card.median"), i18n.percent(totals.median_share, lang), border=True,
+                delta=tr("city.card.with_data", count=i18n.number(totals.communes_with_data, lang),
+                         communes=i18n.number(totals.communes, lang)),
+                delta_color="off", delta_arrow="off")
+st.caption(tr("city.definitions", target=target, day=deadline_day))
+
+ranking, city_map = st.tabs([tr("city.tab.table"), tr("city.tab.map")])
+st.page_link("pages/city_trends.py", label=tr("city.trends.link"), icon=":material/trending_up:",
+             query_params=kept_params())
+
+with ranking:
+    left, right = st.columns([2, 3])
+    unit_type = left.radio(tr("city.filter.type"), [ALL_TYPES, *UNIT_TYPES], horizontal=True, key="city_type",
+                           format_func=lambda kind: tr(f"city.type.{kind}"))
+    search = right.text_input(tr("city.filter.search"), key="city_search", placeholder=tr("city.filter.placeholder"))
+    rows = filter_communes(table, unit_type, search)
+    st.caption(tr("city.table.caption", shown=i18n.number(len(rows), lang), communes=i18n.number(len(table), lang)))
+    event = st.dataframe(shown_table(rows, len(table), lang), hide_index=True, width="stretch",
+                         on_select="rerun", selection_mode="single-row", key="city_table")
+    selected = event.selection.rows if event is not None else []
+    if selected:
+        open_commune(rows["commune_code"].iloc[selected[0]])
+    st.caption(tr("city.table.click"))
+    download_buttons(exported_table(rows, lang), f"cac-xa-{province}-{period}", tr("city.tab.table"))
+
+with city_map:
+    layer = city.province_map(db, province, table)
+    if layer.rows.empty:
+        st.info(tr("city.map.no_boundaries", province=province_name))
+    else:
+        st.caption(tr("city.map.caption", period=period_name, target=target))
+        clicked = clicked_location(st.plotly_chart(
+            commune_headline_map_figure(layer, lang), on_select="rerun", selection_mode="points",
+            key="city_headline_map", width="stretch"))
+        if clicked:
+            open_commune(clicked)
