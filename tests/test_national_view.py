@@ -11,6 +11,7 @@ from docx import Document
 from tests import city_fixture, signin, tiny_commune
 from tests.signin import add_account, may_open, open_app, sign_in
 from tests.test_province_scope import commune_tables
+from ui import national
 from ui.national import province_map_figure
 from warehouse import city, geography
 from warehouse.database import Warehouse
@@ -121,3 +122,27 @@ def test_viewers_and_staff_are_not_offered_the_departments_report(provinces_ware
     app = sign_in(open_app(provinces_warehouse, monkeypatch, CDS_PUBLIC_VIEW="0"), "lan")
     assert not may_open(app, "pages/city_report.py")
     assert not may_open(app, "pages/national.py")
+
+
+def test_a_reviewer_of_a_province_sees_its_city_page_and_never_another_provinces_communes(
+        provinces_warehouse, monkeypatch):
+    add_user(Warehouse.open(provinces_warehouse), "so.thu", "reviewer", None, signin.PASSWORD,
+             provinces=[TEST_PROVINCE])
+    app = sign_in(open_app(provinces_warehouse, monkeypatch, CDS_PUBLIC_VIEW="0"), "so.thu")
+    app.switch_page("pages/city.py").run()
+    assert not app.exception and not app.error
+    assert "Tỉnh Thử Nghiệm" in app.title[0].value
+    listed = set(app.dataframe[0].value["Xã, phường"])
+    assert listed == set(city_fixture.NAMES.values())
+    assert tiny_commune.NAME not in listed  # the tiny commune is in Hải Phòng
+
+
+def test_opening_a_province_goes_to_the_city_page_of_its_commune_with_the_newest_reports(
+        provinces_warehouse, monkeypatch):
+    opened = []
+    monkeypatch.setattr(national.st, "switch_page", lambda page, query_params: opened.append((page, query_params)))
+    monkeypatch.setattr(national.st, "query_params", {"language": "en"})
+    national.open_province(Warehouse.open(provinces_warehouse), TEST_PROVINCE, "2025-12")
+    [(page, parameters)] = opened
+    assert page == "pages/city.py" and parameters["language"] == "en" and parameters["period"] == "2025-12"
+    assert parameters["commune"] in (city_fixture.ANH_SANG, city_fixture.CHO_MOI, city_fixture.BINH_YEN)
