@@ -7,15 +7,18 @@ from datetime import datetime
 
 import pandas as pd
 import pytest
+import shapely
 
 from etl import registry
 from etl.cli import EXIT_OK, EXIT_REFUSED, main
+from geo.geojson import geojson_text
 from operations.accounts import add_account as add_from_page
 from tests import signin, tiny_commune
 from tests.signin import add_account, open_app, sign_in
-from warehouse import accounts
+from warehouse import accounts, geography
 from warehouse.database import Warehouse
 from warehouse.write.accounts import add_user
+from warehouse.write.boundaries import store_commune_boundaries
 from warehouse.write.communes import replace_communes
 
 HAI_PHONG, HA_NOI = "31", "01"
@@ -142,3 +145,13 @@ def test_only_reviewers_may_be_given_provinces_on_the_accounts_page(two_province
                             signin.PASSWORD, by="admin", at=datetime(2025, 12, 1), provinces=[HAI_PHONG])
     assert refusal is not None and refusal.key == "auth.users.province_role"
     assert accounts.account(Warehouse.open(two_provinces), "lan") is None
+
+
+def test_the_map_pages_city_view_draws_the_chosen_communes_province_only(two_provinces):
+    db = Warehouse.open(two_provinces)
+    square = shapely.box(106.0, 20.0, 106.1, 20.1)
+    store_commune_boundaries(db, pd.DataFrame({
+        "code": [tiny_commune.CODE, HANOI_COMMUNE], "geometry": [square.wkb, square.wkb],
+        "display": [geojson_text(square)] * 2, "area_km2": [100.0, 100.0]}))
+    assert geography.city_map(db, "2025-12", HAI_PHONG).rows["commune_code"].tolist() == [tiny_commune.CODE]
+    assert geography.city_map(db, "2025-12", HA_NOI).rows["commune_code"].tolist() == [HANOI_COMMUNE]
