@@ -25,8 +25,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from cli.boundaries import store_commune_layer
 from etl import demo_city, registry
-from etl.boundaries import store_commune_layer
 from geo import shipped
 from tests.conftest import ROOT
 from ui.maps import commune_headline_map_figure

@@ -6,8 +6,8 @@ from datetime import datetime
 import plotly.io
 import pytest
 
+from cli import main
 from etl import demo, demo_city
-from etl.cli import main
 from tests import tiny_commune
 from tests.signin import DASHBOARD, add_account, open_app, sign_in, use_cheap_hashing
 from ui.city import filter_communes, search_key

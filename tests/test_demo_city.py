@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from cli import main
 from etl import demo, demo_city
-from etl.cli import main
 from tests import tiny_commune
 from tests.upload_files import MONTHLY_HEADER, csv_text, upload
 from warehouse import accounts, city

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from docx import Document
 
-from etl.cli import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, main
+from cli import main
+from cli.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from quarterly_report import department
 from quarterly_report.__main__ import main as templates_main
 from settings import Settings

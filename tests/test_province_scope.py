@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 import shapely
 
+from cli import main
+from cli.exit_codes import EXIT_OK, EXIT_REFUSED
 from etl import registry
-from etl.cli import EXIT_OK, EXIT_REFUSED, main
 from geo.geojson import geojson_text
 from operations.accounts import add_account as add_from_page
 from tests import signin, tiny_commune
