@@ -385,9 +385,10 @@ def province_table(
         "ORDER BY name COLLATE vi, code", {"codes": registered["code"].tolist()})
     table = communes_table(db, communes, period, deadline_day, today)
     table["province"] = table["commune_code"].map(communes.set_index("code")["province"])
+    by_province = dict(iter(table.groupby("province", sort=False)))
     rows = []
     for code, name in registered.itertuples(index=False):
-        rows_of_province = table[table["province"] == code]
+        rows_of_province = by_province.get(code, table.iloc[0:0])
         rows_of_province.attrs = table.attrs
         totals = city_totals(rows_of_province)
         rows.append({
