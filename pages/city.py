@@ -31,13 +31,13 @@ st.caption(tr("city.period_caption", period=period_name))
 cards = st.columns(4)
 cards[0].metric(tr("city.card.guided"), i18n.percent(totals.guided_share, lang), border=True,
                 delta=tr("city.card.guided_detail", guided=i18n.number(totals.households_guided, lang),
-                         households=i18n.number(totals.households, lang), target=target),
+                         households=i18n.number(totals.households, lang)),
                 delta_color="off", delta_arrow="off")
 cards[1].metric(tr("city.card.meeting", target=target),
                 f"{i18n.number(totals.communes_meeting_target, lang)}/{i18n.number(totals.communes, lang)}",
                 border=True)
-cards[2].metric(tr("city.card.not_reported", quarter=quarter_name), i18n.number(totals.communes_not_reported, lang),
-                border=True, help=tr("city.card.not_reported_help", day=deadline_day))
+cards[2].metric(tr("city.card.not_reported"), i18n.number(totals.communes_not_reported, lang), border=True,
+                help=tr("city.card.not_reported_help", quarter=quarter_name, day=deadline_day))
 cards[3].metric(tr("city.card.median"), i18n.percent(totals.median_share, lang), border=True,
                 delta=tr("city.card.with_data", count=i18n.number(totals.communes_with_data, lang),
                          communes=i18n.number(totals.communes, lang)),

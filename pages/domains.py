@@ -4,6 +4,7 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import coverage_heatmap
+from ui.city_standing import show_city_medians
 from ui.context import filters, language, stop_unless_reported, tr, tr_plain, url_selectbox, warehouse
 from ui.tables import show_table
 from warehouse import analysis, queries
@@ -52,3 +53,5 @@ table[mean_column] = [i18n.percent(means.get(name), lang) for name in village_or
 table = table.rename_axis(index=tr("village.label"), columns=None).reset_index()
 show_table(table, f"linh-vuc-{domain}", tr(f"domain.{domain}"))
 st.caption(tr("domain.definition", count=len(indicators)) + " " + tr("analysis.domains.mean_help"))
+
+show_city_medians(db, chosen, domain, short_name)

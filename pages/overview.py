@@ -6,6 +6,7 @@ import streamlit as st
 
 import i18n
 from ui.charts import coverage_bar_chart
+from ui.city_standing import show_city_standing
 from ui.context import filters, language, markdown_text, settings, stop_unless_reported, tr, tr_plain, warehouse
 from warehouse import queries
 from warehouse.codes import DIGITAL_DOMAINS
@@ -38,6 +39,8 @@ on_time = (f"{i18n.number(summary.reports_on_time, lang)}/{i18n.number(summary.r
            if summary.reports_due else i18n.MISSING_VALUE)
 cards[5].metric(tr("overview.card.on_time", quarter=i18n.period_label(summary.quarter, lang)), on_time, border=True,
                 help=tr("overview.card.on_time_help", day=settings().report_deadline_day))
+
+show_city_standing(db, chosen)
 
 domains = queries.domain_coverage_of_commune(db, chosen.commune, chosen.period)
 st.subheader(tr("overview.domains"))

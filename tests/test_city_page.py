@@ -53,8 +53,8 @@ def test_the_reviewers_first_page_lists_the_114_communes_best_first_and_those_wi
     assert table["Xếp hạng"].iloc[0] == "1/114"
     assert "Xã Gia Lộc" in set(table["Xã, phường"])
     labels = [metric.label for metric in app.metric]
-    assert labels[:3] == ["Hộ được hướng dẫn (toàn thành phố)", "Xã đạt mục tiêu 80%",
-                          "Xã chưa nộp báo cáo Quý IV/2025"]
+    assert labels == ["Hộ được hướng dẫn", "Xã đạt mục tiêu 80%", "Xã chưa nộp báo cáo quý", "Trung vị các xã"]
+    assert "Quý IV/2025" in app.metric[2].help
     assert any("Dữ liệu minh họa" in warning.value for warning in app.warning)
     assert any("thôn chưa báo cáo tính là 0" in caption.value for caption in app.caption)
 
@@ -132,3 +132,26 @@ def test_viewers_staff_and_scoped_reviewers_do_not_see_the_city(tiny_warehouse, 
         assert not app.error
     else:
         assert "chỉ dành cho" in app.error[0].value and not app.dataframe
+
+
+def test_gia_locs_overview_shows_its_rank_and_the_city_median_as_the_city_page_counts_them(demo_path, monkeypatch):
+    app = open_app(demo_path, monkeypatch)  # a visitor: public view on the demo warehouse
+    assert not app.exception
+    table = city.commune_table(Warehouse.open(demo_path), demo.PROVINCE_CODE, "2025-12", 15, datetime.now().date())
+    standing = city.commune_standing(table, demo.COMMUNE_CODE)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Xếp hạng"] == f"xếp thứ {standing.rank}/114"
+    assert metrics["Trung vị các xã"] == f"{standing.median_share * 100:.1f}%".replace(".", ",")
+    assert metrics["Tỷ lệ hộ được hướng dẫn của xã"] == metrics["Hộ đã được hướng dẫn"]
+
+
+def test_the_domains_page_shows_the_city_median_per_indicator(demo_path, monkeypatch):
+    app = open_app(demo_path, monkeypatch).switch_page("pages/domains.py").run()
+    assert not app.exception
+    medians = city.indicator_medians(Warehouse.open(demo_path), demo.PROVINCE_CODE, "2025-12").set_index(
+        "indicator_code")
+    shown = app.dataframe[-1].value
+    assert list(shown.columns) == ["Chỉ tiêu", "Xã này", "Trung vị các xã"]
+    assert len(shown) == 3  # digital government's indicators
+    expected = f"{medians.loc['ho_vneid', 'median'] * 100:.1f}%".replace(".", ",")
+    assert expected in set(shown["Trung vị các xã"])

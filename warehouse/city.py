@@ -246,22 +246,36 @@ def commune_standing(table: pd.DataFrame, commune: str) -> CommuneStanding | Non
     )
 
 
-def indicator_medians(db: Warehouse, province: str, period: str) -> pd.DataFrame:
-    """Each household indicator's median coverage over the province's communes with data in the period.
+def indicator_shares_by_commune(db: Warehouse, province: str, period: str) -> pd.DataFrame:
+    """Each household indicator's coverage in every commune of the province with data in the period.
 
     A commune's coverage of an indicator = its villages' values ÷ all its households (unreported counting 0), as
-    on the domains page. Columns: indicator_code, domain, median, communes.
+    on the domains page. Columns: commune_code, indicator_code, domain, share.
     """
     codes = province_communes(db, province)["code"].tolist()
-    rows = []
+    parts = []
     for indicator in analysis.household_indicators(db).itertuples():
         villages = queries.coverage_by_village_of_communes(db, codes, period, indicator.code)
         per_commune = villages.assign(value=villages["value"].fillna(0)).groupby("commune_code").agg(
             value=("value", "sum"), households=("households", "sum"), reported=("reported", "any"))
-        shares = (per_commune["value"] / per_commune["households"])[per_commune["reported"]]
-        rows.append({"indicator_code": indicator.code, "domain": indicator.domain,
-                     "median": float(shares.median()) if len(shares) else None, "communes": len(shares)})
-    return pd.DataFrame(rows, columns=["indicator_code", "domain", "median", "communes"])
+        with_data = per_commune[per_commune["reported"]]
+        parts.append(pd.DataFrame({"commune_code": with_data.index, "indicator_code": indicator.code,
+                                   "domain": indicator.domain,
+                                   "share": (with_data["value"] / with_data["households"]).to_numpy()}))
+    columns = ["commune_code", "indicator_code", "domain", "share"]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
+def indicator_medians(db: Warehouse, province: str, period: str) -> pd.DataFrame:
+    """Each household indicator's median coverage over the province's communes with data in the period
+    (see `indicator_shares_by_commune`). Columns: indicator_code, domain, median, communes."""
+    shares = indicator_shares_by_commune(db, province, period)
+    indicators = analysis.household_indicators(db)[["code", "domain"]].rename(columns={"code": "indicator_code"})
+    medians = shares.groupby("indicator_code", as_index=False).agg(median=("share", "median"),
+                                                                   communes=("share", "size"))
+    frame = indicators.merge(medians, on="indicator_code", how="left")
+    frame["communes"] = frame["communes"].fillna(0).astype("int64")
+    return frame[["indicator_code", "domain", "median", "communes"]]
 
 
 def province_months(db: Warehouse, province: str) -> list[str]:
