@@ -30,6 +30,7 @@ PLACE_NAMES = [
     "Phú Lương", "Phúc Lộc", "Quang Minh", "Tân Lập", "Thái Hòa", "Thanh Lãng", "Thượng Lý", "Tiên Cầm",
     "Trung Hành", "Vạn Phúc", "Văn Cú", "Vĩnh Niệm", "Xuân Đài", "Yên Khê",
 ]
+TABLES = ("villages", "teams", "members", "reports", "report_values", "training_sessions", "training_attendance")
 SESSION_TOPICS = [
     "Hướng dẫn kích hoạt VNeID mức 2 và dịch vụ công trực tuyến",
     "Thanh toán không dùng tiền mặt và thương mại điện tử",
@@ -50,21 +51,17 @@ def generate(communes: pd.DataFrame, seed: int = demo.DEFAULT_SEED) -> dict[str,
     missing_december = set(filled[STARTING_IN_OCTOBER:STARTING_IN_OCTOBER + MISSING_IN_DECEMBER])
     late_december = set(filled[STARTING_IN_OCTOBER + MISSING_IN_DECEMBER:][:LATE_IN_DECEMBER])
 
-    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in
-                                            ("villages", "teams", "members", "reports", "report_values",
-                                             "training_sessions", "training_attendance")}
+    rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     for position in sorted(set(range(len(communes))) - without_data):
         commune = communes.iloc[position]
         level = _december_level(rng, commune["unit_type"], remoteness[position])
         months = demo.MONTHS[1:] if position in starting_late else demo.MONTHS
         december = "missing" if position in missing_december else "late" if position in late_december else "on_time"
-        tables = _commune(rng, commune, level, months, december)
-        for name, frame in tables.items():
-            parts[name].append(frame)
+        _commune(rng, commune, level, months, december, rows)
     filled_codes = communes.drop(index=list(without_data))
     result = {"communes": filled_codes[["code", "name", "province", "unit_type"]].assign(is_demo=True)
               .reset_index(drop=True)}
-    result |= {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
+    result |= {name: pd.DataFrame(rows[name]) for name in TABLES}
     return result
 
 
@@ -89,8 +86,10 @@ def _december_level(rng: np.random.Generator, unit_type: str, remoteness: float)
 
 
 def _commune(
-    rng: np.random.Generator, commune: pd.Series, level: float, months: list[str], december: str
-) -> dict[str, pd.DataFrame]:
+    rng: np.random.Generator, commune: pd.Series, level: float, months: list[str], december: str,
+    rows: dict[str, list[dict]],
+) -> None:
+    """Add the rows of one commune's villages, teams, members, reports and training to `rows`."""
     code, ward = commune["code"], commune["unit_type"] == "phuong"
     # Fewer villages than Gia Lộc's 28: the sidebar opens on the demo commune with the most villages.
     count = int(rng.integers(12, 26) if ward else rng.integers(8, 20))
@@ -99,20 +98,19 @@ def _commune(
         [f"Tổ dân phố số {number}" for number in range(1, count + 1)] if ward
         else [f"Thôn {name}" for name in rng.choice(PLACE_NAMES, size=count, replace=False)]
     )
-    villages = pd.DataFrame({
-        "code": [f"{code}-{number:02d}" for number in range(1, count + 1)], "commune_code": code, "name": names,
-        "households": households, "population": np.round(households * rng.uniform(3.2, 3.9, size=count)).astype(int),
-    })
-    teams = pd.DataFrame({"code": "TO-" + villages["code"], "village_code": villages["code"],
-                          "established_on": date(2025, 9, 1)})
-    members = _members(rng, teams["code"].tolist())
-    reports, values = _reports(rng, villages, level, months, december)
-    sessions, attendance = _training(rng, code, members)
-    return {"villages": villages, "teams": teams, "members": members, "reports": reports, "report_values": values,
-            "training_sessions": sessions, "training_attendance": attendance}
+    population = np.round(households * rng.uniform(3.2, 3.9, size=count)).astype(int)
+    villages = [(f"{code}-{number:02d}", int(size)) for number, size in enumerate(households, start=1)]
+    for (village, size), name, people in zip(villages, names, population, strict=True):
+        rows["villages"].append({"code": village, "commune_code": code, "name": name, "households": size,
+                                 "population": int(people)})
+        rows["teams"].append({"code": f"TO-{village}", "village_code": village, "established_on": date(2025, 9, 1)})
+    members = _members(rng, [f"TO-{village}" for village, _ in villages])
+    rows["members"] += members
+    _reports(rng, villages, level, months, december, rows)
+    _training(rng, code, [member["code"] for member in members], rows)
 
 
-def _members(rng: np.random.Generator, team_codes: list[str]) -> pd.DataFrame:
+def _members(rng: np.random.Generator, team_codes: list[str]) -> list[dict]:
     others = [affiliation for affiliation in AFFILIATIONS if affiliation != CORE_AFFILIATION]
     rows = []
     for team_code in team_codes:
@@ -125,47 +123,43 @@ def _members(rng: np.random.Generator, team_codes: list[str]) -> pd.DataFrame:
                 "role": "to_truong" if number == 1 else "to_pho" if number == 2 else "thanh_vien",
                 "affiliation": str(affiliation), "phone": None,
             })
-    return pd.DataFrame(rows)
+    return rows
 
 
 def _reports(
-    rng: np.random.Generator, villages: pd.DataFrame, level: float, months: list[str], december: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng: np.random.Generator, villages: list[tuple[str, int]], level: float, months: list[str], december: str,
+    rows: dict[str, list[dict]],
+) -> None:
     # Each village's December share around the commune's; the S-curve of Gia Lộc's demo, started later or not.
     shares = np.clip(level + rng.normal(0, 0.06, size=len(villages)), 0.05, 0.99)
     progress = dict(zip(demo.MONTHS, demo.S_CURVE, strict=True))
     uptake = {code: min(1.0, share * rng.uniform(0.8, 1.1)) for code, share in demo.INDICATOR_UPTAKE.items()}
-    report_rows, value_rows = [], []
-    for village, share in zip(villages.itertuples(index=False), shares, strict=True):
+    for (village, households), share in zip(villages, shares, strict=True):
         for month in months:
             if month == "2025-12" and december == "missing":
                 continue
             year, number = int(month[:4]), int(month[5:])
             late = month in demo.QUARTER_LAST_MONTHS and (december == "late" or rng.uniform() < 0.01)
             day = int(rng.integers(DEADLINE_DAY + 1, 26)) if late else int(rng.integers(3, DEADLINE_DAY + 1))
-            report_rows.append({"village_code": village.code, "period": month,
-                                "reported_on": date(year, number, day), "note": None, "upload_id": None})
-            guided = int(village.households * share * progress[month])
+            rows["reports"].append({"village_code": village, "period": month, "reported_on": date(year, number, day),
+                                    "note": None, "upload_id": None})
+            guided = int(households * share * progress[month])
             values = {"ho_da_huong_dan": guided} | {code: int(guided * part) for code, part in uptake.items()}
             values |= {"luot_tuyen_truyen": int(rng.integers(1, 8)), "an_pham_phat_hanh": int(rng.integers(10, 120))}
-            value_rows += [{"village_code": village.code, "period": month, "indicator_code": code, "value": value}
-                           for code, value in values.items()]
-    return pd.DataFrame(report_rows), pd.DataFrame(value_rows)
+            rows["report_values"] += [
+                {"village_code": village, "period": month, "indicator_code": code, "value": value}
+                for code, value in values.items()]
 
 
-def _training(rng: np.random.Generator, commune: str, members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _training(rng: np.random.Generator, commune: str, members: list[str], rows: dict[str, list[dict]]) -> None:
     count = int(rng.integers(1, len(SESSION_TOPICS) + 1))
-    sessions = pd.DataFrame([
-        {"code": f"{commune}-TH-{number:02d}", "commune_code": commune, "held_on": date(2025, 9 + number, 10),
-         "topic": SESSION_TOPICS[number - 1], "organiser": None, "place": None, "upload_id": None}
-        for number in range(1, count + 1)
-    ])
     rate = rng.uniform(0.55, 0.95)
-    attended = rng.uniform(size=(len(sessions), len(members))) < rate
-    attendance = pd.DataFrame({
-        "commune_code": commune,
-        "session_code": np.repeat(sessions["code"].to_numpy(), len(members)),
-        "member_code": np.tile(members["code"].to_numpy(), len(sessions)),
-        "attended": attended.ravel(),
-    })
-    return sessions, attendance
+    for number in range(1, count + 1):
+        session = f"{commune}-TH-{number:02d}"
+        rows["training_sessions"].append({
+            "code": session, "commune_code": commune, "held_on": date(2025, 9 + number, 10),
+            "topic": SESSION_TOPICS[number - 1], "organiser": None, "place": None, "upload_id": None})
+        attended = rng.uniform(size=len(members)) < rate
+        rows["training_attendance"] += [
+            {"commune_code": commune, "session_code": session, "member_code": member, "attended": bool(present)}
+            for member, present in zip(members, attended, strict=True)]
