@@ -44,8 +44,8 @@ except (CatalogueError, WarehouseNewerThanProgram) as error:
 except Exception as error:
     stop_for_storage_problem(error)
 
-# The Department's reviewers (of every commune) start on the city's communes side by side.
-city_first = user.role == "reviewer" and user.communes is None
+# The Department's reviewers (of every commune, or of whole provinces) start on the city's communes side by side.
+city_first = user.role == "reviewer" and (user.communes is None or bool(user.provinces))
 city_pages = (
     st.Page("pages/city.py", title=tr("city.nav"), icon=":material/location_city:", url_path="thanh-pho",
             default=city_first),
@@ -72,6 +72,10 @@ navigation = st.navigation(user.pages([
              url_path="tai-du-lieu-len"), auth.UPLOADERS),
     (st.Page("pages/export_report.py", title=tr("report.nav"), icon=":material/description:",
              url_path="xuat-bao-cao"), auth.REPORTERS),
+    (st.Page("pages/national.py", title=tr("national.nav"), icon=":material/public:", url_path="toan-quoc"),
+     auth.NATIONAL_VIEWERS if user.sees_provinces else ()),
+    (st.Page("pages/city_report.py", title=tr("report.city.nav"), icon=":material/summarize:", url_path="bao-cao-so"),
+     auth.CITY_VIEWER_ROLES),
     (st.Page("pages/audit.py", title=tr("nav.audit"), icon=":material/history:", url_path="nhat-ky"), ["admin"]),
     (st.Page("pages/sign_in.py", title=tr("nav.account" if user.username else "nav.sign_in"),
              icon=":material/login:", url_path="dang-nhap"), auth.ANYONE),

@@ -1,4 +1,5 @@
-"""`python -m etl report`: a commune's quarterly report as Word, its annexes as Excel."""
+"""`python -m etl report`: a commune's quarterly report (or the Department's summary of a province) as Word, its
+annexes as Excel."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import i18n
 from cli.common import AddCommand, audit_soon
 from cli.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
+from etl import registry
 from settings import load_settings
 from warehouse.database import Warehouse
 from warehouse.periods import is_quarter
@@ -17,8 +19,11 @@ from warehouse.periods import is_quarter
 
 def add_commands(command: AddCommand) -> None:
     """Declare `report` (it only reads: it may read a copy while the dashboard has the warehouse)."""
-    report_command = command("report", _report, "write a commune's quarterly report as Word and its annexes as Excel")
-    report_command.add_argument("--commune", required=True, help="commune code, e.g. 10999")
+    report_command = command("report", _report, "write a commune's quarterly report (or the Department's summary of a "
+                                                 "province) as Word and its annexes as Excel")
+    subject = report_command.add_mutually_exclusive_group(required=True)
+    subject.add_argument("--commune", help="commune code, e.g. 10999")
+    subject.add_argument("--province", help="province code, e.g. 31: the Department's summary of its communes")
     report_command.add_argument("--quarter", required=True, help="quarter, e.g. 2025-Q4")
     report_command.add_argument("--out", required=True, help="the Word file to write (.docx)")
     report_command.add_argument("--xlsx", help="the Excel file to write (default: --out with .xlsx)")
@@ -28,9 +33,12 @@ def add_commands(command: AddCommand) -> None:
 def _report(arguments: argparse.Namespace) -> int:
     # Imported here so that the loading commands do not pay for python-docx and openpyxl.
     from quarterly_report import ReportRefused, build_quarterly_report, render_docx, render_xlsx
+    from quarterly_report.department import build_city_report, render_city_docx, render_city_xlsx
 
     lang = arguments.lang
     docx_path = Path(arguments.out)
+    if docx_path.suffix.lower() != ".docx":  # `--out bao-cao` writes bao-cao.docx and bao-cao.xlsx
+        docx_path = docx_path.with_name(docx_path.name + ".docx")
     xlsx_path = Path(arguments.xlsx) if arguments.xlsx else docx_path.with_suffix(".xlsx")
     if not is_quarter(arguments.quarter):
         print(i18n.t("report.refused.bad_quarter", lang, quarter=arguments.quarter), file=sys.stderr)
@@ -43,8 +51,15 @@ def _report(arguments: argparse.Namespace) -> int:
         return EXIT_REFUSED
     db = Warehouse.open(arguments.db)
     try:  # refused: a quarter without data, or a Word template the program cannot fill
-        report = build_quarterly_report(db, arguments.commune, arguments.quarter, load_settings(), date.today())
-        files = {docx_path: render_docx(report, lang), xlsx_path: render_xlsx(report, lang)}
+        if arguments.province is not None:
+            province = registry.province_code(arguments.province) or arguments.province
+            city_report = build_city_report(db, province, arguments.quarter, load_settings(), date.today())
+            files = {docx_path: render_city_docx(city_report, lang), xlsx_path: render_city_xlsx(city_report, lang)}
+            subject, scope = city_report.province_name, province
+        else:
+            report = build_quarterly_report(db, arguments.commune, arguments.quarter, load_settings(), date.today())
+            files = {docx_path: render_docx(report, lang), xlsx_path: render_xlsx(report, lang)}
+            subject, scope = report.commune_name, arguments.commune
     except ReportRefused as refusal:
         print(i18n.t(refusal.key, lang, **refusal.values), file=sys.stderr)
         return EXIT_REFUSED
@@ -58,7 +73,7 @@ def _report(arguments: argparse.Namespace) -> int:
             print(i18n.t("report.cli.write_failed", lang, path=path, reason=error.strerror or error), file=sys.stderr)
             return EXIT_REFUSED
         written.append(path)
-    audit_soon(arguments.source_db, "report_exported", f"{arguments.commune} {arguments.quarter}")
-    print(i18n.t("report.cli.written", lang, commune=report.commune_name,
-                 quarter=i18n.ROMAN_QUARTERS[report.quarter_number], year=report.year, docx=docx_path, xlsx=xlsx_path))
+    audit_soon(arguments.source_db, "report_exported", f"{scope} {arguments.quarter}")
+    print(i18n.t("report.cli.written", lang, commune=subject, quarter=i18n.ROMAN_QUARTERS[int(arguments.quarter[-1])],
+                 year=arguments.quarter[:4], docx=docx_path, xlsx=xlsx_path))
     return EXIT_OK

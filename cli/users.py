@@ -11,13 +11,15 @@ import pandas as pd
 
 import i18n
 from cli.exit_codes import EXIT_OK, EXIT_REFUSED
+from etl import registry
 from operations import accounts as account_rules
 from warehouse import accounts, queries
 from warehouse.database import Warehouse
 from warehouse.write import accounts as account_writes
 
-# The command line's own sentences for two refusals of the account rules (operations/accounts.py).
-CLI_SENTENCES = {"auth.users.scope_required": "auth.cli.scope_required", "auth.users.exists": "auth.cli.exists"}
+# The command line's own sentences for some refusals of the account rules (operations/accounts.py).
+CLI_SENTENCES = {"auth.users.scope_required": "auth.cli.scope_required", "auth.users.exists": "auth.cli.exists",
+                 "auth.users.province_role": "auth.cli.province_role"}
 AddAction = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
 
@@ -28,6 +30,8 @@ def add_actions(action: AddAction) -> None:
     add.add_argument("--role", required=True, choices=accounts.ROLES)
     add.add_argument("--commune", action="append", default=[], metavar="CODE",
                      help="a commune the account works for (repeatable; reviewers and admins may have none: all)")
+    add.add_argument("--province", action="append", default=[], metavar="CODE",
+                     help="reviewers: a province whose every commune the account sees, e.g. 31 (repeatable)")
     passwd = action("passwd", _users_passwd, "change an account's password")
     passwd.add_argument("--username", required=True)
     for sub in (add, passwd):
@@ -62,7 +66,11 @@ def _users_add(arguments: argparse.Namespace) -> int:
     lang = arguments.lang
     username = accounts.normalise_username(arguments.username)
     communes = sorted(set(arguments.commune))
-    refusal = account_rules.new_account_refusal(arguments.username, arguments.role, communes)
+    provinces = sorted({registry.province_code(typed) or typed for typed in arguments.province})
+    for code in provinces:
+        if code not in set(registry.provinces()["code"]):
+            return _refuse(lang, "auth.cli.bad_province", code=code, codes=", ".join(registry.provinces()["code"]))
+    refusal = account_rules.new_account_refusal(arguments.username, arguments.role, communes, provinces)
     if refusal is None:  # the warehouse is opened only for a name, role and communes that make an account
         db = Warehouse.open(arguments.db)
         refusal = account_rules.existing_account_refusal(db, username)
@@ -71,12 +79,17 @@ def _users_add(arguments: argparse.Namespace) -> int:
     password = _new_password(arguments)
     if password is None:
         return EXIT_REFUSED
-    account_writes.add_user(db, username, arguments.role, communes or None, password)
+    account_writes.add_user(db, username, arguments.role, communes or None, password, provinces=provinces)
+    province_names = registry.provinces().set_index("code")["name"]
+    scope = [*communes, *(f"{province_names[code]} ({code})" for code in provinces)]
     print(i18n.t("auth.cli.added", lang, user=username, role=arguments.role,
-                 communes=", ".join(communes) or i18n.t("auth.cli.every_commune", lang)))
-    unknown = sorted(set(communes) - set(queries.communes(db)["code"]))
+                 communes=", ".join(scope) or i18n.t("auth.cli.every_commune", lang)))
+    stored = queries.communes(db)
+    unknown = sorted(set(communes) - set(stored["code"]))
     if unknown:
         print(i18n.t("auth.cli.commune_not_in_warehouse", lang, codes=", ".join(unknown)))
+    for code in sorted(set(provinces) - set(stored["province"].dropna())):
+        print(i18n.t("auth.cli.province_not_in_warehouse", lang, province=province_names[code], code=code))
     return EXIT_OK
 
 
@@ -112,11 +125,13 @@ def _users_list(arguments: argparse.Namespace) -> int:
     if users.empty:
         print(i18n.t("auth.cli.no_users", lang))
         return EXIT_OK
-    every_commune = i18n.t("auth.cli.every_commune", lang)
+    unscoped = (users["communes"] == "") & (users["provinces"] == "")
     print(pd.DataFrame({
         i18n.t("auth.username", lang): users["username"],
         i18n.t("auth.users.column.role", lang): users["role"],
-        i18n.t("auth.users.column.communes", lang): users["communes"].replace("", every_commune),
+        i18n.t("auth.users.column.communes", lang): users["communes"].mask(unscoped,
+                                                                          i18n.t("auth.cli.every_commune", lang)),
+        i18n.t("auth.users.column.provinces", lang): users["provinces"],
         i18n.t("auth.users.column.demo", lang): users["is_demo"].map({True: i18n.t("auth.yes", lang), False: ""}),
     }).to_string(index=False))
     return EXIT_OK

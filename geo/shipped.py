@@ -9,10 +9,14 @@ import geopandas as gpd
 import pyogrio
 import shapely
 
+from geo.geojson import PROVINCE_OUTLINES
+
 DATA = Path(__file__).resolve().parent / "data"
 HAI_PHONG_COMMUNES = DATA / "hai_phong_communes_2025.geojson.gz"
 GIA_LOC_OUTLINE = DATA / "gia_loc_commune_2025.geojson.gz"
 VIETNAM_COMMUNES = DATA / "vietnam_communes_2025.geojson.gz"
+# The 34 provinces dissolved from VIETNAM_COMMUNES by `python -m geo.provinces` (about 500 m).
+VIETNAM_PROVINCES = PROVINCE_OUTLINES
 # Longitude and latitude around every shipped commune, islands included, with about 50 km to spare.
 VIETNAM_EXTENT = (101.7, 6.7, 118.3, 23.9)
 

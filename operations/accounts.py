@@ -89,13 +89,17 @@ def sign_out(db: Warehouse, username: str, action: str, at: datetime) -> None:
 # refusals its own way: cli/users.py).
 
 
-def new_account_refusal(typed_username: str, role: str, communes: Collection[str]) -> Refusal | None:
-    """Why the name, role and communes cannot make an account (None: they can)."""
+def new_account_refusal(
+    typed_username: str, role: str, communes: Collection[str], provinces: Collection[str] | None = None,
+) -> Refusal | None:
+    """Why the name, role, communes and provinces cannot make an account (None: they can)."""
     if not accounts.USERNAME.match(accounts.normalise_username(typed_username)):
         return Refusal("auth.cli.bad_username", {"user": typed_username})
     for code in sorted(set(communes)):
         if not accounts.COMMUNE_CODE.match(code):
             return Refusal("auth.cli.bad_commune", {"code": code})
+    if provinces and role not in accounts.PROVINCE_ROLES:
+        return Refusal("auth.users.province_role", {"role": role})
     if role in accounts.ROLES_WITH_COMMUNES and not communes:
         return Refusal("auth.users.scope_required", {"role": role})
     return None
@@ -115,17 +119,17 @@ def password_refusal(password: str) -> Refusal | None:
 
 def add_account(
     db: Warehouse, typed_username: str, role: str, communes: list[str], password: str, again: str,
-    *, by: str | None, at: datetime,
+    *, by: str | None, at: datetime, provinces: list[str] | None = None,
 ) -> Refusal | None:
     """Add an account (audited as `by`'s); the refusal when the name, communes or password does not do."""
     username = accounts.normalise_username(typed_username)
-    refusal = (new_account_refusal(typed_username, role, communes) or existing_account_refusal(db, username)
-               or password_refusal(password))
+    refusal = (new_account_refusal(typed_username, role, communes, provinces)
+               or existing_account_refusal(db, username) or password_refusal(password))
     if refusal is not None:
         return refusal
     if password != again:
         return Refusal("auth.cli.password_mismatch", {})
-    account_writes.add_user(db, username, role, communes or None, password, at=at)
+    account_writes.add_user(db, username, role, communes or None, password, provinces=provinces, at=at)
     audit.record(db, by, "user_added", username, at=at)
     return None
 

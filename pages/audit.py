@@ -6,7 +6,7 @@ import streamlit as st
 import i18n
 from ui import auth
 from ui.context import language, tr, warehouse
-from warehouse import accounts, queries
+from warehouse import accounts, queries, registry
 
 auth.require_role("admin")
 lang = language()
@@ -30,7 +30,7 @@ def add_from_form() -> None:
     """Add the account before the run, so that the run shows it in the table."""
     state = st.session_state
     state[OUTCOME] = auth.add_account(state["new_username"], state["new_role"], state["new_communes"],
-                                      state["new_password"], state["new_password_again"])
+                                      state["new_password"], state["new_password_again"], state["new_provinces"])
 
 
 def remove_from_form() -> None:
@@ -60,10 +60,12 @@ else:
 
 st.subheader(tr("auth.users.title"))
 users = accounts.users(db)
+unscoped = (users["communes"] == "") & (users["provinces"] == "")
 st.dataframe(pd.DataFrame({
     tr("auth.username"): users["username"],
     tr("auth.users.column.role"): users["role"].map(auth.role_name),
-    tr("auth.users.column.communes"): users["communes"].replace("", tr("auth.users.every_commune")),
+    tr("auth.users.column.communes"): users["communes"].mask(unscoped, tr("auth.users.every_commune")),
+    tr("auth.users.column.provinces"): users["provinces"],
     tr("auth.users.column.demo"): users["is_demo"].map({True: tr("auth.yes"), False: ""}),
 }), hide_index=True, width="stretch")
 
@@ -76,6 +78,11 @@ with adding.form("add_account", clear_on_submit=True):
     st.selectbox(tr("auth.users.column.role"), accounts.ROLES, format_func=auth.role_name, key="new_role")
     st.multiselect(tr("auth.users.column.communes"), list(commune_names), format_func=commune_names.get,
                    placeholder=tr("e2e.audit.choose_communes"), help=tr("auth.users.scope_help"), key="new_communes")
+    provinces = registry.provinces(db)
+    province_names = dict(zip(provinces["code"], provinces["name"], strict=True))
+    st.multiselect(tr("auth.users.column.provinces"), list(province_names), format_func=province_names.get,
+                   placeholder=tr("auth.users.choose_provinces"), help=tr("auth.users.provinces_help"),
+                   key="new_provinces")
     st.text_input(tr("auth.password"), type="password", key="new_password")
     st.text_input(tr("auth.users.password_again"), type="password", key="new_password_again")
     st.form_submit_button(tr("auth.users.add_submit"), on_click=add_from_form)

@@ -10,7 +10,7 @@ from ui.context import filters, language, tr, tr_plain, url_selectbox, warehouse
 from ui.maps import city_map_figure, clicked_location, village_map_figure
 from ui.tables import show_table
 from ui.village_links import open_village
-from warehouse import geography, queries
+from warehouse import city, geography, queries
 from warehouse.codes import DIGITAL_DOMAINS, HEADLINE_INDICATOR
 
 chosen = filters()
@@ -42,7 +42,9 @@ def class_name(share: float | None, empty_key: str, target_share: float) -> str:
 
 
 def show_city() -> None:
-    layer = geography.city_map(db, period)
+    # The chosen commune's province only: a reviewer of a province sees no other's communes, and no page sends the
+    # whole country's communes at once.
+    layer = geography.city_map(db, period, city.commune_province(db, chosen.commune))
     if layer.is_demo:
         st.warning(tr("maps.city.demo_label"), icon=":material/science:")
     st.caption(tr("maps.city.caption", period=period_name))

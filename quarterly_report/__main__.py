@@ -16,13 +16,15 @@ from pathlib import Path
 
 import i18n
 from quarterly_report import template
-from quarterly_report.make_template import Letterhead, commune_letterhead, make_template
+from quarterly_report.department import CITY_REPORT
+from quarterly_report.make_template import Letterhead, commune_letterhead, department_letterhead, make_template
 from quarterly_report.word import COMMUNE_REPORT
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 # Each kind of report made from a template: the placeholders it fills, and its fixed texts as first made.
 KINDS: dict[str, tuple[template.DocumentTemplate, Callable[[str], Letterhead]]] = {
     COMMUNE_REPORT.stem: (COMMUNE_REPORT, commune_letterhead),
+    CITY_REPORT.stem: (CITY_REPORT, department_letterhead),
 }
 
 

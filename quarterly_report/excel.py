@@ -19,10 +19,15 @@ A4_PAPER = 9
 
 def render_xlsx(report: QuarterlyReport, language: str = i18n.DEFAULT_LANGUAGE) -> bytes:
     """The report's annex tables as the bytes of a .xlsx file."""
-    workbook = exports.Workbook(i18n.t(
-        "report.doc.subtitle", language, quarter=i18n.ROMAN_QUARTERS[report.quarter_number], year=report.year
-    ))
-    for number, table in enumerate(annex_tables(report, language), start=1):
+    title = i18n.t("report.doc.subtitle", language, quarter=i18n.ROMAN_QUARTERS[report.quarter_number],
+                   year=report.year)
+    return annex_workbook(title, annex_tables(report, language), language)
+
+
+def annex_workbook(title: str, tables: list[ReportTable], language: str) -> bytes:
+    """Annex tables as the bytes of a .xlsx file titled `title`: one sheet each, numbered as the document cites them."""
+    workbook = exports.Workbook(title)
+    for number, table in enumerate(tables, start=1):
         sheet = workbook.sheet(i18n.t("report.sheet_label", language, number=number, name=table.sheet))
         _write_sheet(sheet, table, i18n.t("report.annex_label", language, number=number))
     return workbook.to_bytes()

@@ -80,6 +80,25 @@ def commune_letterhead(language: str) -> Letterhead:
     )
 
 
+def department_letterhead(language: str) -> Letterhead:
+    """The Department of Science and Technology's quarterly summary of the communes of its city (province)."""
+    def t(key: str, **values: str) -> str:
+        return i18n.t(key, language, **{name: f"{{{{ {value} }}}}" for name, value in values.items()})
+
+    return Letterhead(
+        superior=t("report.city.doc.superior", province="province_upper"),
+        issuer=t("report.city.doc.issuer"),
+        number=t("report.city.doc.number", number="number"),
+        place_date=t("report.doc.place_date", place="place", day="day", month="month", year="year"),
+        subtitle=t("report.city.doc.subtitle", quarter="quarter", year="quarter_year", province="province"),
+        opening=t("report.city.doc.opening", province="province_in_sentence", quarter="quarter_label"),
+        closing=t("report.city.doc.closing", quarter="quarter", year="quarter_year"),
+        recipients=t("report.city.doc.recipient_list", province="province_in_sentence").split("|"),
+        signer_title=t("report.city.doc.signer_title"),
+        language=language,
+    )
+
+
 def make_template(letterhead: Letterhead) -> bytes:
     """A blank template with the letterhead's texts, as the bytes of a .docx file."""
     document = Document()

@@ -22,6 +22,7 @@ from warehouse.database import Warehouse
 ROLE_KEY = "role"  # read by ui.context.can_see_personal_data
 USERNAME_KEY = "username"
 COMMUNES_KEY = "user_communes"  # sorted commune codes, or None for every commune
+PROVINCES_KEY = "user_provinces"  # sorted codes of the provinces a reviewer is scoped to; empty: none named
 LAST_ACTIVE_KEY = "auth_last_active"
 NOTICE_KEY = "auth_notice"
 # The pseudo-role of a visitor who has not signed in, where viewing is public.
@@ -37,6 +38,8 @@ REPORTERS = ("staff", "reviewer", "admin")
 CITY_VIEWER_ROLES = ("reviewer", "admin")
 # The city page's navigation entry: those roles, and visitors where viewing is public (`sees_city_map` decides).
 CITY_PAGE_ROLES = (PUBLIC, *CITY_VIEWER_ROLES)
+# Who may see the national view (when they see every province, or several): visitors of a public warehouse too.
+NATIONAL_VIEWERS = CITY_PAGE_ROLES
 
 # Replaced by tests, so that the slow-down and the idle timeout are checked without waiting.
 sleep: Callable[[float], None] = time.sleep
@@ -48,10 +51,16 @@ class Access:
     role: str | None  # the signed-in role, PUBLIC, or None (may only sign in)
     username: str | None
     communes: frozenset[str] | None  # None: every commune
+    provinces: frozenset[str] = frozenset()  # the provinces named in a reviewer's scope
 
     @property
     def may_view(self) -> bool:
         return self.role is not None
+
+    @property
+    def sees_provinces(self) -> bool:
+        """Whether the national view is for this session: it sees every province, or several whole ones."""
+        return self.role in NATIONAL_VIEWERS and (self.communes is None or len(self.provinces) > 1)
 
     def pages(self, pages: list[tuple[StreamlitPage, Collection[str | None]]]) -> list[StreamlitPage]:
         """The pages whose roles include this session's."""
@@ -81,7 +90,7 @@ def access(db: Warehouse) -> Access:
             sign_out("demo_account_withdrawn")
         else:
             _remember(found, now)
-            return Access(found.role, username, found.communes)
+            return Access(found.role, username, found.communes, found.provinces)
     return Access(PUBLIC if public_view(db) else None, None, None)
 
 
@@ -89,6 +98,7 @@ def _remember(found: accounts.Account, now: datetime) -> None:
     st.session_state[ROLE_KEY] = found.role
     st.session_state[USERNAME_KEY] = found.username
     st.session_state[COMMUNES_KEY] = None if found.communes is None else sorted(found.communes)
+    st.session_state[PROVINCES_KEY] = sorted(found.provinces)
     st.session_state[LAST_ACTIVE_KEY] = now
 
 
@@ -121,7 +131,7 @@ def sign_out(action: str = "sign_out") -> None:
     username = st.session_state.get(USERNAME_KEY)
     if username is not None:
         account_operations.sign_out(warehouse(), username, action, clock())
-    for key in (ROLE_KEY, USERNAME_KEY, COMMUNES_KEY, LAST_ACTIVE_KEY):
+    for key in (ROLE_KEY, USERNAME_KEY, COMMUNES_KEY, PROVINCES_KEY, LAST_ACTIVE_KEY):
         st.session_state.pop(key, None)
 
 
@@ -133,13 +143,14 @@ def _still_admin(db: Warehouse) -> bool:
             and clock() - last_active <= timedelta(minutes=settings().idle_minutes))
 
 
-def add_account(typed_username: str, role: str, communes: list[str], password: str, again: str) -> tuple[bool, str]:
+def add_account(typed_username: str, role: str, communes: list[str], password: str, again: str,
+                provinces: list[str] | None = None) -> tuple[bool, str]:
     """Add an account from the admin page: whether it was added, and the sentence saying so or why not."""
     db = warehouse()
     if not _still_admin(db):
         return False, tr("auth.refused", roles=role_name("admin"))
     refusal = account_operations.add_account(db, typed_username, role, communes, password, again,
-                                             by=signed_in_user(), at=clock())
+                                             by=signed_in_user(), at=clock(), provinces=provinces)
     if refusal is not None:
         return False, tr(refusal.key, **{name: role_name(value) if name == "role" else value
                                          for name, value in refusal.values.items()})
@@ -169,12 +180,21 @@ def require_role(*roles: str) -> None:
 
 
 def sees_city_map(db: Warehouse) -> bool:
-    """Whether this session may see the city map: reviewers and admins of every commune, and visitors where viewing
-    is public (they already see every commune); not viewers or staff, nor anyone limited to some communes."""
+    """Whether this session may see the city map: reviewers and admins of every commune or of whole provinces, and
+    visitors where viewing is public (they already see every commune); not viewers or staff, nor anyone limited to
+    some communes."""
     role = st.session_state.get(ROLE_KEY)
     if role is None:
         return public_view(db)
-    return role in CITY_VIEWER_ROLES and st.session_state.get(COMMUNES_KEY) is None
+    return role in CITY_VIEWER_ROLES and city_provinces() != []
+
+
+def city_provinces() -> list[str] | None:
+    """The provinces whose city view this session may see: None for every province (admins, reviewers of every
+    commune, visitors of a public warehouse), a reviewer's provinces, or none for anyone limited to some communes."""
+    if st.session_state.get(ROLE_KEY) is None or st.session_state.get(COMMUNES_KEY) is None:
+        return None
+    return list(st.session_state.get(PROVINCES_KEY, []))
 
 
 def account_sidebar(current: Access) -> None:

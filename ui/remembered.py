@@ -27,7 +27,7 @@ TOKEN_KEY = "remembered_token"  # the session's token; stays on the server, neve
 CODE_KEY = "remembered_code"
 FORGET_KEY = "remembered_forget"
 PROMPT_USERNAME, PROMPT_PASSWORD, PROMPT_OUTCOME = "prompt_username", "prompt_password", "prompt_outcome"
-SIGNED_IN_KEYS = (auth.ROLE_KEY, auth.USERNAME_KEY, auth.COMMUNES_KEY, auth.LAST_ACTIVE_KEY)
+SIGNED_IN_KEYS = (auth.ROLE_KEY, auth.USERNAME_KEY, auth.COMMUNES_KEY, auth.PROVINCES_KEY, auth.LAST_ACTIVE_KEY)
 
 
 class PromptingAccess(auth.Access):
@@ -53,7 +53,7 @@ def access(db: Warehouse) -> auth.Access:
         user = auth.access(db)
         _bind_token(db, remembering, user)
         _send_to_browser(remembering)
-    return PromptingAccess(user.role, user.username, user.communes)
+    return PromptingAccess(user.role, user.username, user.communes, user.provinces)
 
 
 def _follow_token(db: Warehouse, remembering: sessions.Remembering, idle: timedelta) -> None:

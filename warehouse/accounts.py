@@ -1,7 +1,8 @@
 """Read queries about accounts, their communes, failed sign-ins and the audit log; argon2 password checks.
 
-A user's communes are those they may see and act on; `None` means every commune (reviewers, admins). ("Scope" is
-an upload's: the rows it may replace, `warehouse/write/upload_scopes.py`.)
+A user's communes are those they may see and act on; `None` means every commune (reviewers, admins). A reviewer
+may be given provinces: their communes are then every commune the warehouse holds in them. ("Scope" is an
+upload's: the rows it may replace, `warehouse/write/upload_scopes.py`.)
 Writes (adding users, recording sign-ins) are in `warehouse/write/accounts.py`.
 """
 
@@ -22,6 +23,8 @@ ROLES = ("viewer", "staff", "reviewer", "admin")
 ROLES_WITH_COMMUNES = ("viewer", "staff")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 COMMUNE_CODE = re.compile(r"^\d{5}$")
+# Only the Department's reviewers may be scoped to whole provinces.
+PROVINCE_ROLES = ("reviewer",)
 MIN_PASSWORD_LENGTH = 8
 # A remembered sign-in lasts a working day at most, however busy; the idle window (CDS_IDLE_MINUTES) ends it sooner.
 SIGN_IN_LIFETIME = timedelta(hours=12)
@@ -33,9 +36,10 @@ _hasher = PasswordHasher()
 class Account:
     username: str
     role: str
-    communes: frozenset[str] | None  # None: every commune
+    communes: frozenset[str] | None  # None: every commune; else those named and those of `provinces`
     is_demo: bool
     password_hash: str = field(repr=False)
+    provinces: frozenset[str] = frozenset()  # the provinces named (two-digit codes); empty: none named
 
 
 def normalise_username(typed: str) -> str:
@@ -62,12 +66,20 @@ def account(db: Warehouse, username: str) -> Account | None:
     if row is None:
         return None
     role, password_hash, is_demo = row
-    return Account(username, role, _communes(db, username), is_demo, password_hash)
+    provinces = frozenset(code for (code,) in db.rows(
+        "SELECT province_code FROM user_provinces WHERE username = ?", [username]))
+    return Account(username, role, _communes(db, username, provinces), is_demo, password_hash, provinces)
 
 
-def _communes(db: Warehouse, username: str) -> frozenset[str] | None:
-    codes = db.rows("SELECT commune_code FROM user_communes WHERE username = ?", [username])
-    return frozenset(code for (code,) in codes) or None
+def _communes(db: Warehouse, username: str, provinces: frozenset[str]) -> frozenset[str] | None:
+    """The communes named, and every commune of the provinces named; None when neither is named (every commune)."""
+    named = frozenset(code for (code,) in db.rows(
+        "SELECT commune_code FROM user_communes WHERE username = ?", [username]))
+    if not named and not provinces:
+        return None
+    of_provinces = db.rows("SELECT code FROM communes WHERE province IN (SELECT unnest(?::VARCHAR[]))",
+                           [sorted(provinces)]) if provinces else []
+    return named | frozenset(code for (code,) in of_provinces)
 
 
 def user_communes(db: Warehouse, username: str) -> set[str] | None:
@@ -89,12 +101,20 @@ def admin_count(db: Warehouse) -> int:
 
 
 def users(db: Warehouse) -> pd.DataFrame:
-    """Every account (never the hash) with its communes joined by commas, by name."""
+    """Every account (never the hash) by name, with the communes and provinces it is scoped to, each as
+    `Name (code)` joined by commas (the code alone for one the warehouse does not know); both empty: every commune."""
     return db.read("""
-        SELECT u.username, u.role, coalesce(string_agg(c.commune_code, ', ' ORDER BY c.commune_code), '') AS communes,
+        SELECT u.username, u.role,
+               coalesce((SELECT string_agg(coalesce(c.name || ' (' || s.commune_code || ')', s.commune_code), ', '
+                                           ORDER BY s.commune_code)
+                         FROM user_communes s LEFT JOIN communes c ON c.code = s.commune_code
+                         WHERE s.username = u.username), '') AS communes,
+               coalesce((SELECT string_agg(coalesce(p.name || ' (' || s.province_code || ')', s.province_code), ', '
+                                           ORDER BY s.province_code)
+                         FROM user_provinces s LEFT JOIN provinces p ON p.code = s.province_code
+                         WHERE s.username = u.username), '') AS provinces,
                u.is_demo, u.created_at, u.password_changed_at
-        FROM users u LEFT JOIN user_communes c USING (username)
-        GROUP BY ALL ORDER BY u.username
+        FROM users u ORDER BY u.username
     """)
 
 

@@ -107,7 +107,11 @@ def commune_table(db: Warehouse, province: str, period: str, deadline_day: int, 
     `quarterly_report` is on_time / late / missing / not_due (none for a commune without villages before the
     deadline). attrs: target_share, quarter, period.
     """
-    communes = province_communes(db, province)
+    return communes_table(db, province_communes(db, province), period, deadline_day, today)
+
+
+def communes_table(db: Warehouse, communes: pd.DataFrame, period: str, deadline_day: int, today: date) -> pd.DataFrame:
+    """`commune_table` for any communes (code, name, unit_type, is_demo), ranked among themselves."""
     codes = communes["code"].tolist()
     target = headline_target(db)
     quarter = quarter_of(period) if is_month(period) else period
@@ -371,3 +375,50 @@ def province_map(db: Warehouse, province: str, table: pd.DataFrame) -> MapLayer:
     geojson = feature_collection(rows["commune_code"].tolist(), boundaries.loc[rows["commune_code"]].tolist())
     return MapLayer(rows, geojson, is_demo=bool((rows["is_demo"] & rows["has_data"]).any()),
                     target_share=float(table.attrs["target_share"]))
+
+
+PROVINCE_COLUMNS = [
+    "province", "province_name", "communes", "communes_with_data", "households", "households_guided", "guided_share",
+    "communes_meeting_target", "communes_not_reported", "median_share", "is_demo",
+]
+
+
+def province_table(
+    db: Warehouse, period: str, deadline_day: int, today: date, provinces: list[str] | None = None,
+) -> pd.DataFrame:
+    """One row per registered province (only `provinces` when given): the `city_totals` of its communes' rows of
+    `commune_table`, so that a province's row says what its city view says (the communes of every province are read
+    at once). Sorted by households guided (best first), provinces without data last, then by code.
+    Columns PROVINCE_COLUMNS; guided_share and median_share missing without data; is_demo when a demo commune's
+    (invented) figures are among the province's. attrs: target_share, period, is_demo (any)."""
+    registered = db.read("SELECT code, name FROM provinces ORDER BY code")
+    if provinces is not None:
+        registered = registered[registered["code"].isin(list(provinces))]
+    communes = db.read(
+        "SELECT code, name, unit_type, is_demo, province FROM communes WHERE province IN (SELECT unnest($codes)) "
+        "ORDER BY name COLLATE vi, code", {"codes": registered["code"].tolist()})
+    table = communes_table(db, communes, period, deadline_day, today)
+    table["province"] = table["commune_code"].map(communes.set_index("code")["province"])
+    by_province = dict(iter(table.groupby("province", sort=False)))
+    rows = []
+    for code, name in registered.itertuples(index=False):
+        rows_of_province = by_province.get(code, table.iloc[0:0])
+        rows_of_province.attrs = table.attrs
+        totals = city_totals(rows_of_province)
+        rows.append({
+            "province": code, "province_name": name, "communes": totals.communes,
+            "communes_with_data": totals.communes_with_data, "households": totals.households,
+            "households_guided": totals.households_guided,
+            "guided_share": totals.guided_share if totals.communes_with_data else None,
+            "communes_meeting_target": totals.communes_meeting_target,
+            "communes_not_reported": totals.communes_not_reported, "median_share": totals.median_share,
+            "is_demo": bool((rows_of_province["is_demo"] & rows_of_province["has_data"]).any()),
+        })
+    result = pd.DataFrame(rows, columns=PROVINCE_COLUMNS)
+    result["guided_share"] = result["guided_share"].astype("Float64")
+    result["median_share"] = result["median_share"].astype("Float64")
+    result = result.sort_values(["guided_share", "province"], ascending=[False, True], na_position="last",
+                                ignore_index=True)
+    result.attrs.update(target_share=table.attrs["target_share"], period=period,
+                        is_demo=bool(result["is_demo"].any()))
+    return result

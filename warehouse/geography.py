@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.geojson import feature_collection
+from geo.geojson import feature_collection, province_outlines
 from warehouse import queries
 from warehouse.codes import DIGITAL_DOMAINS, HEADLINE_INDICATOR
 from warehouse.database import Warehouse
@@ -111,8 +111,9 @@ def latest_reported_month(db: Warehouse) -> str | None:
     return db.read("SELECT max(period) AS period FROM reports")["period"].iloc[0]
 
 
-def commune_target_shares(db: Warehouse, period: str) -> pd.DataFrame:
-    """Every commune with a boundary and the share of its villages meeting the target in the period.
+def commune_target_shares(db: Warehouse, period: str, province: str | None = None) -> pd.DataFrame:
+    """Every commune with a boundary (of `province` only, when given) and the share of its villages meeting the
+    target in the period.
 
     Columns commune_code, commune_name, villages, villages_reported, villages_meeting_target,
     share_meeting_target (none when no village reported), is_demo, display.
@@ -142,17 +143,29 @@ def commune_target_shares(db: Warehouse, period: str) -> pd.DataFrame:
     FROM boundaries b
     JOIN communes c ON c.code = b.code
     LEFT JOIN per_commune p ON p.commune_code = b.code
-    WHERE b.level = 'commune'
+    WHERE b.level = 'commune' AND ($province IS NULL OR c.province = $province)
     ORDER BY share_meeting_target DESC NULLS LAST, c.name COLLATE vi
     """
-    return db.read(sql, {"headline": HEADLINE_INDICATOR, "months": months_in(period)})
+    return db.read(sql, {"headline": HEADLINE_INDICATOR, "months": months_in(period), "province": province})
 
 
-def city_map(db: Warehouse, period: str) -> MapLayer:
-    """The communes with a boundary, coloured by the share of their villages meeting the target; demo when a demo
-    commune's (invented) figures are among them."""
-    rows = commune_target_shares(db, period)
+def city_map(db: Warehouse, period: str, province: str | None = None) -> MapLayer:
+    """The communes with a boundary (of `province` only, when given: never the whole country's at once), coloured by
+    the share of their villages meeting the target; demo when a demo commune's (invented) figures are among them."""
+    rows = commune_target_shares(db, period, province)
     geojson = feature_collection(rows["commune_code"].tolist(), rows["display"].tolist())
     is_demo = bool((rows["is_demo"] & (rows["villages"] > 0)).any())
     return MapLayer(rows.drop(columns=["display", "is_demo"]), geojson, is_demo=is_demo,
                     target_share=target_share(db, HEADLINE_INDICATOR))
+
+
+def national_map(provinces: pd.DataFrame) -> MapLayer:
+    """The provinces of a `city.province_table` with their shipped outlines (34 small shapes, never the communes),
+    coloured by households guided; demo when the table's figures include a demo commune's (`attrs['is_demo']`)."""
+    outlines = province_outlines()
+    rows = provinces[provinces["province"].isin(list(outlines))].reset_index(drop=True)
+    geojson = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": code, "properties": {"code": code}, "geometry": outlines[code]}
+        for code in rows["province"]]}
+    return MapLayer(rows, geojson, bool(provinces.attrs.get("is_demo", False)),
+                    float(provinces.attrs["target_share"]))

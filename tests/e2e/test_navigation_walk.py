@@ -27,13 +27,15 @@ EVERYONE = {"", "ban-do", "linh-vuc", "thon", "tap-huan", "tien-do-bao-cao", "xu
 # The pages each visitor's menu offers beyond EVERYONE's ("" is the overview, opened at /).
 # The city pages are for the Department and, where viewing is public, visitors; a reviewer starts on the city page
 # (at /), so the overview is at /tong-quan.
+# The national view (toan-quoc) is for those who see every province; the Department's report (bao-cao-so) for
+# reviewers and admins.
 CITY_PAGES = {"thanh-pho", "xu-huong-thanh-pho"}
 EXTRA_PAGES = {
-    None: CITY_PAGES,
+    None: {*CITY_PAGES, "toan-quoc"},
     "demo-viewer": set(),
     "demo-staff": {"tai-du-lieu-len", "xuat-bao-cao"},
-    "demo-reviewer": {"xuat-bao-cao", "tong-quan", "xu-huong-thanh-pho"},
-    "demo-admin": {"tai-du-lieu-len", "xuat-bao-cao", "nhat-ky", *CITY_PAGES},
+    "demo-reviewer": {"xuat-bao-cao", "tong-quan", "xu-huong-thanh-pho", "toan-quoc", "bao-cao-so"},
+    "demo-admin": {"tai-du-lieu-len", "xuat-bao-cao", "nhat-ky", *CITY_PAGES, "toan-quoc", "bao-cao-so"},
 }
 # Each demo account in Vietnamese, the users' language; the visitor who has not signed in in English (the
 # Vietnamese pages it sees are the viewer's, and one tour fewer keeps the suite under two minutes).

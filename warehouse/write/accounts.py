@@ -17,9 +17,11 @@ if TYPE_CHECKING:
 
 def add_user(
     db: Warehouse, username: str, role: str, communes: Collection[str] | None, password: str,
-    *, is_demo: bool = False, replace: bool = False, at: datetime | None = None,
+    *, provinces: Collection[str] | None = None, is_demo: bool = False, replace: bool = False,
+    at: datetime | None = None,
 ) -> None:
-    """Store an account with its communes (None: every commune); `replace` overwrites one of the same name."""
+    """Store an account with its communes and provinces (neither: every commune); `replace` overwrites one of the
+    same name."""
     at = at or datetime.now()
     with db.transaction() as cursor:
         if replace:
@@ -31,6 +33,8 @@ def add_user(
         )
         for code in sorted(set(communes or ())):
             cursor.execute("INSERT INTO user_communes VALUES (?, ?)", [username, code])
+        for code in sorted(set(provinces or ())):
+            cursor.execute("INSERT INTO user_provinces VALUES (?, ?)", [username, code])
 
 
 def set_password(db: Warehouse, username: str, password: str, at: datetime | None = None) -> bool:
@@ -53,6 +57,7 @@ def remove_user(db: Warehouse, username: str, at: datetime | None = None) -> boo
 
 def _delete_user(cursor: duckdb.DuckDBPyConnection, username: str, at: datetime) -> bool:
     cursor.execute("DELETE FROM user_communes WHERE username = ?", [username])
+    cursor.execute("DELETE FROM user_provinces WHERE username = ?", [username])
     _revoke_sessions_of(cursor, username, at, "account_removed")
     return bool(cursor.execute("DELETE FROM users WHERE username = ? RETURNING username", [username]).fetchall())
 
