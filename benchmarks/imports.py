@@ -54,12 +54,13 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _timed(action: Callable[[], object]) -> tuple[object, float, float]:
-    """What `action` returns, its seconds and the peak memory (MB) while it ran."""
+def _timed(action: Callable[[], object]) -> tuple[object, float, float, float]:
+    """What `action` returns, its seconds, the processor seconds of all its threads (the work done, whatever else
+    runs on the machine) and the peak memory (MB) while it ran."""
     _peak_reset()
-    started = time.perf_counter()
+    started, processor = time.perf_counter(), time.process_time()
     result = action()
-    return result, time.perf_counter() - started, _peak_mb()
+    return result, time.perf_counter() - started, time.process_time() - processor, _peak_mb()
 
 
 def write_month_file(path: Path, reports: pd.DataFrame, values: pd.DataFrame) -> Path:
@@ -141,12 +142,13 @@ def measure(months: int = 12, quiet: bool = True) -> dict:
             return _accepted(import_path(file, db, uploaded_by="bench", today=_today(month)))
 
         new_file, correction_file = month_files(history)
-        outcome, seconds, peak = _timed(lambda: load(new_file, history))
-        figures |= {"new_month_s": seconds, "new_month_peak_mb": peak, "new_month_rows": outcome.rows}
-        outcome, seconds, peak = _timed(lambda: load(correction_file, history))
-        figures |= {"correction_s": seconds, "correction_peak_mb": peak, "correction_changes": outcome.changes}
-        _, seconds, peak = _timed(lambda: undo(db, outcome.upload_id, "bench"))
-        figures |= {"undo_s": seconds, "undo_peak_mb": peak}
+        for name, action in (("new_month", lambda: load(new_file, history)),
+                             ("correction", lambda: load(correction_file, history)),
+                             ("undo", lambda: undo(db, figures["correction_upload"], "bench"))):
+            outcome, seconds, processor, peak = _timed(action)
+            figures.update({f"{name}_s": seconds, f"{name}_cpu_s": processor, f"{name}_peak_mb": peak})
+            if name == "correction":
+                figures.update(correction_upload=outcome.upload_id, correction_changes=outcome.changes)
         if not quiet:
             print(f"new month {figures['new_month_s']:.2f} s, correction {figures['correction_s']:.2f} s, "
                   f"undo {figures['undo_s']:.2f} s", flush=True)
@@ -156,8 +158,8 @@ def measure(months: int = 12, quiet: bool = True) -> dict:
         load(correction_file, history)
         for month in range(history + 1, months):
             new_file, correction_file = month_files(month)
-            _, new_seconds, _ = _timed(lambda file=new_file, month=month: load(file, month))
-            _, correction_seconds, _ = _timed(lambda file=correction_file, month=month: load(file, month))
+            _, new_seconds, _, _ = _timed(lambda file=new_file, month=month: load(file, month))
+            _, correction_seconds, _, _ = _timed(lambda file=correction_file, month=month: load(file, month))
             timings.append((new_seconds, correction_seconds))
             if not quiet:
                 print(f"month {month + 1}: new {new_seconds:.2f} s, correction {correction_seconds:.2f} s", flush=True)
@@ -179,10 +181,10 @@ def _report(figures: dict) -> str:
     return "\n".join([
         f"national warehouse: {figures['villages']:,} villages, {figures['history_months']} months of history "
         f"({figures['values_before']:,} figures, {figures['file_bytes_before'] / megabytes:.0f} MB)",
-        f"new month            {figures['new_month_s']:6.2f} s  peak {figures['new_month_peak_mb']:6.0f} MB",
-        f"correction (replace) {figures['correction_s']:6.2f} s  peak {figures['correction_peak_mb']:6.0f} MB  "
-        f"{figures['correction_changes']}",
-        f"undo                 {figures['undo_s']:6.2f} s  peak {figures['undo_peak_mb']:6.0f} MB",
+        *(f"{label:21s}{figures[f'{name}_s']:6.2f} s (processor {figures[f'{name}_cpu_s']:6.2f} s), "
+          f"peak memory {figures[f'{name}_peak_mb']:5.0f} MB"
+          for name, label in (("new_month", "new month"), ("correction", "correction (replace)"), ("undo", "undo"))),
+        f"the correction's cells: {figures['correction_changes']}",
         f"after {figures['months']} months of imports and corrections ({figures['values_after']:,} figures): file "
         f"{figures['file_bytes'] / megabytes:.0f} MB, data {figures['data_bytes'] / megabytes:.0f} MB, "
         f"file ÷ data {figures['file_per_data']:.2f}",

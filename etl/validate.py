@@ -471,29 +471,36 @@ class _Checker:
 
     def check_history(self) -> None:
         """Warnings against the village's own earlier months: a household count falling, an unusual value."""
-        keys = self.parsed[["ma_thon", "ky_bao_cao"]].rename(columns={"ma_thon": "village_code",
-                                                                      "ky_bao_cao": "period"})
+        keys = self.parsed[["ma_thon", "ky_bao_cao"]].set_axis(["village_code", "period"], axis=1)
         history = upload_queries.earlier_values(self.db, keys)
         if history.empty:
             return
+        by_indicator = dict(list(history.groupby("indicator_code", sort=False)))
         for column in self.kind.columns:
-            if not column.indicator or column.code not in self.parsed:
+            if not column.indicator or column.code not in self.parsed or column.code not in by_indicator:
                 continue
-            earlier = keys.merge(history[history["indicator_code"] == column.code], how="left",
-                                 on=["village_code", "period"])
+            # The earlier figures of each row of the file, by its position (no join on the text keys).
+            earlier = by_indicator[column.code].set_index("position").reindex(range(len(keys)))
             values = self.parsed[column.code].astype("Float64").to_numpy()
-            detail = pd.DataFrame({"value": self.parsed[column.code].astype(str),
-                                   "previous": earlier["previous_value"].astype("Int64").astype(str),
-                                   "previous_period": earlier["previous_period"],
-                                   "median": earlier["median_value"].round(0).astype("Int64").astype(str)})
+            fell = np.zeros(len(keys), dtype=bool)
             if column.household_indicator:
-                fell = pd.Series(values < earlier["previous_value"].to_numpy()).fillna(False)
-                self.problems(fell, column.code, "import.warning.decrease", detail, warning=True)
+                fell = pd.Series(values < earlier["previous_value"].to_numpy()).fillna(False).to_numpy(dtype=bool)
             unusual = pd.Series(
                 (earlier["months"].to_numpy() >= schema.OUTLIER_MINIMUM_HISTORY)
                 & (values > schema.OUTLIER_FACTOR * earlier["median_value"].to_numpy())
-            ).fillna(False)
-            self.problems(unusual, column.code, "import.warning.outlier", detail, warning=True)
+            ).fillna(False).to_numpy(dtype=bool)
+            if not (fell.any() or unusual.any()):
+                continue
+            # Words only for the rows warned about (a national file has 100,000 rows per indicator).
+            flagged = np.flatnonzero(fell | unusual)
+            shown = earlier.iloc[flagged]
+            detail = pd.DataFrame({"value": self.parsed[column.code].iloc[flagged].astype(str).to_numpy(),
+                                   "previous": shown["previous_value"].astype("Int64").astype(str).to_numpy(),
+                                   "previous_period": shown["previous_period"].to_numpy(),
+                                   "median": shown["median_value"].round(0).astype("Int64").astype(str).to_numpy()},
+                                  index=flagged).reindex(range(len(keys)))
+            self.problems(pd.Series(fell), column.code, "import.warning.decrease", detail, warning=True)
+            self.problems(pd.Series(unusual), column.code, "import.warning.outlier", detail, warning=True)
 
     def compare_reports(self, allow_lower: bool) -> None:
         """Each indicator cell of the file against the figure stored for its village and month."""

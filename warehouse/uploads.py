@@ -59,13 +59,15 @@ def teams_of_villages(db: Warehouse, villages: list[str]) -> pd.DataFrame:
 
 
 def earlier_values(db: Warehouse, keys: pd.DataFrame) -> pd.DataFrame:
-    """For each (village_code, period) of `keys` and indicator: the latest earlier value, its period, the median."""
+    """For each row of `keys` (village_code, period; by its position in `keys`) and indicator: the latest earlier
+    value, its period, the median of the earlier values and their number of months."""
+    file_keys = keys.reset_index(drop=True).rename_axis("position").reset_index().dropna()
     return db.read(
-        "SELECT k.village_code, k.period, rv.indicator_code, arg_max(rv.value, rv.period) AS previous_value, "
+        "SELECT k.position, rv.indicator_code, arg_max(rv.value, rv.period) AS previous_value, "
         "max(rv.period) AS previous_period, median(rv.value) AS median_value, count(*) AS months "
         "FROM file_keys k JOIN report_values rv ON rv.village_code = k.village_code AND rv.period < k.period "
         "GROUP BY ALL",
-        frames={"file_keys": keys.dropna().drop_duplicates()},
+        frames={"file_keys": file_keys},
     )
 
 

@@ -142,6 +142,9 @@ def undo_upload(db: Warehouse, upload_id: int, undone_by: str, allowed_communes:
             cursor.execute(f"INSERT INTO {table} BY NAME {put_back}", {"upload": upload_id})
             if table in tables.UNIQUE_KEYS:
                 tables.refuse_duplicates(cursor, table, put_back, {"upload": upload_id})
+        # What the copies held is back in the tables, and an undone upload is never undone again.
+        for table, _ in replaced_tables:
+            cursor.execute(f"DELETE FROM {replaced(table)} WHERE {REPLACED_BY} = $upload", {"upload": upload_id})
         cursor.execute(
             "UPDATE uploads SET status = 'undone', undone_at = current_timestamp, undone_by = $user WHERE id = $upload",
             {"upload": upload_id, "user": undone_by},
