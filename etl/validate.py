@@ -472,36 +472,28 @@ class _Checker:
 
     def check_history(self) -> None:
         """Warnings against the village's own earlier months: a household count falling, an unusual value."""
-        keys = self.parsed[["ma_thon", "ky_bao_cao"]].set_axis(["village_code", "period"], axis=1)
-        history = upload_queries.earlier_values(self.db, keys)
-        if history.empty:
-            return
-        by_indicator = dict(list(history.groupby("indicator_code", sort=False)))
-        for column in self.kind.columns:
-            if not column.indicator or column.code not in self.parsed or column.code not in by_indicator:
-                continue
-            # The earlier figures of each row of the file, by its position (no join on the text keys).
-            earlier = by_indicator[column.code].set_index("position").reindex(range(len(keys)))
-            values = self.parsed[column.code].astype("Float64").to_numpy()
-            fell = np.zeros(len(keys), dtype=bool)
-            if column.household_indicator:
-                fell = pd.Series(values < earlier["previous_value"].to_numpy()).fillna(False).to_numpy(dtype=bool)
-            unusual = pd.Series(
-                (earlier["months"].to_numpy() >= schema.OUTLIER_MINIMUM_HISTORY)
-                & (values > schema.OUTLIER_FACTOR * earlier["median_value"].to_numpy())
-            ).fillna(False).to_numpy(dtype=bool)
-            if not (fell.any() or unusual.any()):
+        indicators = [column for column in self.kind.columns if column.indicator and column.code in self.parsed]
+        figures = pd.concat([self.parsed[["ma_thon", "ky_bao_cao"]].set_axis(["village_code", "period"], axis=1),
+                             self.parsed[[column.code for column in indicators]].astype("Int64")], axis=1)
+        doubtful = upload_queries.figures_against_history(
+            self.db, figures.rename_axis("position").reset_index(),
+            [column.code for column in indicators if column.household_indicator],
+            factor=schema.OUTLIER_FACTOR, least_months=schema.OUTLIER_MINIMUM_HISTORY)
+        for column in indicators:
+            rows = doubtful[doubtful["indicator_code"] == column.code]
+            if rows.empty:
                 continue
             # Words only for the rows warned about (a national file has 100,000 rows per indicator).
-            flagged = np.flatnonzero(fell | unusual)
-            shown = earlier.iloc[flagged]
-            detail = pd.DataFrame({"value": self.parsed[column.code].iloc[flagged].astype(str).to_numpy(),
-                                   "previous": shown["previous_value"].astype("Int64").astype(str).to_numpy(),
-                                   "previous_period": shown["previous_period"].to_numpy(),
-                                   "median": shown["median_value"].round(0).astype("Int64").astype(str).to_numpy()},
-                                  index=flagged).reindex(range(len(keys)))
-            self.problems(pd.Series(fell), column.code, "import.warning.decrease", detail, warning=True)
-            self.problems(pd.Series(unusual), column.code, "import.warning.outlier", detail, warning=True)
+            positions = rows["position"].to_numpy()
+            detail = pd.DataFrame({"value": self.parsed[column.code].iloc[positions].astype(str).to_numpy(),
+                                   "previous": rows["previous_value"].astype("Int64").astype(str).to_numpy(),
+                                   "previous_period": rows["previous_period"].to_numpy(),
+                                   "median": rows["median_value"].round(0).astype("Int64").astype(str).to_numpy()},
+                                  index=positions).reindex(range(len(self.parsed)))
+            for flag, key in (("fell", "import.warning.decrease"), ("unusual", "import.warning.outlier")):
+                mask = np.zeros(len(self.parsed), dtype=bool)
+                mask[positions[rows[flag].to_numpy(dtype=bool)]] = True
+                self.problems(pd.Series(mask), column.code, key, detail, warning=True)
 
     def compare_reports(self, allow_lower: bool) -> None:
         """Each indicator cell of the file against the figure stored for its village and month."""

@@ -33,7 +33,7 @@ def insert(cursor: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -
     cursor.execute(f"INSERT INTO {plain_name(table)} ({columns}) SELECT {columns} FROM incoming_rows")
     if table in UNIQUE_KEYS:
         written = "SELECT * FROM incoming_rows"
-        if cursor.execute(_duplicate_hashes(table, written)).fetchone()[0]:
+        if cursor.execute(_duplicate_hashes(table, written)).fetchall()[0][0]:
             _refuse(table, cursor.execute(_duplicate_keys(table, written)).fetchone())
 
 
@@ -41,7 +41,7 @@ def refuse_duplicates(cursor: duckdb.DuckDBPyConnection, table: str, written: st
                       parameters: dict[str, object] | None = None) -> None:
     """Raise duckdb.ConstraintException when `table` holds two rows with the key of a row of `written` (a query of
     the rows just written: only their keys are looked at, so that the check costs what the write did)."""
-    if cursor.execute(_duplicate_hashes(table, written), parameters or {}).fetchone()[0]:
+    if cursor.execute(_duplicate_hashes(table, written), parameters or {}).fetchall()[0][0]:
         _refuse(table, cursor.execute(_duplicate_keys(table, written), parameters or {}).fetchone())
 
 
