@@ -97,3 +97,25 @@ def test_a_failure_while_loading_leaves_the_warehouse_as_it_was(tiny_warehouse, 
     with pytest.raises(RuntimeError):
         upload(tiny_warehouse, DECEMBER)
     assert contents(tiny_warehouse) == before
+
+
+def test_undo_keeps_no_copy_of_what_it_put_back_and_earlier_uploads_stay_undoable(tiny_warehouse):
+    db = Warehouse.open(tiny_warehouse)
+    before = contents(tiny_warehouse)
+    first = upload(tiny_warehouse, DECEMBER)
+    second = upload(tiny_warehouse, DECEMBER.replace("95", "99"))
+
+    def copies(upload_id: int) -> int:
+        return db.scalar("SELECT (SELECT count(*) FROM replaced_reports WHERE replaced_by_upload = $u) + "
+                         "(SELECT count(*) FROM replaced_report_values WHERE replaced_by_upload = $u)",
+                         {"u": upload_id})
+
+    assert copies(first.upload_id) > 0 and copies(second.upload_id) > 0
+    undo(db, second.upload_id, "can_bo")
+    # The rows the second upload replaced are back in the tables: their copies are gone, the first's stay.
+    assert copies(second.upload_id) == 0 and copies(first.upload_id) > 0
+    assert values_of(tiny_warehouse, "99999-01", "2025-12")["ho_da_huong_dan"] == 95
+    undo(db, first.upload_id, "can_bo")
+    after = contents(tiny_warehouse)
+    for table in ("reports", "report_values"):
+        assert after[table] == before[table], table

@@ -58,14 +58,36 @@ def teams_of_villages(db: Warehouse, villages: list[str]) -> pd.DataFrame:
     )
 
 
-def earlier_values(db: Warehouse, keys: pd.DataFrame) -> pd.DataFrame:
-    """For each (village_code, period) of `keys` and indicator: the latest earlier value, its period, the median."""
+def figures_against_history(db: Warehouse, figures: pd.DataFrame, household_indicators: list[str], *,
+                            factor: float, least_months: int) -> pd.DataFrame:
+    """The cells of a file that its village's earlier months make doubtful: a household figure below the latest
+    earlier one (`fell`), or a figure above `factor` times the median of at least `least_months` earlier ones
+    (`unusual`). `figures` holds the file's rows: position, village_code, period, then one column per indicator.
+    Returns position, indicator_code, previous_value, previous_period, median_value, fell, unusual."""
+    file_figures = figures.dropna(subset=["village_code", "period"])  # noqa: F841 (read by DuckDB, by name)
+    # Compared here, not in pandas: a national file has a million cells, of which a handful are doubtful.
     return db.read(
-        "SELECT k.village_code, k.period, rv.indicator_code, arg_max(rv.value, rv.period) AS previous_value, "
-        "max(rv.period) AS previous_period, median(rv.value) AS median_value, count(*) AS months "
-        "FROM file_keys k JOIN report_values rv ON rv.village_code = k.village_code AND rv.period < k.period "
-        "GROUP BY ALL",
-        frames={"file_keys": keys.dropna().drop_duplicates()},
+        """
+        WITH cells AS (
+            UNPIVOT file_figures ON COLUMNS(* EXCLUDE (position, village_code, period))
+            INTO NAME indicator_code VALUE value
+        ), history AS (
+            SELECT k.position, rv.indicator_code, arg_max(rv.value, rv.period) AS previous_value,
+                   max(rv.period) AS previous_period, median(rv.value) AS median_value, count(*) AS months
+            FROM (SELECT DISTINCT position, village_code, period FROM file_figures) k
+            JOIN report_values rv ON rv.village_code = k.village_code AND rv.period < k.period
+            GROUP BY ALL
+        )
+        SELECT * FROM (
+            SELECT h.position, h.indicator_code, h.previous_value, h.previous_period, h.median_value,
+                   coalesce(h.indicator_code IN (SELECT unnest($households)) AND c.value < h.previous_value, false)
+                       AS fell,
+                   coalesce(h.months >= $least_months AND c.value > $factor * h.median_value, false) AS unusual
+            FROM history h JOIN cells c USING (position, indicator_code)
+        ) WHERE fell OR unusual ORDER BY position
+        """,
+        {"households": household_indicators, "least_months": least_months, "factor": factor},
+        frames={"file_figures": file_figures},
     )
 
 
