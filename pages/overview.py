@@ -5,9 +5,9 @@ from datetime import date
 import streamlit as st
 
 import i18n
+from ui.cached import queries
 from ui.charts import coverage_bar_chart
 from ui.context import filters, language, markdown_text, settings, stop_unless_reported, tr, tr_plain, warehouse
-from warehouse import queries
 from warehouse.codes import DIGITAL_DOMAINS
 
 chosen = filters()

@@ -9,8 +9,9 @@ import i18n
 from operations import uploads as upload_operations
 from operations.uploads import ACCEPTED, REFUSED, UNCHANGED, FileOutcome, UndoRefused, message
 from ui import auth
+from ui.cached import queries
 from ui.context import filters, language, markdown_text, settings, tr, url_selectbox, warehouse
-from warehouse import queries, uploads
+from warehouse import uploads
 from warehouse.errors import WarehouseBusy
 from warehouse.periods import is_month
 

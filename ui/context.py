@@ -12,7 +12,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 import i18n
 from settings import Settings, load_settings
-from warehouse import queries
+from ui.cached import queries, read_data_version
 from warehouse.database import Warehouse
 from warehouse.periods import is_month, quarter_of, quarters_of
 
@@ -70,8 +70,10 @@ def settings() -> Settings:
 
 
 def use_warehouse(db: Warehouse) -> None:
-    """Hand the warehouse the entry file opened to this run's pages (and to the callbacks of the next run)."""
+    """Hand the warehouse the entry file opened to this run's pages (and to the callbacks of the next run), and read
+    its data version: cached reads made this run are those of the data as it is now."""
     st.session_state[WAREHOUSE_KEY] = db
+    read_data_version(db)
 
 
 def warehouse() -> Warehouse:
