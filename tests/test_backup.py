@@ -66,8 +66,10 @@ def test_backup_damage_restore_gives_every_table_back_its_fingerprint(loaded_war
     restored = table_fingerprints(loaded_warehouse)
     log = accounts.audit_log(Warehouse.open(loaded_warehouse))
     assert log["action"].tolist() == ["restore", "upload", "upload"]
-    assert {table: found for table, found in restored.items() if table != "audit_log"} == {
-        table: found for table, found in original.items() if table != "audit_log"}
+    # The restore's own audit row is a write: it changes the data version too (cached reads are then dropped).
+    written_by_restore = {"audit_log", "data_version"}
+    assert {table: found for table, found in restored.items() if table not in written_by_restore} == {
+        table: found for table, found in original.items() if table not in written_by_restore}
     assert values_of(loaded_warehouse, "99999-03", "2025-12") == {"ho_da_huong_dan": 45}
     damaged = [path for path in loaded_warehouse.parent.iterdir() if ".before-restore-" in path.name]
     assert len(damaged) == 1, "the file replaced by the restore is kept, never deleted"

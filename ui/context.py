@@ -170,6 +170,23 @@ def default_commune(communes: pd.DataFrame) -> str:
     return ranked["code"].iloc[0]
 
 
+def _province_choice(communes: pd.DataFrame) -> pd.DataFrame:
+    """The communes of the province chosen in the sidebar, when those offered lie in several provinces (a list of
+    3,321 communes is slow to send and to search); a link to a commune of another province opens that province."""
+    provinces = communes.drop_duplicates("province_name").sort_values("province_rank")
+    if len(provinces) < 2:
+        return communes
+    province_of = dict(zip(communes["code"], communes["province_name"], strict=True))
+    linked = st.query_params.get("commune")
+    if linked in province_of and linked != st.session_state.get(_written_to_url("commune")):
+        st.query_params["province"] = province_of[linked]
+    current = st.session_state.get("commune")
+    default = province_of[current if current in province_of else default_commune(communes)]
+    province = url_selectbox(tr("sidebar.province"), provinces["province_name"].tolist(), "province",
+                             default=default, container=st.sidebar)
+    return communes[communes["province_name"] == province]
+
+
 def choose_filters(db: Warehouse, allowed: Collection[str] | None = None) -> Filters | None:
     """The commune (when there are several) and period selectors, offering only `allowed` communes (None: all);
     None when there is no commune to offer."""
@@ -181,8 +198,9 @@ def choose_filters(db: Warehouse, allowed: Collection[str] | None = None) -> Fil
         return None
     codes = communes["code"].tolist()
     if len(codes) > 1:
-        names = dict(zip(communes["code"], communes["name"], strict=True))
-        url_selectbox(tr("sidebar.commune"), codes, "commune", default=default_commune(communes),
+        shown = _province_choice(communes)
+        names = dict(zip(shown["code"], shown["name"], strict=True))
+        url_selectbox(tr("sidebar.commune"), shown["code"].tolist(), "commune", default=default_commune(shown),
                       format_func=names.get, container=st.sidebar)
     else:
         _url_backed("commune", codes, codes[0])

@@ -71,11 +71,22 @@ class CommuneSummary:
 
 
 def communes(db: Warehouse) -> pd.DataFrame:
-    """Communes in the warehouse, by name, with the newest month any of their villages reported (latest_report)."""
+    """Communes in the warehouse, by name, with the newest month any of their villages reported (latest_report),
+    their province's name and its rank among the provinces in Vietnamese alphabetical order (province_rank)."""
     return db.read(
-        "SELECT c.code, c.name, c.province, c.is_demo, max(r.period) AS latest_report FROM communes c "
-        "LEFT JOIN villages v ON v.commune_code = c.code LEFT JOIN reports r ON r.village_code = v.code "
-        "GROUP BY c.code, c.name, c.province, c.is_demo ORDER BY c.name COLLATE vi, c.code",
+        """
+        WITH latest AS (
+            SELECT v.commune_code, max(r.period) AS latest_report
+            FROM reports r JOIN villages v ON v.code = r.village_code GROUP BY v.commune_code
+        )
+        SELECT c.code, c.name, c.province, c.is_demo, l.latest_report,
+               coalesce(p.name, c.province, '') AS province_name,
+               dense_rank() OVER (ORDER BY coalesce(p.name, c.province, '') COLLATE vi) AS province_rank
+        FROM communes c
+        LEFT JOIN provinces p ON p.code = c.province
+        LEFT JOIN latest l ON l.commune_code = c.code
+        ORDER BY c.name COLLATE vi, c.code
+        """,
     )
 
 
