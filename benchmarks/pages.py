@@ -1,0 +1,86 @@
+"""Every per-commune page, cold (nothing cached: the first visit after a write) and warm (the same page again), as
+the server runs it (Streamlit's AppTest, no browser), for Gia Lộc in a warehouse given on the command line.
+
+    python -m benchmarks.pages WAREHOUSE [--repeat 3] [--commune 10999] [--json]
+
+Prints seconds per page: cold is the median of `repeat` runs each after clearing the cache, warm the median of
+`repeat` reruns of a session that has just shown the page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from etl import demo
+from settings import PROJECT_ROOT
+from ui import cached
+from warehouse.database import Warehouse
+
+PAGES = {
+    "overview": "pages/overview.py", "map": "pages/map.py", "domains": "pages/domains.py",
+    "village": "pages/village.py", "training": "pages/training.py", "reporting": "pages/reporting.py",
+    "trends": "pages/trends.py",
+}
+
+
+def _session(page: str, commune: str) -> AppTest:
+    app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=600)
+    app.query_params["commune"] = commune
+    app.run()
+    if page != "pages/overview.py":
+        app.switch_page(page)
+    return app
+
+
+def _timed_run(app: AppTest) -> float:
+    started = time.perf_counter()
+    app.run()
+    elapsed = time.perf_counter() - started
+    if app.exception:
+        raise RuntimeError(f"the page failed: {app.exception[0].message}")
+    return elapsed
+
+
+def measure(warehouse: Path, repeat: int = 3, commune: str = demo.COMMUNE_CODE) -> dict[str, dict[str, float]]:
+    """Each page's cold and warm seconds (medians of `repeat`) in the warehouse at `warehouse`."""
+    os.environ["CDS_WAREHOUSE"] = str(warehouse)
+    os.environ["CDS_PUBLIC_VIEW"] = "1"
+    Warehouse.close_all()
+    found: dict[str, dict[str, float]] = {}
+    for name, page in PAGES.items():
+        app = _session(page, commune)
+        cold, warm = [], []
+        for _ in range(repeat):
+            cached.clear()
+            cold.append(_timed_run(app))
+        for _ in range(repeat):
+            warm.append(_timed_run(app))
+        found[name] = {"cold": statistics.median(cold), "warm": statistics.median(warm)}
+    Warehouse.close_all()
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.pages", description=__doc__.splitlines()[0])
+    parser.add_argument("warehouse", type=Path)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--commune", default=demo.COMMUNE_CODE)
+    parser.add_argument("--json", action="store_true")
+    arguments = parser.parse_args()
+    found = measure(arguments.warehouse, arguments.repeat, arguments.commune)
+    if arguments.json:
+        print(json.dumps(found, indent=2))
+        return
+    for name, seconds in found.items():
+        print(f"{name:10} cold {seconds['cold']:6.3f} s   warm {seconds['warm']:6.3f} s")
+
+
+if __name__ == "__main__":
+    main()
