@@ -203,11 +203,12 @@ def report_timeliness(
     """
     frame = db.read(sql, {"commune": commune, "month": last_month(quarter)})
     frame["deadline"] = deadline
-    frame["status"] = [_timeliness(reported_on, deadline, today) for reported_on in frame["reported_on"]]
+    frame["status"] = [timeliness(reported_on, deadline, today) for reported_on in frame["reported_on"]]
     return frame
 
 
-def _timeliness(reported_on: object, deadline: date, today: date) -> str:
+def timeliness(reported_on: object, deadline: date, today: date) -> str:
+    """A quarterly report's status: on time or late when received, else missing once the deadline has passed."""
     if pd.isna(reported_on):
         return NOT_DUE if today <= deadline else MISSING
     return ON_TIME if pd.Timestamp(reported_on).date() <= deadline else LATE
@@ -229,7 +230,7 @@ def commune_summary(
         {"commune": commune, "headline": HEADLINE_INDICATOR},
     ).iloc[0]
     quarter = quarter_of(period) if is_month(period) else period
-    timeliness = report_timeliness(db, commune, quarter, deadline_day, today)
+    quarterly_reports = report_timeliness(db, commune, quarter, deadline_day, today)
     return CommuneSummary(
         villages=len(coverage),
         households=int(coverage["households"].sum()),
@@ -240,8 +241,8 @@ def commune_summary(
         villages_meeting_target=int(coverage["meets_target"].sum()),
         target_share=float(registry["target_share"]),
         quarter=quarter,
-        reports_on_time=int((timeliness["status"] == ON_TIME).sum()),
-        reports_due=int(timeliness["status"].isin([ON_TIME, LATE, MISSING]).sum()),
+        reports_on_time=int((quarterly_reports["status"] == ON_TIME).sum()),
+        reports_due=int(quarterly_reports["status"].isin([ON_TIME, LATE, MISSING]).sum()),
     )
 
 
