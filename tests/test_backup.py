@@ -207,3 +207,27 @@ def test_a_boundary_upload_keeps_a_snapshot_too(tiny_warehouse, tmp_path, capsys
     # Boundary uploads are uploads like any other: the snapshot is named after the upload.
     snapshots = backup.snapshots(tiny_warehouse)
     assert len(snapshots) == 1 and snapshots[0].name.endswith(f"-upload-{result['upload_id']}")
+
+
+def test_a_snapshot_whose_copy_lost_rows_or_was_damaged_is_refused_by_restore(tiny_warehouse, capsys):
+    first = upload(tiny_warehouse, MONTH)
+    upload(tiny_warehouse, LATER)
+    older, newer = backup.snapshots(tiny_warehouse)
+    assert json.loads((older / "manifest.json").read_text())["reason"] == f"upload-{first.upload_id}"
+    before = table_fingerprints(tiny_warehouse)
+    Warehouse.close_all()
+    # The older snapshot's files swapped for the newer one's: another row count in the uploads table.
+    for name in ("warehouse.duckdb", "warehouse.duckdb.wal"):
+        (older / name).unlink(missing_ok=True)
+        if (newer / name).exists():
+            (older / name).write_bytes((newer / name).read_bytes())
+    status, _, error = run(capsys, "restore", str(older), "--db", str(tiny_warehouse), "--force")
+    assert status != 0 and "uploads" in error
+    # The newer one's file damaged in the middle: DuckDB's block checksums fail when restore reads every row.
+    data = bytearray((newer / "warehouse.duckdb").read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 4096] = bytes(4096)
+    (newer / "warehouse.duckdb").write_bytes(bytes(data))
+    status, _, error = run(capsys, "restore", str(newer), "--db", str(tiny_warehouse), "--force")
+    assert status != 0 and "Traceback" not in error
+    assert table_fingerprints(tiny_warehouse) == before

@@ -3,6 +3,7 @@ table (the `replaced_*` copies follow their tables without a hand-written change
 
 import shutil
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -93,3 +94,69 @@ def test_the_dashboard_upgrades_the_warehouse_once_not_on_every_page(tiny_wareho
         app.switch_page(page).run()
         assert not app.exception
     assert len(upgrades) == 1
+
+
+def _monthly(db: Warehouse, reports: pd.DataFrame, values: pd.DataFrame, scope: list[tuple[str, str]]) -> int:
+    return load_upload(db, kind="monthly", upload={"file_name": "t.csv", "checksum": "x", "kind": "monthly",
+                                                   "uploaded_by": "lan", "status": "accepted"},
+                       scope=pd.DataFrame([("village_period", key, sub_key) for key, sub_key in scope],
+                                          columns=["part", "key", "sub_key"]),
+                       rows={"reports": reports, "report_values": values})
+
+
+def _everything(db: Warehouse) -> list[list[tuple]]:
+    return [db.rows(f"SELECT * FROM {table} ORDER BY ALL") for table in (
+        "uploads", "upload_scope", "reports", "report_values", "replaced_reports", "replaced_report_values")]
+
+
+REPORT = pd.DataFrame([{"village_code": "99999-02", "period": "2025-12", "reported_on": pd.Timestamp("2025-12-10"),
+                        "note": None}])
+FIGURE = {"village_code": "99999-02", "period": "2025-12", "indicator_code": "ho_da_huong_dan", "value": 120}
+
+
+def test_reports_and_their_figures_are_unique_without_an_index_a_duplicate_in_a_load_is_refused(tiny_warehouse):
+    db = Warehouse.open(tiny_warehouse)
+    assert db.scalar("SELECT count(*) FROM duckdb_constraints() WHERE table_name IN "
+                     "('reports', 'report_values', 'training_attendance') AND constraint_type = 'PRIMARY KEY'") == 0
+    before = _everything(db)
+    twice = pd.DataFrame([FIGURE, {**FIGURE, "value": 130}])
+    with pytest.raises(duckdb.ConstraintException, match="report_values"):
+        _monthly(db, REPORT, twice, [("99999-02", "2025-12")])
+    assert _everything(db) == before
+    # The same report as one the warehouse holds, outside the upload's scope: the second copy is refused.
+    stored = pd.DataFrame([{**REPORT.iloc[0].to_dict(), "period": "2025-11"}])
+    with pytest.raises(duckdb.ConstraintException, match="reports"):
+        _monthly(db, stored, pd.DataFrame([{**FIGURE, "period": "2025-11"}]), [("99999-02", "2025-12")])
+    assert _everything(db) == before
+    assert _monthly(db, REPORT, pd.DataFrame([FIGURE]), [("99999-02", "2025-12")])
+    assert db.rows("SELECT value FROM report_values WHERE village_code = '99999-02' AND period = '2025-12'") == [(120,)]
+
+
+def test_an_undo_that_would_put_back_a_duplicate_is_refused_and_changes_nothing(tiny_warehouse):
+    db = Warehouse.open(tiny_warehouse)
+    figures = pd.DataFrame([{**FIGURE, "period": "2025-11", "value": 95}])
+    upload_id = _monthly(db, pd.DataFrame([{**REPORT.iloc[0].to_dict(), "period": "2025-11"}]), figures,
+                         [("99999-02", "2025-11")])
+    with db.transaction() as cursor:  # a copy damaged by hand: two figures for one indicator
+        cursor.execute(f"INSERT INTO replaced_report_values SELECT {upload_id}, '99999-02', '2025-11', "
+                       "'ho_da_huong_dan', 1")
+    before = _everything(db)
+    with pytest.raises(duckdb.ConstraintException, match="report_values"):
+        undo(db, upload_id, "lan")
+    assert _everything(db) == before
+
+
+def test_a_commune_whose_training_attendance_names_a_member_twice_for_a_session_is_refused(warehouse_path):
+    db = Warehouse.open(warehouse_path)
+    commune = tiny_commune.tables()
+    session = {"code": "TH-01", "commune_code": tiny_commune.CODE, "held_on": pd.Timestamp("2025-10-01"),
+               "topic": "VNeID"}
+    attendance = {"commune_code": tiny_commune.CODE, "session_code": "TH-01", "member_code": "TO-99999-01-1",
+                  "attended": True}
+    with pytest.raises(duckdb.ConstraintException, match="training_attendance"):
+        replace_communes(db, {**commune, "training_sessions": pd.DataFrame([session]),
+                              "training_attendance": pd.DataFrame([attendance, {**attendance, "attended": False}])})
+    assert db.scalar("SELECT count(*) FROM communes") == 0
+    replace_communes(db, {**commune, "training_sessions": pd.DataFrame([session]),
+                          "training_attendance": pd.DataFrame([attendance])})
+    assert db.scalar("SELECT count(*) FROM training_attendance") == 1

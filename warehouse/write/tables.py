@@ -1,4 +1,5 @@
-"""Rows of a frame into a table, and the check that every table or column name put into SQL text is a plain name."""
+"""Rows of a frame into a table, the uniqueness the largest tables keep without an index, and the check that names
+put into SQL are plain names."""
 
 from __future__ import annotations
 
@@ -8,6 +9,13 @@ import duckdb
 import pandas as pd
 
 _PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+# Tables too large for DuckDB to keep an index on (migration 0016) and the columns that identify a row: every write
+# to them checks the rows it wrote, and refuses a duplicate as the primary key did (duckdb.ConstraintException).
+UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
+    "reports": ("village_code", "period"),
+    "report_values": ("village_code", "period", "indicator_code"),
+    "training_attendance": ("commune_code", "session_code", "member_code"),
+}
 
 
 def plain_name(name: str) -> str:
@@ -18,7 +26,30 @@ def plain_name(name: str) -> str:
 
 
 def insert(cursor: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Insert the frame's rows into `table`, column by name."""
+    """Insert the frame's rows into `table`, column by name (refusing a duplicate of a UNIQUE_KEYS table's key)."""
     columns = ", ".join(plain_name(str(column)) for column in frame.columns)
-    incoming_rows = frame  # noqa: F841 (read by DuckDB's replacement scan, by name)
+    incoming_rows = frame  # noqa: F841 (read by DuckDB's replacement scan, by name, in this function's queries)
     cursor.execute(f"INSERT INTO {plain_name(table)} ({columns}) SELECT {columns} FROM incoming_rows")
+    if table in UNIQUE_KEYS:
+        _refuse(table, cursor.execute(_duplicate_query(table, "SELECT * FROM incoming_rows")).fetchone())
+
+
+def refuse_duplicates(cursor: duckdb.DuckDBPyConnection, table: str, written: str,
+                      parameters: dict[str, object] | None = None) -> None:
+    """Raise duckdb.ConstraintException when `table` holds two rows with the key of a row of `written` (a query of
+    the rows just written: only their keys are looked at, so that the check costs what the write did)."""
+    _refuse(table, cursor.execute(_duplicate_query(table, written), parameters or {}).fetchone())
+
+
+def _duplicate_query(table: str, written: str) -> str:
+    key = ", ".join(plain_name(column) for column in UNIQUE_KEYS[table])
+    # The key's first two columns narrow the table to the written rows' villages and months (or sessions) at once.
+    narrow = ", ".join(plain_name(column) for column in UNIQUE_KEYS[table][:2])
+    return (f"SELECT {key} FROM {plain_name(table)} WHERE ({narrow}) IN (SELECT DISTINCT {narrow} FROM ({written})) "
+            "GROUP BY ALL HAVING count(*) > 1 LIMIT 1")
+
+
+def _refuse(table: str, duplicate: tuple | None) -> None:
+    if duplicate is not None:
+        shown = ", ".join(f"{column}: {value}" for column, value in zip(UNIQUE_KEYS[table], duplicate, strict=True))
+        raise duckdb.ConstraintException(f'Duplicate key "{shown}" violates the unique key of {table}')

@@ -16,7 +16,13 @@ import pandas as pd
 from warehouse import backup
 from warehouse.uploads import LATER_OVERLAPPING_UPLOADS
 from warehouse.write import audit, tables
-from warehouse.write.upload_scopes import TABLES_WITH_UPLOAD_ID, UPLOAD_SCOPES, replaced, tables_replaced_by
+from warehouse.write.upload_scopes import (
+    REPLACED_BY,
+    TABLES_WITH_UPLOAD_ID,
+    UPLOAD_SCOPES,
+    replaced,
+    tables_replaced_by,
+)
 
 if TYPE_CHECKING:
     from warehouse.database import Warehouse
@@ -131,8 +137,11 @@ def undo_upload(db: Warehouse, upload_id: int, undone_by: str, allowed_communes:
         for table, condition in reversed(replaced_tables):
             cursor.execute(f"DELETE FROM {table} WHERE {condition}", {"upload": upload_id})
         for table, _ in replaced_tables:
-            cursor.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (replaced_by_upload) FROM {replaced(table)} "
-                           "WHERE replaced_by_upload = $upload", {"upload": upload_id})
+            put_back = (f"SELECT * EXCLUDE ({REPLACED_BY}) FROM {replaced(table)} "
+                        f"WHERE {REPLACED_BY} = $upload")
+            cursor.execute(f"INSERT INTO {table} BY NAME {put_back}", {"upload": upload_id})
+            if table in tables.UNIQUE_KEYS:
+                tables.refuse_duplicates(cursor, table, put_back, {"upload": upload_id})
         cursor.execute(
             "UPDATE uploads SET status = 'undone', undone_at = current_timestamp, undone_by = $user WHERE id = $upload",
             {"upload": upload_id, "user": undone_by},

@@ -1,0 +1,202 @@
+"""Imports at national scale, against the national warehouse with its history (benchmarks/warehouses.py).
+
+    python -m benchmarks.imports [--months 12] [--json]
+
+On a copy of the cached national warehouse (92,988 villages, four months of uploads and corrections), times end to
+end (read, validate, load through `etl`, the automatic snapshot included), with the peak memory of each:
+- a new national month (a CSV of every village, as staff send it);
+- the same month sent again as a correction (every report replaced; one village in twenty raised);
+- the undo of that correction.
+Then imports a new month and its correction each month up to `--months` months, and compares the file's size with
+its data's: the same tables' rows written afresh to a new file, without indexes (`data_bytes`).
+`measure()` returns the figures as a dict (what `--json` prints).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from benchmarks import warehouses
+from etl import schema
+from etl.load import ACCEPTED, FileOutcome, import_path, undo
+from warehouse.database import Warehouse
+
+SCALE = "nation"
+CORRECTED_SHARE = 0.05
+
+
+def _peak_reset() -> None:
+    """Start measuring the process's peak resident memory afresh (Linux; elsewhere the peak since start)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def _peak_mb() -> float:
+    """The process's peak resident memory since `_peak_reset`, in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(action: Callable[[], object]) -> tuple[object, float, float]:
+    """What `action` returns, its seconds and the peak memory (MB) while it ran."""
+    _peak_reset()
+    started = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - started, _peak_mb()
+
+
+def write_month_file(path: Path, reports: pd.DataFrame, values: pd.DataFrame) -> Path:
+    """A monthly CSV as staff write it (semicolons, Vietnamese headers and dates, `1.234`-style numbers)."""
+    columns = {column.code: column.label for column in schema.kinds()["monthly"].columns}
+    wide = values.pivot(index="village_code", columns="indicator_code", values="value")
+    frame = pd.DataFrame({
+        columns["ma_thon"]: reports["village_code"].to_numpy(),
+        columns["ky_bao_cao"]: reports["period"].str[5:] + "/" + reports["period"].str[:4],
+        columns["ngay_bao_cao"]: pd.to_datetime(reports["reported_on"]).dt.strftime("%d/%m/%Y").to_numpy(),
+    })
+    for code in wide.columns:
+        figures = wide[code].reindex(reports["village_code"]).astype("int64").to_numpy()
+        frame[columns[code]] = [f"{figure:,}".replace(",", ".") for figure in figures]
+    frame[columns["ghi_chu"]] = reports["note"].fillna("").to_numpy()
+    frame.to_csv(path, sep=";", index=False, encoding="utf-8")
+    return path
+
+
+def _corrected(values: pd.DataFrame, month: int) -> pd.DataFrame:
+    """The month's figures with one village in twenty reporting more outreach sessions than first sent."""
+    villages = values["village_code"].unique()
+    rng = np.random.default_rng([warehouses.SEED, month, 3])
+    chosen = set(villages[rng.uniform(size=len(villages)) < CORRECTED_SHARE])
+    raised = values.copy()
+    raised.loc[raised["village_code"].isin(chosen) & raised["indicator_code"].eq("luot_tuyen_truyen"), "value"] += 1
+    return raised
+
+
+def _today(month: int) -> date:
+    """A day in the month after the `month`-th: when its reports and their corrections arrive."""
+    following = warehouses.periods(1, month + 1)[0]
+    return date(int(following[:4]), int(following[5:]), 20)
+
+
+def _accepted(outcome: FileOutcome) -> FileOutcome:
+    if outcome.status != ACCEPTED:
+        raise RuntimeError(f"{outcome.path}: {outcome.status} {outcome.errors[:3]}")
+    return outcome
+
+
+def data_bytes(path: Path, scratch: Path) -> int:
+    """The size of the warehouse's rows alone: every table copied to a new file, without indexes."""
+    fresh = scratch / "data-only.duckdb"
+    fresh.unlink(missing_ok=True)
+    with Warehouse.inspect(path) as db:
+        tables = [name for (name,) in db.rows("SELECT table_name FROM duckdb_tables() WHERE "
+                                              "database_name = current_database() AND schema_name = 'main'")]
+        db.rows(f"ATTACH '{fresh}' AS fresh")
+        for table in tables:
+            db.rows(f'CREATE TABLE fresh."{table}" AS SELECT * FROM "{table}"')
+        db.rows("DETACH fresh")
+    size = fresh.stat().st_size
+    fresh.unlink()
+    return size
+
+
+def measure(months: int = 12, quiet: bool = True) -> dict:
+    """Time a new national month, its correction and the undo, then import and correct months up to `months`;
+    the figures as a dict (seconds, MB, bytes)."""
+    history = warehouses.DEFAULT_MONTHS
+    figures: dict[str, object] = {"scale": SCALE, "history_months": history}
+    with tempfile.TemporaryDirectory(prefix="bench-imports-") as folder:
+        scratch = Path(folder)
+        path = warehouses.copy_of(SCALE, scratch, history)
+        db = Warehouse.open(path)
+        villages = db.read("SELECT code, households FROM villages ORDER BY code")
+        figures["villages"] = len(villages)
+        figures["values_before"] = db.scalar("SELECT count(*) FROM report_values")
+        figures["file_bytes_before"] = path.stat().st_size
+
+        def month_files(month: int) -> tuple[Path, Path]:
+            reports, values = warehouses.month_tables(villages, month)
+            period = reports["period"].iloc[0]
+            return (write_month_file(scratch / f"bao-cao-{period}.csv", reports, values),
+                    write_month_file(scratch / f"dinh-chinh-{period}.csv", reports, _corrected(values, month)))
+
+        def load(file: Path, month: int) -> FileOutcome:
+            return _accepted(import_path(file, db, uploaded_by="bench", today=_today(month)))
+
+        new_file, correction_file = month_files(history)
+        outcome, seconds, peak = _timed(lambda: load(new_file, history))
+        figures |= {"new_month_s": seconds, "new_month_peak_mb": peak, "new_month_rows": outcome.rows}
+        outcome, seconds, peak = _timed(lambda: load(correction_file, history))
+        figures |= {"correction_s": seconds, "correction_peak_mb": peak, "correction_changes": outcome.changes}
+        _, seconds, peak = _timed(lambda: undo(db, outcome.upload_id, "bench"))
+        figures |= {"undo_s": seconds, "undo_peak_mb": peak}
+        if not quiet:
+            print(f"new month {figures['new_month_s']:.2f} s, correction {figures['correction_s']:.2f} s, "
+                  f"undo {figures['undo_s']:.2f} s", flush=True)
+        # The correction again (it was undone), then each later month and its correction.
+        started = time.perf_counter()
+        timings = []
+        load(correction_file, history)
+        for month in range(history + 1, months):
+            new_file, correction_file = month_files(month)
+            _, new_seconds, _ = _timed(lambda file=new_file, month=month: load(file, month))
+            _, correction_seconds, _ = _timed(lambda file=correction_file, month=month: load(file, month))
+            timings.append((new_seconds, correction_seconds))
+            if not quiet:
+                print(f"month {month + 1}: new {new_seconds:.2f} s, correction {correction_seconds:.2f} s", flush=True)
+        figures["later_months_s"] = time.perf_counter() - started
+        if timings:
+            figures["later_new_month_max_s"] = max(new for new, _ in timings)
+            figures["later_correction_max_s"] = max(correction for _, correction in timings)
+        figures["months"] = months
+        figures["values_after"] = db.scalar("SELECT count(*) FROM report_values")
+        db.close()  # checkpointed, as after a restart
+        figures["file_bytes"] = path.stat().st_size
+        figures["data_bytes"] = data_bytes(path, scratch)
+        figures["file_per_data"] = figures["file_bytes"] / figures["data_bytes"]
+    return figures
+
+
+def _report(figures: dict) -> str:
+    megabytes = 1e6
+    return "\n".join([
+        f"national warehouse: {figures['villages']:,} villages, {figures['history_months']} months of history "
+        f"({figures['values_before']:,} figures, {figures['file_bytes_before'] / megabytes:.0f} MB)",
+        f"new month            {figures['new_month_s']:6.2f} s  peak {figures['new_month_peak_mb']:6.0f} MB",
+        f"correction (replace) {figures['correction_s']:6.2f} s  peak {figures['correction_peak_mb']:6.0f} MB  "
+        f"{figures['correction_changes']}",
+        f"undo                 {figures['undo_s']:6.2f} s  peak {figures['undo_peak_mb']:6.0f} MB",
+        f"after {figures['months']} months of imports and corrections ({figures['values_after']:,} figures): file "
+        f"{figures['file_bytes'] / megabytes:.0f} MB, data {figures['data_bytes'] / megabytes:.0f} MB, "
+        f"file ÷ data {figures['file_per_data']:.2f}",
+    ])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.imports", description=__doc__.splitlines()[0])
+    parser.add_argument("--months", type=int, default=12, help="months held when the file size is measured")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    arguments = parser.parse_args()
+    figures = measure(arguments.months, quiet=arguments.json)
+    print(json.dumps(figures, indent=2) if arguments.json else _report(figures))
+
+
+if __name__ == "__main__":
+    main()
