@@ -68,8 +68,28 @@ def cached_call(function: Callable[..., Any], db: Warehouse, *args: Any, **kwarg
 
 
 def clear() -> None:
-    """Forget every cached result (tests, benchmarks measuring a cold page)."""
+    """Forget every cached result and figure (tests, benchmarks measuring a cold page)."""
     st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def cached_figure(build: Callable[..., Any]) -> Callable[..., Any]:
+    """A chart builder whose figures are kept, keyed by its arguments (the data frames' contents included), and
+    shared, not copied: Plotly takes 0.1 s to build a small figure, and `st.plotly_chart` only reads it."""
+
+    @functools.cache
+    def store() -> Callable[..., Any]:
+        chosen = load_settings()
+        if chosen.cache_entries == 0:
+            return build
+        return st.cache_resource(build, max_entries=chosen.cache_entries, ttl=chosen.cache_minutes * 60,
+                                 show_spinner=False)
+
+    @functools.wraps(build)
+    def figure(*args: Any, **kwargs: Any) -> Any:
+        return store()(*args, **kwargs)
+
+    return figure
 
 
 class CachedQueries:
