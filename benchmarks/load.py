@@ -73,16 +73,29 @@ async def _round(url: str, page: str, query: str, sessions: int) -> list[Load]:
     return list(await asyncio.gather(*(bounded() for _ in range(sessions))))
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """The CPU time the process `pid` has used so far (user and system; Linux), 0 when unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, TypeError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(url: str, sessions: int = 20, rounds: int = 3, page: str = "tong-quan",
-            query: str = "commune=10999") -> dict[str, float]:
+            query: str = "commune=10999", pid: int | None = None) -> dict[str, float]:
     """Load times of `rounds` × `sessions` simultaneous new sessions (after one warming session): median, p95,
-    max, and the bytes one load receives."""
+    max, the bytes one load receives and, given the server's `pid`, the server's CPU seconds per load (what the
+    machine's other work does not change)."""
     sessions = min(sessions, MAX_SESSIONS)
     warm = asyncio.run(_round(url, page, query, 1))[0]
+    asyncio.run(_round(url, page, query, 1))
+    used = cpu_seconds(pid)
     loads = [load for _ in range(rounds) for load in asyncio.run(_round(url, page, query, sessions))]
+    used = cpu_seconds(pid) - used
     seconds = sorted(load.seconds for load in loads)
     return {
-        "sessions": sessions, "rounds": rounds, "alone_s": warm.seconds,
+        "sessions": sessions, "rounds": rounds, "alone_s": warm.seconds, "server_cpu_per_load_s": used / len(loads),
         "median_s": statistics.median(seconds), "p95_s": seconds[max(0, round(0.95 * len(seconds)) - 1)],
         "max_s": seconds[-1], "bytes_per_load": statistics.median(load.received for load in loads),
         "failed": sum(load.failed for load in loads),
@@ -90,14 +103,14 @@ def measure(url: str, sessions: int = 20, rounds: int = 3, page: str = "tong-qua
 
 
 @contextmanager
-def serving(warehouse: Path) -> Iterator[str]:
-    """`streamlit run dashboard.py` against `warehouse` (public view) on a free localhost port; its URL."""
+def serving(warehouse: Path) -> Iterator[tuple[str, int]]:
+    """`streamlit run dashboard.py` against `warehouse` (public view) on a free localhost port; its URL and pid."""
     from tests.e2e.browser import running_dashboard  # the browser tests' way of starting the server
 
     os.environ["CDS_PUBLIC_VIEW"] = "1"
     log = warehouse.with_name(warehouse.name + ".streamlit.log")
     with running_dashboard(warehouse, log) as dashboard:
-        yield dashboard.url
+        yield dashboard.url, dashboard.pid
 
 
 def main() -> None:
@@ -108,19 +121,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--page", default="tong-quan", help="the page's URL path")
     parser.add_argument("--query", default="commune=10999", help="the URL's query string")
+    parser.add_argument("--pid", type=int, help="the running server's process, to measure its CPU time")
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
     if (arguments.url is None) == (arguments.warehouse is None):
         parser.error("give a WAREHOUSE to serve, or the --url of a running server")
-    with nullcontext(arguments.url) if arguments.url else serving(arguments.warehouse) as url:
-        figures = measure(url, arguments.sessions, arguments.rounds, arguments.page, arguments.query)
+    running = nullcontext((arguments.url, arguments.pid)) if arguments.url else serving(arguments.warehouse)
+    with running as (url, pid):
+        figures = measure(url, arguments.sessions, arguments.rounds, arguments.page, arguments.query, pid)
     if arguments.json:
         print(json.dumps(figures, indent=2))
     else:
         print(f"{figures['sessions']} simultaneous sessions × {figures['rounds']} rounds: median "
               f"{figures['median_s']:.2f} s, p95 {figures['p95_s']:.2f} s, max {figures['max_s']:.2f} s "
-              f"(one session alone {figures['alone_s']:.2f} s; {figures['bytes_per_load'] / 1e3:.0f} kB per load; "
-              f"{figures['failed']} failed)")
+              f"(one session alone {figures['alone_s']:.2f} s; server CPU {figures['server_cpu_per_load_s']:.3f} s and "
+              f"{figures['bytes_per_load'] / 1e3:.0f} kB per load; {figures['failed']} failed)")
 
 
 if __name__ == "__main__":
