@@ -16,6 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
+from streamlit.runtime.caching import cache_data_api
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
@@ -55,8 +56,19 @@ def _timed_run(app: AppTest) -> float:
     return elapsed
 
 
+def cached_bytes() -> int:
+    """The bytes the process's cached read results take (Streamlit's own count)."""
+    return sum(stat.byte_length for stat in cache_data_api._data_caches.get_stats())
+
+
+def figure_bytes(app: AppTest) -> list[int]:
+    """The size of each Plotly figure the page sent (its JSON specification)."""
+    return [len(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
 def measure(warehouse: Path, repeat: int = 3, commune: str = demo.COMMUNE_CODE) -> dict[str, dict[str, float]]:
-    """Each page's cold and warm seconds (medians of `repeat`) in the warehouse at `warehouse`."""
+    """Each page's cold and warm seconds (medians of `repeat`) in the warehouse at `warehouse`, the largest figure
+    it sent (bytes), and the bytes cached once every page of the commune has been shown (key `cache`)."""
     os.environ["CDS_WAREHOUSE"] = str(warehouse)
     os.environ["CDS_PUBLIC_VIEW"] = "1"
     Warehouse.close_all()
@@ -70,7 +82,12 @@ def measure(warehouse: Path, repeat: int = 3, commune: str = demo.COMMUNE_CODE) 
             cold.append(_timed_run(app))
         for _ in range(repeat):
             warm.append(_timed_run(app))
-        found[name] = {"cold": statistics.median(cold), "warm": statistics.median(warm)}
+        found[name] = {"cold": statistics.median(cold), "warm": statistics.median(warm),
+                       "figure_bytes": max(figure_bytes(app), default=0)}
+    cached.clear()
+    for page in PAGES.values():
+        _session(page, commune)
+    found["cache"] = {"bytes": cached_bytes()}
     Warehouse.close_all()
     return found
 
@@ -87,7 +104,10 @@ def main() -> None:
         print(json.dumps(found, indent=2))
         return
     for name, seconds in found.items():
-        print(f"{name:10} cold {seconds['cold']:6.3f} s   warm {seconds['warm']:6.3f} s")
+        if name in PAGES:
+            print(f"{name:10} cold {seconds['cold']:6.3f} s   warm {seconds['warm']:6.3f} s   "
+                  f"figure {seconds['figure_bytes'] / 1e3:7.1f} kB")
+    print(f"cached reads once every page was shown: {found['cache']['bytes'] / 1e3:.0f} kB")
 
 
 if __name__ == "__main__":
