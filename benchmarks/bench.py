@@ -18,7 +18,8 @@ import tempfile
 from pathlib import Path
 
 from benchmarks import imports, load, pages, warehouses
-from etl import boundaries, demo
+from cli.boundaries import store_commune_layer
+from etl import demo
 from geo import demo as demo_geography
 from geo.shipped import HAI_PHONG_COMMUNES
 from warehouse.database import Warehouse
@@ -40,7 +41,7 @@ def prepared_copy(scale: str, folder: Path) -> Path:
     shapes = demo_geography.village_boundaries(villages["code"].tolist(), seed=demo.DEFAULT_SEED)
     boundary_writes.replace_village_boundaries(db, demo.COMMUNE_CODE, shapes, is_demo=True)
     if scale != "commune":
-        boundaries.store_commune_layer(db, HAI_PHONG_COMMUNES)
+        store_commune_layer(db, HAI_PHONG_COMMUNES)
     db.close()
     return path
 

@@ -189,7 +189,7 @@ class Warehouse:
                            if self._takes_pending_audit and self.path is not None else None)
                 yield cursor
                 # Every change to the warehouse ends here: a new data version, committed with the change.
-                if cursor.execute(_HAS_DATA_VERSION).fetchone()[0]:
+                if cursor.execute(_HAS_DATA_VERSION).fetchone() != (0,):
                     cursor.execute(_NEW_DATA_VERSION)
             except BaseException:
                 cursor.execute("ROLLBACK")
@@ -198,3 +198,10 @@ class Warehouse:
             Warehouse.commits += 1
             if pending is not None:
                 pending.unlink(missing_ok=True)
+
+
+def only_row(found: tuple | None) -> tuple:
+    """The row of a query that always returns one (an aggregate without GROUP BY, `nextval`)."""
+    if found is None:
+        raise LookupError("the query returned no row")
+    return found
