@@ -58,7 +58,7 @@ def _timed_run(app: AppTest) -> float:
 
 def cached_bytes() -> int:
     """The bytes the process's cached read results take (Streamlit's own count)."""
-    return sum(stat.byte_length for stat in cache_data_api._data_caches.get_stats())
+    return sum(stat.byte_length for stats in cache_data_api._data_caches.get_stats().values() for stat in stats)
 
 
 def figure_bytes(app: AppTest) -> list[int]:
