@@ -11,8 +11,9 @@ INSTALLED := $(VENV)/.installed
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 ARGS ?= --help
+BENCH_ARGS ?=
 
-.PHONY: run test demo etl lint lock bench-etl
+.PHONY: run test demo etl lint lock bench-etl bench
 .DEFAULT_GOAL := run
 
 $(INSTALLED): requirements.txt
@@ -46,3 +47,7 @@ lock:
 
 bench-etl: $(INSTALLED)
 	$(BIN)/python -m etl.bench
+
+# Every page at three scales, imports, figures and simultaneous sessions in one table (`BENCH_ARGS=--json`).
+bench: $(INSTALLED)
+	$(BIN)/python -m benchmarks.bench $(BENCH_ARGS)

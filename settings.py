@@ -54,6 +54,9 @@ class Settings:
     snapshots_kept: int = 5
     # Days an uploaded file is kept as it was sent (0: not kept); undo does not need it.
     raw_upload_days: int = 90
+    # Read results the dashboard keeps in memory (shared by every session), and for how long each is kept.
+    cache_entries: int = 1000
+    cache_minutes: int = 60
     upload_limits: UploadLimits = UploadLimits()
     # The key that signs the sign-in cookie; empty: a random one kept beside the warehouse (server/sessions.py).
     cookie_secret: str = field(default="", repr=False)
@@ -100,6 +103,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sign_in_hourly_ceiling=_whole_number(env, "CDS_SIGNIN_HOURLY_CEILING", 100, 1, 100_000),
         snapshots_kept=_whole_number(env, "CDS_SNAPSHOTS_KEPT", 5, 0, 100),
         raw_upload_days=_whole_number(env, "CDS_RAW_UPLOAD_DAYS", 90, 0, 3650),
+        cache_entries=_whole_number(env, "CDS_CACHE_ENTRIES", 1000, 0, 1_000_000),
+        cache_minutes=_whole_number(env, "CDS_CACHE_MINUTES", 60, 1, 10_080),
         upload_limits=UploadLimits(
             megabytes=_whole_number(env, "CDS_UPLOAD_MAX_MB", 50, 1, 2_000),
             rows=_whole_number(env, "CDS_UPLOAD_MAX_ROWS", 500_000, 100, 10_000_000),

@@ -10,8 +10,8 @@ from operations.reports import record_report_export
 from quarterly_report import ReportRefused
 from quarterly_report.department import build_city_report, render_city_docx, render_city_xlsx
 from ui import auth
+from ui.cached import city, registry
 from ui.context import language, settings, tr, url_selectbox, warehouse
-from warehouse import city, registry
 from warehouse.periods import quarters_of
 
 auth.require_role(*auth.CITY_VIEWER_ROLES)

@@ -4,10 +4,10 @@ import pandas as pd
 import streamlit as st
 
 import i18n
+from ui.cached import analysis, city
 from ui.city import choose_city, city_trend_chart, distribution_chart, kept_params
 from ui.context import filters, language, tr, tr_plain, warehouse
 from ui.tables import show_table
-from warehouse import analysis, city
 
 chosen = filters()
 lang = language()

@@ -4,10 +4,10 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import coverage_heatmap
+from ui.cached import analysis, queries
 from ui.city_standing import show_city_medians
 from ui.context import filters, language, stop_unless_reported, tr, tr_plain, url_selectbox, warehouse
 from ui.tables import show_table
-from warehouse import analysis, queries
 from warehouse.codes import DIGITAL_DOMAINS
 from warehouse.collation import vietnamese_order
 

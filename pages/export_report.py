@@ -8,6 +8,7 @@ import i18n
 from operations.reports import record_report_export, save_report_text
 from quarterly_report import ReportRefused, build_quarterly_report, render_docx, render_xlsx
 from ui import auth
+from ui.cached import queries
 from ui.context import (
     filters,
     language,
@@ -18,7 +19,6 @@ from ui.context import (
     warehouse,
     works_for_commune,
 )
-from warehouse import queries
 from warehouse.periods import is_month, quarter_of, quarters_of
 from warehouse.report_queries import ReportTexts, report_texts
 

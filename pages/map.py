@@ -5,12 +5,12 @@ import streamlit as st
 
 import i18n
 from ui import auth
+from ui.cached import city, geography, queries
 from ui.charts import coverage_class
 from ui.context import filters, language, tr, tr_plain, url_selectbox, warehouse
 from ui.maps import city_map_figure, clicked_location, village_map_figure
 from ui.tables import show_table
 from ui.village_links import open_village
-from warehouse import city, geography, queries
 from warehouse.codes import DIGITAL_DOMAINS, HEADLINE_INDICATOR
 
 chosen = filters()

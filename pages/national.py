@@ -7,10 +7,10 @@ import streamlit as st
 
 import i18n
 from ui import auth
+from ui.cached import city, geography, registry
 from ui.context import language, period_options, settings, tr, url_selectbox, warehouse
 from ui.maps import clicked_location
 from ui.national import open_province, province_map_figure, shown_table
-from warehouse import city, geography, registry
 from warehouse.periods import is_month
 
 lang = language()

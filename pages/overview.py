@@ -5,10 +5,10 @@ from datetime import date
 import streamlit as st
 
 import i18n
+from ui.cached import queries
 from ui.charts import coverage_bar_chart
 from ui.city_standing import show_city_standing
 from ui.context import filters, language, markdown_text, settings, stop_unless_reported, tr, tr_plain, warehouse
-from warehouse import queries
 from warehouse.codes import DIGITAL_DOMAINS
 
 chosen = filters()

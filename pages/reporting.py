@@ -6,9 +6,9 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import reporting_status_chart
+from ui.cached import analysis
 from ui.context import filters, language, settings, stop_unless_reported, tr, tr_plain, warehouse
 from ui.tables import show_table
-from warehouse import analysis
 
 chosen = filters()
 lang = language()

@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 import i18n
+from ui.cached import analysis
 from ui.context import can_see_personal_data, filters, language, markdown_text, tr, tr_plain, warehouse
 from ui.tables import show_table
-from warehouse import analysis
 from warehouse.codes import AFFILIATIONS, CORE_AFFILIATION
 
 chosen = filters()

@@ -5,11 +5,11 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import coverage_lines
+from ui.cached import analysis
 from ui.charts import coverage_bar_chart
 from ui.context import filters, language, markdown_text, stop_unless_reported, tr, tr_plain, url_selectbox, warehouse
 from ui.tables import show_table
 from ui.village_links import open_clicked_village
-from warehouse import analysis
 from warehouse.codes import HEADLINE_INDICATOR
 from warehouse.collation import sort_by_name
 

@@ -9,9 +9,10 @@ import i18n
 from operations import uploads as upload_operations
 from operations.uploads import ACCEPTED, REFUSED, UNCHANGED, FileOutcome, UndoRefused, message
 from ui import auth
+from ui.cached import queries
 from ui.context import filters, language, markdown_text, settings, tr, url_selectbox, warehouse
 from ui.document import uploader_texts
-from warehouse import queries, uploads
+from warehouse import uploads
 from warehouse.errors import WarehouseBusy
 from warehouse.periods import is_month
 
@@ -92,13 +93,19 @@ if kind == "monthly":
     period = url_selectbox(tr("import.page.period"), options, "ky_mau",
                            default=default if default in options else options[0],
                            format_func=lambda option: i18n.period_label(option, lang))
-files = upload_operations.template_files(db, kind, chosen.commune, chosen.commune_name, period)
 file_stem = f"mau_{kind}_{chosen.commune}" + (f"_{period}" if period else "")
+
+
+def template(file_format: str) -> bytes:
+    """The template file, written when its button is clicked."""
+    return upload_operations.template_files(db, kind, chosen.commune, chosen.commune_name, period)[file_format]
+
+
 left, right = st.columns(2)
-left.download_button(tr("import.page.download_xlsx"), files["xlsx"],
+left.download_button(tr("import.page.download_xlsx"), lambda: template("xlsx"),
                      f"{file_stem}.xlsx", icon=":material/download:",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-right.download_button(tr("import.page.download_csv"), files["csv"],
+right.download_button(tr("import.page.download_csv"), lambda: template("csv"),
                       f"{file_stem}.csv", mime="text/csv", icon=":material/download:")
 
 st.subheader(tr("import.page.step_upload"))

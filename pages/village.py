@@ -6,9 +6,9 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import coverage_lines
+from ui.cached import analysis, queries
 from ui.context import can_see_personal_data, filters, language, settings, tr, tr_plain, url_selectbox, warehouse
 from ui.tables import show_table
-from warehouse import analysis, queries
 from warehouse.codes import HEADLINE_INDICATOR
 
 chosen = filters()

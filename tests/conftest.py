@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 
 from tests import tiny_commune
 from warehouse.database import Warehouse
@@ -35,3 +36,16 @@ def tiny_warehouse(warehouse_path: Path) -> Path:
     """The hand-made commune of tests/tiny_commune.py, loaded."""
     replace_communes(Warehouse.open(warehouse_path), tiny_commune.tables())
     return warehouse_path
+
+
+@pytest.fixture
+def clicked_downloads(monkeypatch) -> None:
+    """Every download button clicked as soon as it is drawn: its file, written only on a click, is written then."""
+    def written_now(self, data_callable, mimetype, coordinates, file_name=None, *, element_id=""):
+        data = data_callable()
+        self.add(data.encode("utf-8") if isinstance(data, str) else data, mimetype or "application/octet-stream",
+                 coordinates, file_name=file_name, is_for_static_download=True)
+        return f"clicked-{coordinates}"
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", written_now)
+

@@ -312,7 +312,8 @@ def test_a_village_without_a_team_keeps_its_row_in_the_reporting_matrix(warehous
     assert rows_by(app, 0, "Thôn")["Thôn Bắc"]["Tổ"] == "—"
 
 
-def test_the_village_pages_downloads_neutralise_a_note_written_like_a_formula(analysis_warehouse, monkeypatch):
+def test_the_village_pages_downloads_neutralise_a_note_written_like_a_formula(analysis_warehouse, monkeypatch,
+                                                                              clicked_downloads):
     import exports
 
     exported: list[bytes] = []

@@ -138,7 +138,7 @@ def test_the_quarterly_annexes_keep_hostile_names_as_text_and_the_document_holds
     assert {hostile.VILLAGE_FORMULA, hostile.DDE, "Thôn Bắc"} <= cells
 
 
-def test_page_downloads_keep_hostile_names_as_text(hostile_warehouse, monkeypatch):
+def test_page_downloads_keep_hostile_names_as_text(hostile_warehouse, monkeypatch, clicked_downloads):
     written: dict[str, list[bytes]] = {"csv_bytes": [], "xlsx_bytes": []}
     def recorded(make, files: list[bytes]):
         def recording(*arguments) -> bytes:
@@ -183,3 +183,16 @@ def test_the_registry_template_uploaded_as_downloaded_keeps_hostile_names(hostil
     outcome = upload(hostile_warehouse, data, f"danh_muc.{file_format}")
     assert (outcome.status, outcome.rows) == ("accepted", 4), outcome.errors
     assert contents(hostile_warehouse)["villages"] == before
+
+
+def test_a_page_draws_its_download_buttons_without_writing_the_files(hostile_warehouse, monkeypatch):
+    written = []
+    for name in ("csv_bytes", "xlsx_bytes"):
+        monkeypatch.setattr(exports, name, lambda *arguments, name=name: written.append(name) or b"")
+    signin.use_cheap_hashing(monkeypatch)
+    signin.add_account(hostile_warehouse, "can-bo", "staff", [fixture.CODE])
+    app = signin.sign_in(signin.open_app(hostile_warehouse, monkeypatch), "can-bo")
+    app.switch_page("pages/training.py").run()
+    assert not app.exception
+    assert len(app.get("download_button")) >= 4
+    assert written == [], "a file is written only when its button is clicked"

@@ -48,7 +48,7 @@ def real_warehouse(tiny_warehouse):
 
 
 @pytest.fixture
-def downloads(monkeypatch) -> list[bytes]:
+def downloads(monkeypatch, clicked_downloads) -> list[bytes]:
     """The bytes of every file the pages offer for download, as they are registered."""
     offered: list[bytes] = []
     add = MediaFileManager.add

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import i18n
+from ui.cached import cached_figure
 from ui.charts import coverage_classes, plot_text, separators
 from warehouse.analysis import RECEIVED
 from warehouse.codes import LATE, MISSING, NOT_DUE, ON_TIME
@@ -29,6 +30,7 @@ def _class_colourscale(target_share: float) -> list[tuple[float, str]]:
     return scale
 
 
+@cached_figure
 def coverage_heatmap(
     cells: pd.DataFrame, rows: list[str], columns: list[str], target_share: float, title: str, language: str,
     x_title: str, y_title: str,
@@ -62,6 +64,7 @@ def coverage_heatmap(
     return figure
 
 
+@cached_figure
 def coverage_lines(
     series: pd.DataFrame, target_share: float, title: str, language: str, x_title: str,
     highlight: str | None = None,
@@ -103,6 +106,7 @@ def coverage_lines(
 STATUS_COLOURS = {ON_TIME: "#00441b", RECEIVED: "#5aae61", NOT_DUE: "#d9d9d9", LATE: "#fdb863", MISSING: "#b2182b"}
 
 
+@cached_figure
 def reporting_status_chart(
     matrix: pd.DataFrame, rows: list[str], columns: list[str], title: str, language: str, x_title: str,
     y_title: str,

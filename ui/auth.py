@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from operations import accounts as account_operations
+from ui.cached import cached_call
 from ui.context import settings, tr, warehouse
 from warehouse import accounts
 from warehouse.database import Warehouse
@@ -70,7 +71,7 @@ class Access:
 def public_view(db: Warehouse) -> bool:
     """Whether pages may be viewed without signing in: the setting, or else whether every commune is demo."""
     configured = settings().public_view
-    return accounts.every_commune_is_demo(db) if configured is None else configured
+    return cached_call(accounts.every_commune_is_demo, db) if configured is None else configured
 
 
 def access(db: Warehouse) -> Access:
@@ -85,7 +86,7 @@ def access(db: Warehouse) -> Access:
             st.session_state[NOTICE_KEY] = "auth.notice.idle"
         elif found is None:
             sign_out("account_removed")
-        elif found.is_demo and not accounts.every_commune_is_demo(db):
+        elif found.is_demo and not cached_call(accounts.every_commune_is_demo, db):
             # Real data has arrived: a published demo password must not keep a session open on it.
             sign_out("demo_account_withdrawn")
         else:

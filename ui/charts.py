@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import i18n
+from ui.cached import cached_figure
 from warehouse.queries import LOW_COVERAGE
 
 NOT_REPORTED_COLOUR = "#bdbdbd"
@@ -57,6 +58,7 @@ def separators(language: str) -> str:
     return ",." if language == "vi" else ".,"
 
 
+@cached_figure
 def coverage_bar_chart(
     villages: pd.DataFrame, target_share: float, title: str, language: str
 ) -> go.Figure:

@@ -11,9 +11,9 @@ import streamlit as st
 
 import i18n
 from ui import auth
+from ui.cached import city, registry
 from ui.charts import CLASS_COLOURS, NOT_REPORTED_COLOUR, separators
 from ui.context import Filters, tr
-from warehouse import city, registry
 from warehouse.codes import DIGITAL_DOMAINS
 from warehouse.database import Warehouse
 from warehouse.queries import LOW_COVERAGE

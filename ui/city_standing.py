@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 import i18n
+from ui.cached import city, registry
 from ui.context import Filters, language, settings, tr
-from warehouse import city, registry
 from warehouse.database import Warehouse
 
 

@@ -12,11 +12,13 @@ from streamlit.delta_generator import DeltaGenerator
 
 import i18n
 from settings import Settings, load_settings
-from warehouse import queries
+from ui.cached import data_version, queries, read_data_version
 from warehouse.database import Warehouse
 from warehouse.periods import is_month, quarter_of, quarters_of
 
 FILTERS_KEY = "filters"
+# More communes than this, in several provinces, are offered province by province (a city's 114 in one list).
+PROVINCE_STEP_ABOVE = 150
 WAREHOUSE_KEY = "warehouse"
 # Characters that start Markdown (and Streamlit's own `:red[…]`, `:material/…:`, `$…$`) syntax, escaped anywhere;
 # the signs that start a list are escaped at the start of a value, where they would start one.
@@ -70,8 +72,10 @@ def settings() -> Settings:
 
 
 def use_warehouse(db: Warehouse) -> None:
-    """Hand the warehouse the entry file opened to this run's pages (and to the callbacks of the next run)."""
+    """Hand the warehouse the entry file opened to this run's pages (and to the callbacks of the next run), and read
+    its data version: cached reads made this run are those of the data as it is now."""
     st.session_state[WAREHOUSE_KEY] = db
+    read_data_version(db)
 
 
 def warehouse() -> Warehouse:
@@ -169,25 +173,78 @@ def default_commune(communes: pd.DataFrame) -> str:
     return ranked["code"].iloc[0]
 
 
+@dataclass(frozen=True)
+class CommuneChoices:
+    """What the sidebar offers, worked out once per data version and set of communes (3,321 of them nationally)."""
+
+    provinces: tuple[str, ...]  # in Vietnamese alphabetical order
+    communes: dict[str, tuple[str, ...]]  # each province's commune codes, by name
+    first: dict[str, str]  # the commune each province opens on (default_commune), "" for all of them
+    names: dict[str, str]  # every commune offered, by name
+    province_of: dict[str, str]
+    demo: frozenset[str]
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _commune_choices(_db: Warehouse, path: str, version: str | None,
+                     allowed: tuple[str, ...] | None) -> CommuneChoices | None:
+    communes = queries.communes(_db)
+    if allowed is not None:
+        communes = communes[communes["code"].isin(allowed)]
+    if communes.empty:
+        return None
+    provinces = communes.drop_duplicates("province_name").sort_values("province_rank")["province_name"].tolist()
+    grouped = {province: rows for province, rows in communes.groupby("province_name", sort=False)}
+    return CommuneChoices(
+        provinces=tuple(provinces),
+        communes={province: tuple(grouped[province]["code"]) for province in provinces},
+        first={"": default_commune(communes)} | {province: default_commune(grouped[province])
+                                                 for province in provinces},
+        names=dict(zip(communes["code"], communes["name"], strict=True)),
+        province_of=dict(zip(communes["code"], communes["province_name"], strict=True)),
+        demo=frozenset(communes.loc[communes["is_demo"].astype(bool), "code"]),
+    )
+
+
+def commune_choices(db: Warehouse, allowed: Collection[str] | None = None) -> CommuneChoices | None:
+    """The communes the sidebar offers (only `allowed` ones; None: all), None when there is none."""
+    return _commune_choices(db, str(db.path), data_version(db), None if allowed is None else tuple(sorted(allowed)))
+
+
+def _province_choice(choices: CommuneChoices) -> tuple[str, ...]:
+    """The communes of the province chosen in the sidebar, when more than PROVINCE_STEP_ABOVE communes of several
+    provinces are offered (a list of 3,321 is slow to send and to search); all of them otherwise. A link to a
+    commune of another province opens that province."""
+    if len(choices.provinces) < 2 or len(choices.names) <= PROVINCE_STEP_ABOVE:
+        return tuple(choices.names)
+    linked = st.query_params.get("commune")
+    if linked in choices.province_of and linked != st.session_state.get(_written_to_url("commune")):
+        st.query_params["province"] = choices.province_of[linked]
+    current = st.session_state.get("commune")
+    default = choices.province_of[current if current in choices.province_of else choices.first[""]]
+    province = url_selectbox(tr("sidebar.province"), list(choices.provinces), "province", default=default,
+                             container=st.sidebar)
+    return choices.communes[province]
+
+
 def choose_filters(db: Warehouse, allowed: Collection[str] | None = None) -> Filters | None:
     """The commune (when there are several) and period selectors, offering only `allowed` communes (None: all);
     None when there is no commune to offer."""
-    communes = queries.communes(db)
-    if allowed is not None:
-        communes = communes[communes["code"].isin(list(allowed))]
-    if communes.empty:
+    choices = commune_choices(db, allowed)
+    if choices is None:
         st.session_state[FILTERS_KEY] = None
         return None
-    codes = communes["code"].tolist()
-    if len(codes) > 1:
-        names = dict(zip(communes["code"], communes["name"], strict=True))
-        url_selectbox(tr("sidebar.commune"), codes, "commune", default=default_commune(communes),
-                      format_func=names.get, container=st.sidebar)
+    if len(choices.names) > 1:
+        shown = _province_choice(choices)
+        province = choices.province_of[shown[0]] if len(shown) < len(choices.names) else ""
+        url_selectbox(tr("sidebar.commune"), list(shown), "commune", default=choices.first[province],
+                      format_func=choices.names.get, container=st.sidebar)
     else:
+        codes = list(choices.names)
         _url_backed("commune", codes, codes[0])
         _remember_in_url("commune")
-    commune = communes.set_index("code").loc[st.session_state["commune"]]
-    periods = period_options(queries.reported_months(db, st.session_state["commune"]))
+    commune = st.session_state["commune"]
+    periods = period_options(queries.reported_months(db, commune))
     period = None
     if periods:
         # The language is fixed when the widget is made: its labels must not depend on when they are read.
@@ -196,7 +253,7 @@ def choose_filters(db: Warehouse, allowed: Collection[str] | None = None) -> Fil
             tr("sidebar.period"), periods, "period", default=next(option for option in periods if is_month(option)),
             format_func=lambda option: i18n.period_label(option, chosen_language), container=st.sidebar,
         )
-    filters = Filters(st.session_state["commune"], commune["name"], bool(commune["is_demo"]), period)
+    filters = Filters(commune, choices.names[commune], commune in choices.demo, period)
     st.session_state[FILTERS_KEY] = filters
     return filters
 

@@ -14,6 +14,7 @@ import shapely
 from shapely.geometry import shape
 
 import i18n
+from ui.cached import cached_figure
 from ui.charts import NOT_REPORTED_COLOUR, CoverageClass, coverage_classes, plot_text, separators
 from warehouse.geography import MapLayer
 
@@ -81,6 +82,7 @@ def _layout(figure: go.Figure, geojson: dict, legend_title: str, language: str, 
     return figure
 
 
+@cached_figure
 def village_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.Figure:
     """The villages coloured by coverage class; grey and *chưa báo cáo* where there is no value."""
     not_reported = i18n.t("coverage.not_reported", language)
@@ -106,6 +108,7 @@ def village_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> g
     return _layout(figure, layer.geojson, legend_title, language, tiles)
 
 
+@cached_figure
 def city_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.Figure:
     """The communes coloured by the share of their villages meeting the target; grey without data."""
     no_data = i18n.t("maps.city.no_data", language)

@@ -15,7 +15,7 @@ from warehouse import queries
 from warehouse.codes import HEADLINE_INDICATOR, MISSING, NOT_DUE
 from warehouse.collation import sort_by_name
 from warehouse.database import Warehouse
-from warehouse.periods import last_month, quarter_of, quarters_of
+from warehouse.periods import last_month, months_in, quarter_deadline, quarter_of, quarters_of
 
 # Status of a month that does not close a quarter: its report has arrived or not (no deadline applies).
 RECEIVED = "received"
@@ -133,18 +133,29 @@ def training_attendance_by_session(db: Warehouse, commune: str) -> pd.DataFrame:
 
 def training_attendance_by_team(db: Warehouse, commune: str) -> pd.DataFrame:
     """Each team's attendance: attendances of its members / (members × sessions held in the commune)."""
+    # The commune's teams and members are found first: joined the other way, every member of the country is
+    # matched with its attendance before the commune filters them.
     sql = """
-    WITH sessions AS (SELECT code FROM training_sessions WHERE commune_code = $commune)
-    SELECT v.code AS village_code, v.name AS village_name, t.code AS team_code,
+    WITH sessions AS (SELECT code FROM training_sessions WHERE commune_code = $commune),
+    team AS (
+        SELECT v.code AS village_code, v.name AS village_name, t.code AS team_code
+        FROM villages v JOIN teams t ON t.village_code = v.code WHERE v.commune_code = $commune
+    ),
+    member AS (SELECT code, team_code FROM members WHERE team_code IN (SELECT team_code FROM team)),
+    attended AS (
+        SELECT member_code, count(*) AS attendances FROM training_attendance
+        WHERE attended AND session_code IN (SELECT code FROM sessions)
+          AND member_code IN (SELECT code FROM member)
+        GROUP BY member_code
+    )
+    SELECT t.village_code, t.village_name, t.team_code,
            count(DISTINCT m.code) AS members,
            (SELECT count(*) FROM sessions) AS sessions_held,
-           count(a.session_code) FILTER (WHERE a.attended) AS attendances
-    FROM villages v
-    JOIN teams t ON t.village_code = v.code
-    LEFT JOIN members m ON m.team_code = t.code
-    LEFT JOIN training_attendance a ON a.member_code = m.code AND a.session_code IN (SELECT code FROM sessions)
-    WHERE v.commune_code = $commune
-    GROUP BY ALL ORDER BY village_name COLLATE vi, t.code
+           CAST(coalesce(sum(a.attendances), 0) AS BIGINT) AS attendances
+    FROM team t
+    LEFT JOIN member m ON m.team_code = t.team_code
+    LEFT JOIN attended a ON a.member_code = m.code
+    GROUP BY ALL ORDER BY village_name COLLATE vi, t.team_code
     """
     frame = db.read(sql, {"commune": commune})
     possible = frame["members"] * frame["sessions_held"]
@@ -214,13 +225,10 @@ def reporting_matrix(db: Warehouse, commune: str, deadline_day: int, today: date
     grid = villages.merge(pd.DataFrame({"period": months}), how="cross")
     grid = grid.merge(reports, on=["village_code", "period"], how="left")
     grid["closes_quarter"] = grid["period"].map(lambda month: last_month(quarter_of(month)) == month)
-    quarterly = {
-        (row.village_code, last_month(quarter)): row.status
-        for quarter in quarters_of(months) if last_month(quarter) in months
-        for row in queries.report_timeliness(db, commune, quarter, deadline_day, today).itertuples()
-    }
+    # A quarter's last month is judged against the quarter's deadline, as queries.report_timeliness does.
     grid["status"] = [
-        quarterly[(row.village_code, row.period)] if row.closes_quarter
+        queries.timeliness(row.reported_on, quarter_deadline(quarter_of(row.period), deadline_day), today)
+        if row.closes_quarter
         else RECEIVED if pd.notna(row.reported_on) else _missing_or_not_due(row.period, today)
         for row in grid.itertuples()
     ]
@@ -259,11 +267,35 @@ def coverage_over_time(
     """Each village's coverage of the indicator per month (or quarter), oldest first; unreported has no value."""
     months = queries.reported_months(db, commune)
     periods = quarters_of(months) if quarterly else months
-    parts = [queries.coverage_by_village(db, commune, period, indicator).assign(period=period) for period in periods]
-    if not parts:
+    if not periods:
         return pd.DataFrame(columns=["period", "village_code", "village_name", "households", "value", "coverage"])
-    frame = pd.concat(parts, ignore_index=True)
-    return frame[["period", "village_code", "village_name", "households", "value", "coverage"]]
+    # One query for every period (each period's months listed beside it), as coverage_by_village counts one.
+    covered = [(month, period) for period in periods for month in months_in(period)]
+    sql = """
+    WITH village AS (
+        SELECT code AS village_code, name AS village_name, households FROM villages WHERE commune_code = $commune
+    ),
+    period_month AS (SELECT unnest($months) AS month, unnest($periods) AS period),
+    period_value AS (
+        SELECT rv.village_code, pm.period,
+               CASE WHEN any_value(i.kind) = 'cumulative' THEN arg_max(rv.value, rv.period)
+                    ELSE sum(rv.value) END AS value
+        FROM report_values rv
+        JOIN period_month pm ON pm.month = rv.period
+        JOIN indicators i ON i.code = rv.indicator_code
+        WHERE rv.village_code IN (SELECT village_code FROM village) AND rv.indicator_code = $indicator
+        GROUP BY rv.village_code, pm.period
+    )
+    SELECT p.period, v.village_code, v.village_name, v.households, pv.value, pv.value / v.households AS coverage
+    FROM (SELECT DISTINCT period FROM period_month) p
+    CROSS JOIN village v
+    LEFT JOIN period_value pv ON pv.village_code = v.village_code AND pv.period = p.period
+    ORDER BY p.period, coverage DESC NULLS LAST, v.village_name COLLATE vi
+    """
+    frame = db.read(sql, {"commune": commune, "indicator": indicator, "months": [month for month, _ in covered],
+                          "periods": [period for _, period in covered]})
+    frame["value"] = frame["value"].astype("Int64")
+    return frame
 
 
 def commune_coverage_over_time(

@@ -26,6 +26,8 @@ from warehouse.files import PRIVATE_UMASK, busy, make_private, wal_path, writing
 from warehouse.write import audit, catalogue, migrations, upload_scopes
 
 Parameters = Sequence[object] | Mapping[str, object] | None
+_HAS_DATA_VERSION = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'data_version'"
+_NEW_DATA_VERSION = "UPDATE data_version SET version = version + 1, token = gen_random_uuid(), changed_at = now()"
 
 
 class Warehouse:
@@ -33,6 +35,8 @@ class Warehouse:
 
     _opened: ClassVar[dict[Path, Warehouse]] = {}
     _opening: ClassVar[threading.Lock] = threading.Lock()
+    # Transactions committed by this process, any warehouse: a cheap sign that a data version read earlier is stale.
+    commits: ClassVar[int] = 0
 
     def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path | None) -> None:
         self.path = path
@@ -155,6 +159,14 @@ class Warehouse:
         found = self.row(sql, parameters)
         return None if found is None else found[0]
 
+    def data_version(self) -> str | None:
+        """What names the warehouse's data as it is now (changed by every committed write, by any process); None for
+        a warehouse older than the data version."""
+        try:
+            return str(self.scalar("SELECT token FROM data_version"))
+        except duckdb.CatalogException:
+            return None
+
     # --- Writes ----------------------------------------------------------------------------------------------------
 
     def writing(self, wait: float | None = None) -> AbstractContextManager[Any]:
@@ -176,11 +188,14 @@ class Warehouse:
                 pending = (audit.take_pending(cursor, self.path)
                            if self._takes_pending_audit and self.path is not None else None)
                 yield cursor
+                # Every change to the warehouse ends here: a new data version, committed with the change.
+                if cursor.execute(_HAS_DATA_VERSION).fetchone() != (0,):
+                    cursor.execute(_NEW_DATA_VERSION)
             except BaseException:
                 cursor.execute("ROLLBACK")
                 raise
             cursor.execute("COMMIT")
-            # Every change to the warehouse ends here: the place to bump a data version, should reads be cached.
+            Warehouse.commits += 1
             if pending is not None:
                 pending.unlink(missing_ok=True)
 

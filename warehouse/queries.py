@@ -71,13 +71,26 @@ class CommuneSummary:
 
 
 def communes(db: Warehouse) -> pd.DataFrame:
-    """Communes in the warehouse, by name, with the newest month any of their villages reported (latest_report) and
-    how many villages they have."""
+    """Communes in the warehouse, by name, with the newest month any of their villages reported (latest_report), how
+    many villages they have, their province's name and its rank among the provinces in Vietnamese alphabetical order
+    (province_rank)."""
     return db.read(
-        "SELECT c.code, c.name, c.province, c.is_demo, max(r.period) AS latest_report, "
-        "count(DISTINCT v.code) AS villages FROM communes c "
-        "LEFT JOIN villages v ON v.commune_code = c.code LEFT JOIN reports r ON r.village_code = v.code "
-        "GROUP BY c.code, c.name, c.province, c.is_demo ORDER BY c.name COLLATE vi, c.code",
+        """
+        WITH latest AS (
+            SELECT v.commune_code, max(r.period) AS latest_report
+            FROM reports r JOIN villages v ON v.code = r.village_code GROUP BY v.commune_code
+        ), village_counts AS (
+            SELECT commune_code, count(*) AS villages FROM villages GROUP BY commune_code
+        )
+        SELECT c.code, c.name, c.province, c.is_demo, l.latest_report, coalesce(n.villages, 0) AS villages,
+               coalesce(p.name, c.province, '') AS province_name,
+               dense_rank() OVER (ORDER BY coalesce(p.name, c.province, '') COLLATE vi) AS province_rank
+        FROM communes c
+        LEFT JOIN provinces p ON p.code = c.province
+        LEFT JOIN latest l ON l.commune_code = c.code
+        LEFT JOIN village_counts n ON n.commune_code = c.code
+        ORDER BY c.name COLLATE vi, c.code
+        """,
     )
 
 
@@ -223,11 +236,12 @@ def report_timeliness_of_communes(
     """
     frame = db.read(sql, {"communes": list(communes), "month": last_month(quarter)})
     frame["deadline"] = deadline
-    frame["status"] = [_timeliness(reported_on, deadline, today) for reported_on in frame["reported_on"]]
+    frame["status"] = [timeliness(reported_on, deadline, today) for reported_on in frame["reported_on"]]
     return frame
 
 
-def _timeliness(reported_on: object, deadline: date, today: date) -> str:
+def timeliness(reported_on: object, deadline: date, today: date) -> str:
+    """A quarterly report's status: on time or late when received, else missing once the deadline has passed."""
     if pd.isna(reported_on):
         return NOT_DUE if today <= deadline else MISSING
     return ON_TIME if pd.Timestamp(reported_on).date() <= deadline else LATE
@@ -249,7 +263,7 @@ def commune_summary(
         {"commune": commune, "headline": HEADLINE_INDICATOR},
     ).iloc[0]
     quarter = quarter_of(period) if is_month(period) else period
-    timeliness = report_timeliness(db, commune, quarter, deadline_day, today)
+    quarterly_reports = report_timeliness(db, commune, quarter, deadline_day, today)
     return CommuneSummary(
         villages=len(coverage),
         households=int(coverage["households"].sum()),
@@ -260,8 +274,8 @@ def commune_summary(
         villages_meeting_target=int(coverage["meets_target"].sum()),
         target_share=float(registry["target_share"]),
         quarter=quarter,
-        reports_on_time=int((timeliness["status"] == ON_TIME).sum()),
-        reports_due=int(timeliness["status"].isin([ON_TIME, LATE, MISSING]).sum()),
+        reports_on_time=int((quarterly_reports["status"] == ON_TIME).sum()),
+        reports_due=int(quarterly_reports["status"].isin([ON_TIME, LATE, MISSING]).sum()),
     )
 
 

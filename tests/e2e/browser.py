@@ -83,6 +83,7 @@ def _healthy(url: str) -> bool:
 class RunningDashboard:
     url: str
     log: Path
+    pid: int
 
 
 @contextmanager
@@ -103,7 +104,7 @@ def running_dashboard(warehouse: Path, log: Path, *flags: str, script: str = "as
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the dashboard did not start ({' '.join(command)}):\n{log.read_text()[-3000:]}")
             time.sleep(0.2)
-        yield RunningDashboard(url, log)
+        yield RunningDashboard(url, log, server.pid)
     finally:
         server.terminate()
         try:

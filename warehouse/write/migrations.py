@@ -49,12 +49,13 @@ def upgrade(db: Warehouse, up_to: int | None = None) -> int:
         raise WarehouseNewerThanProgram(
             f"{db.path} has schema version {version}; this program knows up to {latest_version()}."
         )
-    with db.transaction() as cursor:
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
-            " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
-        )
+    if version == 0:  # a new file; opening one already migrated writes nothing (its data version stays)
+        with db.transaction() as cursor:
+            cursor.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+                " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+            )
     # Every missing number is applied, not only those above the highest: a warehouse may predate a lower one.
     applied = {number for (number,) in db.rows("SELECT version FROM schema_migrations")}
     for number, migration in migrations():

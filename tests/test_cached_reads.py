@@ -1,0 +1,70 @@
+"""Read results are cached by the warehouse's data version: a rerun that changes nothing runs no query, and any
+write (an upload, its undo, the command line in another process) shows on the next run."""
+
+import subprocess
+import sys
+
+from streamlit.testing.v1 import AppTest
+
+from etl.load import undo
+from tests.conftest import ROOT
+from tests.test_overview_page import metrics, open_dashboard
+from tests.upload_files import MONTHLY_HEADER, csv_text, upload
+from warehouse.database import Warehouse
+
+GUIDED = "Hộ đã được hướng dẫn"
+# Thôn C (50 households) reports 40 guided households for December: 85 + 40 of 350 households.
+THON_C_REPORTS = csv_text([MONTHLY_HEADER, ["99999-03", "12/2025", "11/12/2025", "40", "", "", ""]])
+
+
+def count_queries(monkeypatch) -> list[int]:
+    """A list whose length is the number of queries run from now on (every read opens a cursor)."""
+    opened: list[int] = []
+    cursor = Warehouse._cursor
+
+    def counted(self, frames):
+        opened.append(1)
+        return cursor(self, frames)
+
+    monkeypatch.setattr(Warehouse, "_cursor", counted)
+    return opened
+
+
+def test_a_rerun_with_the_same_filters_runs_only_the_data_version_read(tiny_warehouse, monkeypatch):
+    app = open_dashboard(tiny_warehouse, monkeypatch, period="2025-12")
+    queries = count_queries(monkeypatch)
+    app.run()
+    assert metrics(app)[GUIDED] == "24,3%"
+    assert len(queries) == 1, "only the one-row data version is read"
+    app.sidebar.selectbox[0].select("2025-11").run()
+    assert len(queries) > 3, "a new period is read from the warehouse"
+
+
+def test_an_upload_and_its_undo_show_on_the_next_run(tiny_warehouse, monkeypatch):
+    app = open_dashboard(tiny_warehouse, monkeypatch, period="2025-12")
+    assert metrics(app)[GUIDED] == "24,3%"
+    outcome = upload(tiny_warehouse, THON_C_REPORTS)
+    assert metrics(app.run())[GUIDED] == "35,7%"
+    undo(Warehouse.open(tiny_warehouse), outcome.upload_id, "can_bo", "vi")
+    assert metrics(app.run())[GUIDED] == "24,3%"
+
+
+def test_the_command_line_writing_in_another_process_shows_on_the_next_run(tiny_warehouse, monkeypatch, tmp_path):
+    app = open_dashboard(tiny_warehouse, monkeypatch, period="2025-12")
+    assert metrics(app)[GUIDED] == "24,3%"
+    Warehouse.close_all()  # DuckDB lets one process write: the dashboard's server lets go of the file meanwhile
+    report = tmp_path / "thang12.csv"
+    report.write_text(THON_C_REPORTS, encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "etl", "import", str(report), "--db", str(tiny_warehouse)],
+                   cwd=ROOT, check=True, capture_output=True)
+    assert metrics(app.run())[GUIDED] == "35,7%"
+
+
+def test_a_new_session_is_served_from_the_cache_another_session_filled(tiny_warehouse, monkeypatch):
+    open_dashboard(tiny_warehouse, monkeypatch, period="2025-12")
+    queries = count_queries(monkeypatch)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.query_params["period"] = "2025-12"
+    app.run()
+    assert metrics(app)[GUIDED] == "24,3%"
+    assert len(queries) == 1
