@@ -7,8 +7,10 @@ import streamlit as st
 import i18n
 from ui.charts import coverage_bar_chart
 from ui.context import filters, language, markdown_text, settings, stop_unless_reported, tr, tr_plain, warehouse
+from ui.headline import show_headline
 from warehouse import queries
 from warehouse.codes import DIGITAL_DOMAINS
+from warehouse.headline import guided_headline
 
 chosen = filters()
 lang = language()
@@ -16,8 +18,25 @@ db = warehouse()
 st.title(tr("overview.title", commune=chosen.commune_name))
 stop_unless_reported(chosen)
 
-period_name = i18n.period_label(chosen.period, lang)
+period_name = i18n.period_in_sentence(chosen.period, lang)
 st.caption(tr("overview.period_caption", period=period_name))
+# The headline first on every screen, then the villages needing attention, then the rest.
+show_headline(guided_headline(db, chosen.commune, chosen.period), lang)
+
+st.subheader(tr("overview.alerts"))
+alerts = queries.alerts(db, chosen.commune, chosen.period, settings().full_team_size)
+if alerts.empty:
+    st.success(tr("overview.no_alerts"))
+for kind, rows in alerts.groupby("kind", sort=False):
+    if kind == "low_coverage":
+        names = [f"{row.village_name} ({i18n.percent(row.value, lang)})" for row in rows.itertuples()]
+    elif kind == "small_team":
+        names = [f"{row.village_name} ({i18n.number(row.value, lang)})" for row in rows.itertuples()]
+    else:
+        names = rows["village_name"].tolist()
+    st.markdown(f"**{tr(f'overview.alert.{kind}', period=period_name, size=settings().full_team_size)}** "
+                + markdown_text(", ".join(names)))
+
 summary = queries.commune_summary(db, chosen.commune, chosen.period, settings().report_deadline_day, date.today())
 target = i18n.percent(summary.target_share, lang, 0)
 
@@ -52,16 +71,3 @@ st.plotly_chart(
     width="stretch",
 )
 
-st.subheader(tr("overview.alerts"))
-alerts = queries.alerts(db, chosen.commune, chosen.period, settings().full_team_size)
-if alerts.empty:
-    st.success(tr("overview.no_alerts"))
-for kind, rows in alerts.groupby("kind", sort=False):
-    if kind == "low_coverage":
-        names = [f"{row.village_name} ({i18n.percent(row.value, lang)})" for row in rows.itertuples()]
-    elif kind == "small_team":
-        names = [f"{row.village_name} ({i18n.number(row.value, lang)})" for row in rows.itertuples()]
-    else:
-        names = rows["village_name"].tolist()
-    st.markdown(f"**{tr(f'overview.alert.{kind}', period=period_name, size=settings().full_team_size)}** "
-                + markdown_text(", ".join(names)))
