@@ -9,6 +9,7 @@ from settings import SettingsError
 from ui import auth
 from ui.context import choose_filters, choose_language, language, settings, start_language, tr, use_warehouse
 from ui.favicon import favicon
+from ui.menu import close_menu_after_choice
 from warehouse.database import Warehouse
 from warehouse.errors import CatalogueError, WarehouseNewerThanProgram, WarehouseUnavailable
 
@@ -76,6 +77,7 @@ try:
 except Exception as error:
     stop_for_storage_problem(error)
 auth.account_sidebar(user)
+close_menu_after_choice()
 if chosen is not None and chosen.is_demo:
     st.warning(tr("demo.banner", commune=chosen.commune_name), icon=":material/science:")
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 import i18n
 from ui import auth
-from ui.charts import coverage_class
+from ui.charts import CHART_CONFIG, coverage_class
 from ui.context import filters, language, tr, tr_plain, url_selectbox, warehouse
 from ui.maps import city_map_figure, clicked_location, village_map_figure
 from ui.tables import show_table
@@ -33,7 +33,7 @@ period = chosen.period or (geography.latest_reported_month(db) if view == "city"
 if period is None:
     st.info(tr("empty.no_reports", commune=chosen.commune_name))
     st.stop()
-period_name = i18n.period_label(period, lang)
+period_name = i18n.period_in_sentence(period, lang)
 
 
 def class_name(share: float | None, empty_key: str, target_share: float) -> str:
@@ -47,7 +47,7 @@ def show_city() -> None:
         st.warning(tr("maps.city.demo_label"), icon=":material/science:")
     st.caption(tr("maps.city.caption", period=period_name))
     event = st.plotly_chart(city_map_figure(layer, lang, tiles), on_select="rerun", selection_mode="points",
-                            key="city_map", width="stretch")
+                            key="city_map", width="stretch", config=CHART_CONFIG)
     clicked = clicked_location(event)
     # A selection stays on the chart across reruns: act on a new click only.
     if clicked and clicked != st.session_state.get("map_city_click"):
@@ -98,7 +98,7 @@ def show_villages() -> None:
     if measure in DIGITAL_DOMAINS:
         st.caption(tr("maps.domain_caption"))
     event = st.plotly_chart(village_map_figure(layer, lang, tiles), on_select="rerun", selection_mode="points",
-                            key="village_map", width="stretch")
+                            key="village_map", width="stretch", config=CHART_CONFIG)
     clicked = clicked_location(event)
     if clicked:
         open_village(clicked)

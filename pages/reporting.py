@@ -6,6 +6,7 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import reporting_status_chart
+from ui.charts import CHART_CONFIG
 from ui.context import filters, language, settings, stop_unless_reported, tr, tr_plain, warehouse
 from ui.tables import show_table
 from warehouse import analysis
@@ -28,8 +29,8 @@ villages = matrix.drop_duplicates("village_code")["village_name"].tolist()
 st.plotly_chart(reporting_status_chart(
     matrix.assign(row=matrix["village_name"], column=matrix["period"].map(month_labels)), villages,
     list(month_labels.values()), tr_plain("analysis.reporting.chart_title", commune=chosen.commune_name), lang,
-    tr("analysis.period"), tr("village.label"),
-), width="stretch")
+    tr("village.label"),
+), width="stretch", config=CHART_CONFIG)
 statuses = matrix.assign(
     label=[tr(f"analysis.status.{status}") for status in matrix["status"]],
     column=matrix["period"].map(month_labels),

@@ -6,6 +6,7 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import coverage_lines
+from ui.charts import CHART_CONFIG
 from ui.context import can_see_personal_data, filters, language, settings, tr, tr_plain, url_selectbox, warehouse
 from ui.tables import show_table
 from warehouse import analysis, queries
@@ -35,7 +36,7 @@ cards[1].metric(tr("analysis.village.population"), i18n.number(village["populati
 cards[2].metric(
     tr("analysis.village.guided"),
     i18n.percent(guided["coverage"].iloc[-1], lang) if not guided.empty else i18n.MISSING_VALUE, border=True,
-    delta=(tr("analysis.village.as_of", period=i18n.period_label(guided["period"].iloc[-1], lang))
+    delta=(tr("analysis.village.as_of", period=i18n.period_in_sentence(guided["period"].iloc[-1], lang))
            if not guided.empty else None), delta_color="off", delta_arrow="off",
 )
 cards[3].metric(tr("analysis.team"), village["team_code"] if village["team_code"] else i18n.MISSING_VALUE,
@@ -70,7 +71,7 @@ else:
     st.plotly_chart(coverage_lines(
         lines, target, tr_plain("analysis.village.chart_title", village=village["village_name"]), lang,
         tr("analysis.period"), highlight=short_name[HEADLINE_INDICATOR],
-    ), width="stretch")
+    ), width="stretch", config=CHART_CONFIG)
     table = series.assign(
         indicator=series["indicator_code"].map(short_name),
         column=series["period"].map(lambda period: i18n.period_label(period, lang)),

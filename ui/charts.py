@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import textwrap
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,6 +15,14 @@ from warehouse.queries import LOW_COVERAGE
 NOT_REPORTED_COLOUR = "#bdbdbd"
 # Red → amber → green with distinct lightness between neighbours, so the classes stay apart for colour-blind readers.
 CLASS_COLOURS = {"below_half": "#b2182b", "below_target": "#fdb863", "on_target": "#5aae61", "complete": "#00441b"}
+# `st.plotly_chart(..., config=CHART_CONFIG)`: no floating toolbar, which covered titles on a phone (and spoke English).
+CHART_CONFIG = {"displayModeBar": False}
+# A chart title's line length: on a 390-pixel phone a chart is about 358 pixels wide, some 40 characters of 15 px.
+TITLE_LINE_CHARACTERS = 36
+TITLE_FONT_SIZE = 15
+# Below the chart, left-aligned, in rows: a legend beside a chart took most of a phone's width.
+# (A legend placed against the whole figure, `xref="container"`, broke Plotly's margins on a phone.)
+LEGEND_BELOW = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.02, "yanchor": "top"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,20 @@ def plot_text(value: object) -> str:
     """`value` as a Plotly chart shows it literally: Plotly reads `<a href>`, `<b>` and a few more tags in every
     text (titles, axis labels, hover), and names come from uploaded files."""
     return html.escape(str(value), quote=False)
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` characters (a longer word keeps its own line)."""
+    return textwrap.wrap(str(text), width, break_long_words=False) or [""]
+
+
+def chart_title(text: str) -> dict:
+    """A Plotly title that wraps into lines (Plotly never wraps) and pushes the chart down instead of overlapping its
+    axis labels; shown literally (see `plot_text`)."""
+    lines = wrapped(text, TITLE_LINE_CHARACTERS)
+    return {"text": "<br>".join(plot_text(line) for line in lines), "xref": "container", "x": 0, "xanchor": "left",
+            "pad": {"l": 4}, "yref": "paper", "y": 1, "yanchor": "bottom", "automargin": True,
+            "font": {"size": TITLE_FONT_SIZE}}
 
 
 def coverage_class(share: float | None, target_share: float) -> CoverageClass | None:
@@ -95,11 +118,11 @@ def coverage_bar_chart(
         annotation_position="top",
     )
     figure.update_layout(
-        title=plot_text(title), separators=separators(language), barmode="overlay",
-        height=max(360, 22 * len(ranked) + 120), margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        title=chart_title(title), separators=separators(language), barmode="overlay",
+        height=max(380, 22 * len(ranked) + 180), margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"title": i18n.t("coverage.axis", language), "tickformat": ".0%", "rangemode": "tozero"},
         yaxis={"title": i18n.t("village.label", language), "categoryorder": "array",
                "categoryarray": ranked["village_name"].map(plot_text).tolist()},
-        legend={"orientation": "h", "y": -0.08},
+        legend=LEGEND_BELOW,
     )
     return figure

@@ -14,12 +14,15 @@ import shapely
 from shapely.geometry import shape
 
 import i18n
-from ui.charts import NOT_REPORTED_COLOUR, CoverageClass, coverage_classes, plot_text, separators
+from ui.charts import LEGEND_BELOW, NOT_REPORTED_COLOUR, CoverageClass, coverage_classes, plot_text, separators
 from warehouse.geography import MapLayer
 
 MAP_HEIGHT = 560
-# The width the zoom is fitted to; wider screens show a little more around the area.
-ASSUMED_MAP_WIDTH = 720
+# The width the zoom is fitted to: a phone's (390 pixels less the page's margins), so that no area is cut on a
+# phone; wider screens show more around the area.
+ASSUMED_MAP_WIDTH = 340
+# Room under the map for its legend, in rows below it (a legend over the map hid villages on a phone).
+LEGEND_ROOM = 130
 # MapLibre draws the world 512 pixels wide at zoom 0.
 WORLD_PIXELS = 512
 EDGE_COLOUR = "#ffffff"
@@ -74,8 +77,9 @@ def _trace(geojson: dict, locations: list[str], z: list[float], colour: str, nam
 def _layout(figure: go.Figure, geojson: dict, legend_title: str, language: str, tiles: bool) -> go.Figure:
     figure.update_layout(
         map={"style": TILE_STYLE if tiles else PLAIN_STYLE, **fitted_view(geojson)},
-        separators=separators(language), height=MAP_HEIGHT, margin={"l": 0, "r": 0, "t": 10, "b": 0},
-        legend={"title": {"text": legend_title}, "x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.8)"},
+        separators=separators(language), height=MAP_HEIGHT + LEGEND_ROOM,
+        margin={"l": 0, "r": 0, "t": 10, "b": LEGEND_ROOM},
+        legend={**LEGEND_BELOW, "title": {"text": plot_text(legend_title), "side": "top"}},
         clickmode="event+select",
     )
     return figure
