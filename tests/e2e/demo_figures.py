@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 import settings
 from etl import demo
 from warehouse import queries
+from warehouse.database import Warehouse
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,9 @@ def read_demo_figures(warehouse: Path) -> DemoFigures:
     """The demo's figures of its latest month (and the villages' values of the month before) in `warehouse`."""
     latest, previous = demo.MONTHS[-1], demo.MONTHS[-2]
     deadline_day = settings.load_settings().report_deadline_day
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with Warehouse.inspect(warehouse) as db:
         return DemoFigures(
-            queries.commune_summary(con, demo.COMMUNE_CODE, latest, deadline_day, date.today()),
-            queries.coverage_by_village(con, demo.COMMUNE_CODE, latest),
-            queries.coverage_by_village(con, demo.COMMUNE_CODE, previous),
+            queries.commune_summary(db, demo.COMMUNE_CODE, latest, deadline_day, date.today()),
+            queries.coverage_by_village(db, demo.COMMUNE_CODE, latest),
+            queries.coverage_by_village(db, demo.COMMUNE_CODE, previous),
         )
