@@ -4,7 +4,7 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import coverage_heatmap
-from ui.charts import CHART_CONFIG
+from ui.chart_key import show_chart
 from ui.context import filters, language, stop_unless_reported, tr, tr_plain, url_selectbox, warehouse
 from ui.tables import show_table
 from warehouse import analysis, queries
@@ -39,11 +39,11 @@ metric_column.metric(tr("analysis.domains.commune_mean", domain=tr(f"domain.{dom
 st.caption(tr("domain.definition", count=len(indicators)) + " " + tr("analysis.domains.commune_mean_help"))
 
 heat = cells.assign(row=cells["village_name"], column=cells["indicator_code"].map(short_name))
-st.plotly_chart(coverage_heatmap(
+show_chart(coverage_heatmap(
     heat, village_order, [short_name[code] for code in indicators["code"]], target,
     tr_plain("analysis.domains.chart_title", domain=tr(f"domain.{domain}"), period=period_name), lang,
     tr("village.label"),
-), width="stretch", config=CHART_CONFIG)
+))
 
 mean_column = tr("analysis.domains.mean")
 table = heat.assign(cell=[i18n.percent(share, lang) for share in heat["coverage"]]).pivot_table(

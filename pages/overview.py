@@ -5,7 +5,8 @@ from datetime import date
 import streamlit as st
 
 import i18n
-from ui.charts import CHART_CONFIG, coverage_bar_chart
+from ui.chart_key import show_chart
+from ui.charts import coverage_bar_chart
 from ui.context import filters, language, markdown_text, settings, stop_unless_reported, tr, tr_plain, warehouse
 from ui.headline import show_headline
 from warehouse import queries
@@ -66,8 +67,7 @@ for column, domain in zip(st.columns(len(DIGITAL_DOMAINS)), domains.itertuples(i
 st.caption(tr("overview.domains_caption"))
 
 villages = queries.coverage_by_village(db, chosen.commune, chosen.period)
-st.plotly_chart(
+show_chart(
     coverage_bar_chart(villages, summary.target_share, tr_plain("overview.chart_title", period=period_name), lang),
-    width="stretch", config=CHART_CONFIG,
 )
 

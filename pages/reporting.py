@@ -6,7 +6,7 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import reporting_status_chart
-from ui.charts import CHART_CONFIG
+from ui.chart_key import show_chart
 from ui.context import filters, language, settings, stop_unless_reported, tr, tr_plain, warehouse
 from ui.tables import show_table
 from warehouse import analysis
@@ -26,11 +26,11 @@ month_labels = {month: i18n.period_label(month, lang) for month in months}
 
 st.subheader(tr("analysis.reporting.matrix"))
 villages = matrix.drop_duplicates("village_code")["village_name"].tolist()
-st.plotly_chart(reporting_status_chart(
+show_chart(reporting_status_chart(
     matrix.assign(row=matrix["village_name"], column=matrix["period"].map(month_labels)), villages,
     list(month_labels.values()), tr_plain("analysis.reporting.chart_title", commune=chosen.commune_name), lang,
     tr("village.label"),
-), width="stretch", config=CHART_CONFIG)
+))
 statuses = matrix.assign(
     label=[tr(f"analysis.status.{status}") for status in matrix["status"]],
     column=matrix["period"].map(month_labels),

@@ -5,7 +5,8 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import trend_lines
-from ui.charts import CHART_CONFIG, coverage_bar_chart
+from ui.chart_key import show_chart
+from ui.charts import coverage_bar_chart
 from ui.context import filters, language, markdown_text, stop_unless_reported, tr, tr_plain, url_selectbox, warehouse
 from ui.tables import show_table
 from ui.village_links import open_clicked_village
@@ -41,10 +42,10 @@ lines = pd.concat([
 # The villages whose line leads below the target by 31/12/2025 are drawn in red and named; the others in grey.
 indicator_projection = analysis.projected_coverage(db, chosen.commune, indicator=indicator)
 at_risk_names = set(indicator_projection.loc[indicator_projection["at_risk"], "village_name"])
-st.plotly_chart(trend_lines(
+show_chart(trend_lines(
     commune, villages, commune_label, at_risk_names, float(target_share[indicator]),
     tr_plain("analysis.trends.chart_title", indicator=short_name[indicator]), lang, tr("analysis.period"),
-), width="stretch", config=CHART_CONFIG)
+))
 st.caption(tr("analysis.trends.commune_help"))
 
 table = lines.assign(
@@ -82,9 +83,9 @@ st.subheader(tr("analysis.trends.projection", day=i18n.day(analysis.CAMPAIGN_END
 projection = analysis.projected_coverage(db, chosen.commune)
 st.markdown(tr("analysis.trends.method", months=analysis.PROJECTION_MONTHS, day=i18n.day(analysis.CAMPAIGN_END, lang)))
 target = projection.attrs["target_share"]
-clicked = st.plotly_chart(coverage_bar_chart(
+clicked = show_chart(coverage_bar_chart(
     projection, target, tr_plain("analysis.trends.projection_chart", day=i18n.day(analysis.CAMPAIGN_END, lang)), lang,
-), width="stretch", config=CHART_CONFIG, on_select="rerun", selection_mode="points", key="projection-chart")
+), on_select="rerun", selection_mode="points", key="projection-chart")
 st.caption(tr("analysis.click_to_open_village"))
 open_clicked_village(clicked, dict(zip(projection["village_name"], projection["village_code"], strict=True)))
 at_risk = projection[projection["at_risk"]].sort_values("coverage")

@@ -6,7 +6,7 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import coverage_lines
-from ui.charts import CHART_CONFIG
+from ui.chart_key import show_chart
 from ui.context import can_see_personal_data, filters, language, settings, tr, tr_plain, url_selectbox, warehouse
 from ui.tables import show_table
 from warehouse import analysis, queries
@@ -68,10 +68,10 @@ if series.empty:
 else:
     lines = series.assign(series=series["indicator_code"].map(short_name))
     target = float(catalogue.loc[HEADLINE_INDICATOR, "target_share"])
-    st.plotly_chart(coverage_lines(
+    show_chart(coverage_lines(
         lines, target, tr_plain("analysis.village.chart_title", village=village["village_name"]), lang,
         tr("analysis.period"), highlight=short_name[HEADLINE_INDICATOR],
-    ), width="stretch", config=CHART_CONFIG)
+    ))
     table = series.assign(
         indicator=series["indicator_code"].map(short_name),
         column=series["period"].map(lambda period: i18n.period_label(period, lang)),

@@ -8,12 +8,12 @@ import plotly.graph_objects as go
 import i18n
 from ui.charts import (
     CLASS_COLOURS,
-    LEGEND_BELOW,
     TITLE_LINE_CHARACTERS,
     chart_title,
     coverage_classes,
     plot_text,
     separators,
+    stacked,
     wrapped,
 )
 from warehouse.analysis import RECEIVED
@@ -22,9 +22,14 @@ from warehouse.codes import LATE, MISSING, NOT_DUE, ON_TIME
 # Cells above 100% are drawn as 100% (the top class); their text still says the real share.
 COLOUR_CEILING = 1.0
 LINE_DASHES = ("solid", "dot", "dash", "longdash", "dashdot")
-# A heatmap's column names, wrapped into lines of this many characters and written level above the columns.
-COLUMN_LABEL_CHARACTERS = 12
-TITLE_LINE_PIXELS, TICK_LINE_PIXELS = 20, 14
+# Trends: villages on course in grey, villages at risk in the lowest class's red, the commune in black.
+ON_COURSE_GREY, AT_RISK_RED, COMMUNE_BLACK = "#c4c4c4", CLASS_COLOURS["below_half"], "#222222"
+# Line colours, set here so that the key under the chart can show them.
+LINE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
+# A heatmap's column names, wrapped into lines of this many characters and written level above the columns: an
+# indicator's name, a month's (`Tháng` over `10/2025`), each narrow enough for a phone.
+INDICATOR_LABEL_CHARACTERS, MONTH_LABEL_CHARACTERS = 12, 7
+TITLE_LINE_PIXELS, TICK_LINE_PIXELS = 22, 16
 
 
 def _class_colourscale(target_share: float) -> list[tuple[float, str]]:
@@ -55,7 +60,7 @@ def coverage_heatmap(
     text = [[i18n.percent(share, language) for share in row] for row in shares]
     figure = go.Figure(go.Heatmap(
         z=[[min(share, COLOUR_CEILING) if share == share else None for share in row] for row in shares],
-        x=_column_labels(columns), y=[plot_text(row) for row in rows], text=text,
+        x=_column_labels(columns, INDICATOR_LABEL_CHARACTERS), y=[plot_text(row) for row in rows], text=text,
         texttemplate="%{text}", zmin=0, zmax=COLOUR_CEILING,
         colorscale=_class_colourscale(target_share), xgap=2, ygap=2, showscale=False,
         hovertemplate="<b>%{y}</b><br>%{x}: %{text}<extra></extra>",
@@ -63,34 +68,35 @@ def coverage_heatmap(
     _legend_squares(figure, [(item.label(language), item.colour) for item in coverage_classes(target_share)],
                     i18n.t("maps.legend.coverage", language,
                            target=i18n.percent(target_share, language, 0)))
-    _heatmap_layout(figure, title, columns, y_title, language, height=max(380, 28 * len(rows) + 240))
+    _heatmap_layout(figure, title, columns, INDICATOR_LABEL_CHARACTERS, y_title, language,
+                    height=max(380, 28 * len(rows) + 240))
     return figure
 
 
-def _column_labels(columns: list[str]) -> list[str]:
-    return ["<br>".join(plot_text(line) for line in wrapped(column, COLUMN_LABEL_CHARACTERS)) for column in columns]
+def _column_labels(columns: list[str], width: int) -> list[str]:
+    return ["<br>".join(plot_text(line) for line in wrapped(column, width)) for column in columns]
 
 
-def _heatmap_layout(figure: go.Figure, title: str, columns: list[str], y_title: str, language: str,
-                    height: int) -> None:
+def _heatmap_layout(figure: go.Figure, title: str, columns: list[str], label_width: int, y_title: str,
+                    language: str, height: int) -> None:
     """Title, then the column names level above the columns, each with room of its own (a Plotly title does not
     see labels above a chart); the legend below. No title over the columns: their names say what they are."""
     title_lines = len(wrapped(title, TITLE_LINE_CHARACTERS))
-    label_lines = max((len(wrapped(column, COLUMN_LABEL_CHARACTERS)) for column in columns), default=1)
-    top = TITLE_LINE_PIXELS * title_lines + TICK_LINE_PIXELS * label_lines + 24
+    label_lines = max((len(wrapped(column, label_width)) for column in columns), default=1)
+    top = TITLE_LINE_PIXELS * title_lines + TICK_LINE_PIXELS * label_lines + 30
     # Plotly anchors a title of several lines by its first line: the others would rise above the figure.
     title_top = (8 + TITLE_LINE_PIXELS * (title_lines - 1)) / (height + top)
     figure.update_layout(
         title={**chart_title(title), "yref": "container", "y": 1 - title_top, "yanchor": "top", "automargin": False},
         separators=separators(language), height=height + top, margin={"l": 10, "r": 10, "t": top, "b": 10},
-        legend=LEGEND_BELOW,
+        showlegend=False,
         xaxis={"side": "top", "type": "category", "tickangle": 0, "automargin": False},
         yaxis={"title": y_title, "autorange": "reversed", "type": "category", "automargin": True},
     )
 
 
 def _legend_squares(figure: go.Figure, entries: list[tuple[str, str]], title: str | None = None) -> None:
-    """Legend entries (name, colour) drawn as squares, for a heatmap whose colour bar would take a phone's width."""
+    """Legend entries (name, colour) as squares, for the key under a heatmap (a colour bar took a phone's width)."""
     for name, colour in entries:
         figure.add_scatter(x=[None], y=[None], mode="markers", name=plot_text(name), showlegend=True,
                            marker={"symbol": "square", "size": 12, "color": colour}, hoverinfo="skip")
@@ -107,7 +113,7 @@ def coverage_lines(
     The `highlight` series (e.g. the commune) is drawn thick and black, the others thin.
     """
     periods = sorted(series["period"].unique())
-    labels = {period: i18n.period_label(period, language) for period in periods}
+    labels = {period: stacked(i18n.period_label(period, language)) for period in periods}
     figure = go.Figure()
     for position, (name, rows) in enumerate(series.groupby("series", sort=False)):
         rows = rows.sort_values("period")
@@ -116,7 +122,7 @@ def coverage_lines(
             x=[labels[period] for period in rows["period"]], y=rows["coverage"].tolist(), name=plot_text(name),
             mode="lines+markers",
             line={"width": 4 if emphasised else 1.5, "dash": LINE_DASHES[position % len(LINE_DASHES)],
-                  **({"color": "#222222"} if emphasised else {})},
+                  "color": COMMUNE_BLACK if emphasised else LINE_COLOURS[position % len(LINE_COLOURS)]},
             customdata=[i18n.percent(share, language) for share in rows["coverage"]],
             hovertemplate="<b>%{fullData.name}</b><br>%{x}: %{customdata}<extra></extra>",
         )
@@ -127,16 +133,14 @@ def coverage_lines(
     )
     figure.update_layout(
         title=chart_title(title), separators=separators(language), height=480,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend=LEGEND_BELOW,
-        xaxis={"title": x_title, "type": "category", "categoryorder": "array",
+        margin={"l": 10, "r": 10, "t": 10, "b": 10}, showlegend=False,
+        xaxis={"title": x_title, "type": "category", "categoryorder": "array", "tickangle": 0,
                "categoryarray": [labels[period] for period in periods]},
         yaxis={"title": i18n.t("coverage.axis", language), "tickformat": ".0%", "rangemode": "tozero"},
     )
     return figure
 
 
-# Trends: villages on course in grey, villages at risk in the lowest class's red, the commune in black.
-ON_COURSE_GREY, AT_RISK_RED, COMMUNE_BLACK = "#c4c4c4", CLASS_COLOURS["below_half"], "#222222"
 # Pixels per character of an end label (12 px text) and the least vertical gap between two labels, in pixels.
 LABEL_CHARACTER_PIXELS, LABEL_GAP_PIXELS = 6, 14
 TREND_HEIGHT = 480
@@ -175,7 +179,7 @@ def trend_lines(
     No legend: the names that matter are written beside their lines, the others show on hover.
     """
     periods = sorted(set(commune["period"]) | set(villages["period"]))
-    labels = {period: i18n.period_label(period, language) for period in periods}
+    labels = {period: stacked(i18n.period_label(period, language)) for period in periods}
     figure = go.Figure()
     ends: list[tuple[str, str, float, str]] = []  # (name, x, y, colour) of each labelled line's last point
 
@@ -214,9 +218,12 @@ def trend_lines(
     figure.update_layout(
         title=chart_title(title), separators=separators(language), height=TREND_HEIGHT, showlegend=False,
         margin={"l": 10, "r": 10 + round(label_pixels), "t": 10, "b": 10},
-        xaxis={"title": x_title, "type": "category", "categoryorder": "array",
-               "categoryarray": [labels[period] for period in periods]},
-        yaxis={"title": i18n.t("coverage.axis", language), "tickformat": ".0%", "range": [0, top]},
+        # A fixed range: Plotly would widen it to take in the end labels, which belong in the margin.
+        xaxis={"title": x_title, "type": "category", "categoryorder": "array", "tickangle": 0,
+               "tickfont": {"size": 11}, "categoryarray": [labels[period] for period in periods],
+               "range": [-0.3, len(periods) - 0.7]},
+        # No axis title: the chart's title says what the percentages are, and a phone needs the width.
+        yaxis={"tickformat": ".0%", "range": [0, top]},
     )
     return figure
 
@@ -242,12 +249,13 @@ def reporting_status_chart(
              for item in ((position / (last + 1), STATUS_COLOURS[status]),
                           ((position + 1) / (last + 1), STATUS_COLOURS[status]))]
     figure = go.Figure(go.Heatmap(
-        z=positions, x=_column_labels(columns), y=[plot_text(row) for row in rows], text=names,
+        z=positions, x=_column_labels(columns, MONTH_LABEL_CHARACTERS), y=[plot_text(row) for row in rows], text=names,
         zmin=-0.5, zmax=last + 0.5,
         colorscale=scale, xgap=2, ygap=2, showscale=False,
         hovertemplate="<b>%{y}</b><br>%{x}: %{text}<extra></extra>",
     ))
     _legend_squares(figure, [(i18n.t(f"analysis.status.{status}", language), STATUS_COLOURS[status])
                              for status in statuses])
-    _heatmap_layout(figure, title, columns, y_title, language, height=max(380, 24 * len(rows) + 220))
+    _heatmap_layout(figure, title, columns, MONTH_LABEL_CHARACTERS, y_title, language,
+                    height=max(380, 24 * len(rows) + 220))
     return figure

@@ -20,9 +20,10 @@ CHART_CONFIG = {"displayModeBar": False}
 # A chart title's line length: on a 390-pixel phone a chart is about 358 pixels wide, some 40 characters of 15 px.
 TITLE_LINE_CHARACTERS = 36
 TITLE_FONT_SIZE = 15
-# Below the chart, left-aligned, in rows: a legend beside a chart took most of a phone's width.
-# (A legend placed against the whole figure, `xref="container"`, broke Plotly's margins on a phone.)
-LEGEND_BELOW = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.02, "yanchor": "top"}
+# A map's legend: below it, left-aligned, in rows (over the map it hid villages on a phone). Other charts show no
+# Plotly legend: a key under the chart (ui/chart_key.py) wraps like text, where a legend beside a chart took most of
+# a phone's width and one below it ran into the axis labels.
+LEGEND_BELOW = {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container", "y": 0, "yanchor": "bottom"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,11 @@ def plot_text(value: object) -> str:
 def wrapped(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width` characters (a longer word keeps its own line)."""
     return textwrap.wrap(str(text), width, break_long_words=False) or [""]
+
+
+def stacked(label: str) -> str:
+    """A short axis label on two lines (`Tháng<br>9/2025`), so that labels stay level and apart on a phone."""
+    return label.replace(" ", "<br>", 1)
 
 
 def chart_title(text: str) -> dict:
@@ -123,6 +129,19 @@ def coverage_bar_chart(
         xaxis={"title": i18n.t("coverage.axis", language), "tickformat": ".0%", "rangemode": "tozero"},
         yaxis={"title": i18n.t("village.label", language), "categoryorder": "array",
                "categoryarray": ranked["village_name"].map(plot_text).tolist()},
-        legend=LEGEND_BELOW,
+        showlegend=False,
     )
     return figure
+
+
+def legend_entries(figure: go.Figure) -> list[tuple[str, str, str]]:
+    """(name, colour, shape) of each bar or line trace a legend would list: shape `square` or `line`."""
+    entries = []
+    for trace in figure.data:
+        if trace.type not in ("bar", "scatter") or not trace.name or trace.showlegend is False:
+            continue
+        if trace.type == "scatter" and "lines" in (trace.mode or ""):
+            entries.append((trace.name, trace.line.color, "line"))
+        else:
+            entries.append((trace.name, trace.marker.color, "square"))
+    return entries

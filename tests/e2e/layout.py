@@ -8,9 +8,9 @@ from playwright.sync_api import Page
 CHART_TEXT = (".gtitle, .g-xtitle text, .g-ytitle text, .xtick text, .ytick text, .legendtext, .legendtitletext, "
               ".annotation-text")
 # Text blocks Streamlit draws: titles, headings, captions, paragraphs, metric labels and values, alerts.
-PAGE_TEXT = ('[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3, '
-             '[data-testid="stMain"] [data-testid="stCaptionContainer"], [data-testid="stMain"] p, '
-             '[data-testid="stMain"] [data-testid="stMetricLabel"], [data-testid="stMain"] [data-testid="stMetricValue"]')
+PAGE_TEXT = ", ".join(f'[data-testid="stMain"] {selector}' for selector in (
+    "h1", "h2", "h3", "p", '[data-testid="stCaptionContainer"]', '[data-testid="stMetricLabel"]',
+    '[data-testid="stMetricValue"]'))
 
 _MEASURE = """([chartText, pageText]) => {
   const box = (element) => { const r = element.getBoundingClientRect();

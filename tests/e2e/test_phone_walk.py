@@ -53,6 +53,8 @@ def menu_is_open(page: Page) -> bool:
 
 
 def open_menu(page: Page) -> None:
+    if menu_is_open(page):
+        return
     page.locator('[data-testid="stExpandSidebarButton"]').click()
     page.wait_for_function(f"() => document.querySelector('{SIDEBAR}').getBoundingClientRect().left >= 0")
 
@@ -74,6 +76,11 @@ def choose_from_menu(page: Page, href: str) -> None:
                            timeout=5000)
 
 
+def page_link(page: Page, label: str) -> str:
+    """The address of the menu entry labelled `label`."""
+    return next(href for shown, href in navigation_links(page) if shown == label)
+
+
 def test_the_headline_card_is_inside_the_first_screen_of_the_overview(phone: Page):
     open_page(phone, "/")
     assert_no_exception(phone)
@@ -84,7 +91,7 @@ def test_the_headline_card_is_inside_the_first_screen_of_the_overview(phone: Pag
         f"the headline card spans {box} on a {PHONE['height']}-pixel-high screen")
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     sentence = card.locator(".cds-headline-sentence").inner_text()
-    assert re.fullmatch(r"\d{1,3},\d% hộ đã được hướng dẫn – mục tiêu 80% – (còn thiếu [\d.]+ hộ|.*)", sentence), sentence
+    assert re.fullmatch(r"\d{1,3},\d% hộ đã được hướng dẫn – mục tiêu 80% – còn thiếu [\d.]+ hộ", sentence), sentence
     assert not menu_is_open(phone), "the menu starts closed on a phone"
     problems = layout_problems(measure_layout(phone))
     assert not problems, problems
@@ -92,7 +99,10 @@ def test_the_headline_card_is_inside_the_first_screen_of_the_overview(phone: Pag
 
 
 def test_every_page_fits_a_phone_and_the_menu_closes_after_each_choice(phone: Page):
-    open_page(phone, "/dang-nhap")
+    open_page(phone, "/")
+    open_menu(phone)
+    sign_in_link = page_link(phone, i18n.t("nav.sign_in"))
+    choose_from_menu(phone, sign_in_link)
     phone.get_by_label(i18n.t("auth.username"), exact=True).fill("demo-admin")
     phone.get_by_label(i18n.t("auth.password"), exact=True).fill(demo.DEMO_PASSWORD)
     rerun_after(phone, phone.get_by_role("button", name=i18n.t("auth.sign_in.submit"), exact=True).click)
