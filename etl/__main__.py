@@ -1,5 +1,7 @@
+"""`python -m etl`: the command line, whose commands live in `cli/`."""
+
 import sys
 
-from etl.cli import main
+from cli import main
 
 sys.exit(main())

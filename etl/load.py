@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 
@@ -110,7 +111,7 @@ def problem_document(problem: Problem, language: str = i18n.DEFAULT_LANGUAGE) ->
     return {"row": problem.row, "column": problem.column, "message": message(problem, language)}
 
 
-def import_path(path: Path | str, db: Warehouse, **options: object) -> FileOutcome:
+def import_path(path: Path | str, db: Warehouse, **options: Any) -> FileOutcome:
     """`import_file` for a file on disk; a file that cannot be opened, or is too large to read, is refused."""
     try:
         # Too large is refused from its size alone, before a byte is read.
@@ -129,7 +130,7 @@ def _one_load_at_a_time(function: Callable[..., FileOutcome]) -> Callable[..., F
     then is checked against what the first one stored. Dry runs do not wait."""
 
     @functools.wraps(function)
-    def locked(data: bytes, file_name: str, db: Warehouse, **options: object) -> FileOutcome:
+    def locked(data: bytes, file_name: str, db: Warehouse, **options: Any) -> FileOutcome:
         if options.get("dry_run"):
             return function(data, file_name, db, **options)
         with db.writing():
@@ -174,8 +175,11 @@ def import_file(
     outcome.status = ACCEPTED
     if dry_run:
         return outcome
+    assert db.path is not None and checked.kind is not None  # a warehouse on disk; a file accepted has a kind
+    folder = db.path.parent
     keep_days = load_settings().raw_upload_days
-    stored, written_now = None, False
+    stored: Path | None = None
+    written_now = False
     try:
         if keep_days:
             stored, written_now = _keep_raw_file(data, file_name, checksum, db.path)
@@ -191,21 +195,21 @@ def import_file(
         outcome.upload_id = upload_writes.load_upload(db, kind=checked.kind, upload=upload, scope=scope,
                                                       rows=tables, communes=communes)
     except Exception as error:
-        if written_now:
+        if stored is not None and written_now:
             stored.unlink(missing_ok=True)  # nothing refers to it: the load did not happen
         if not storage.disk_full(error):
             raise
         # A sentence, built without writing anything (the disk is full): the file is refused and nothing changed.
         outcome.status = REFUSED
-        outcome.errors = [Problem(None, None, "storage.disk_full", {"folder": db.path.parent})]
+        outcome.errors = [Problem(None, None, "storage.disk_full", {"folder": folder})]
         return outcome
-    _remove_expired_raw_files(db, keep_days)
+    _remove_expired_raw_files(db, folder / "uploads", keep_days)
     return outcome
 
 
-def _validate_first_report_sheet(sheets: Iterable[Grid], db: Warehouse, **options: object) -> Checked:
+def _validate_first_report_sheet(sheets: Iterable[Grid], db: Warehouse, **options: Any) -> Checked:
     """The validation of the first sheet with a recognisable header (a workbook may start with instructions)."""
-    first = None
+    first: Checked | None = None
     for position, grid in enumerate(sheets):
         checked = validate(grid, db, **options)
         if not any(error.key == "import.error.no_header" for error in checked.errors):
@@ -213,6 +217,7 @@ def _validate_first_report_sheet(sheets: Iterable[Grid], db: Warehouse, **option
                 checked.warnings.insert(0, Problem(None, None, "import.warning.sheet", {"sheet": grid.sheet}))
             return checked
         first = first or checked
+    assert first is not None  # the reader refuses a file without a sheet
     return first
 
 
@@ -225,9 +230,10 @@ def undo(db: Warehouse, upload_id: int, undone_by: str, language: str = i18n.DEF
     except UndoRefused as refused:
         details = dict(refused.details)
         if "figures" in details:
+            figures = cast(list[tuple[str, str, int, int]], details["figures"])
             details["figures"] = "; ".join(
                 f"{village} {i18n.period_label(period, language)}: {i18n.number(value, language)} > "
-                f"{i18n.number(households, language)}" for village, period, value, households in details["figures"])
+                f"{i18n.number(households, language)}" for village, period, value, households in figures)
         raise UndoRefused(i18n.t(f"import.undo.{refused.reason}", language, **details)) from None
     return i18n.t("import.undo.done", language, upload=upload_id, kind=i18n.t(f"import.kind.{kind}", language))
 
@@ -266,10 +272,9 @@ def _keep_raw_file(data: bytes, file_name: str, checksum: str, warehouse: Path) 
     return stored, True
 
 
-def _remove_expired_raw_files(db: Warehouse, days: int) -> None:
-    """Remove the kept files not uploaded again for `days` days, and forget where they were (undo does not need
-    them: it puts back the rows kept in the warehouse's replaced_* tables)."""
-    folder = db.path.parent / "uploads"
+def _remove_expired_raw_files(db: Warehouse, folder: Path, days: int) -> None:
+    """Remove the files kept in `folder` not uploaded again for `days` days, and forget where they were (undo does
+    not need them: it puts back the rows kept in the warehouse's replaced_* tables)."""
     cutoff = time.time() - days * 24 * 3600
     kept = [path for path in folder.glob("*") if path.is_file()]
     expired = [path for path in kept if path.stat().st_mtime < cutoff]
@@ -307,7 +312,9 @@ def _monthly_tables(checked: Checked, db: Warehouse) -> tuple[dict[str, pd.DataF
         id_vars=["ma_thon", "ky_bao_cao"], var_name="indicator_code", value_name="value",
     ).dropna(subset=["value"])
     values = values.rename(columns={"ma_thon": "village_code", "ky_bao_cao": "period"})
-    kept = checked.stored[~checked.stored["indicator_code"].isin(indicators)]
+    stored = checked.stored
+    assert stored is not None  # a monthly file's validation reads the stored figures of its reports
+    kept = stored[~stored["indicator_code"].isin(indicators)]
     values = pd.concat([values, kept], ignore_index=True) if len(kept) else values
     values["value"] = values["value"].astype("int64")
     return ({"reports": reports, "report_values": values},

@@ -401,8 +401,9 @@ def _check_declared_dimension(archive: zipfile.ZipFile, part: zipfile.ZipInfo, l
         found = DECLARED_DIMENSION.search(stream.read(DIMENSION_SEARCHED_BYTES))
     if found is None:
         return
-    first_column, first_row, last_column, last_row = (value.decode() if value else None for value in found.groups())
-    last_column, last_row = last_column or first_column, last_row or first_row
+    first_column, first_row = found.group(1).decode(), found.group(2).decode()
+    last_column = found.group(3).decode() if found.group(3) else first_column
+    last_row = found.group(4).decode() if found.group(4) else first_row
     rows = int(last_row) - int(first_row) + 1
     columns = _column_number(last_column) - _column_number(first_column) + 1
     declared = f"{first_column}{first_row}:{last_column}{last_row}"

@@ -1,6 +1,6 @@
 """The official registry of Vietnam's provinces and communes, from the `vietnam-provinces` package, into the warehouse.
 
-The package (pinned in requirements.txt) carries the units after the 1 July 2025 reorganisation: 34 provinces and
+The package (pinned in pyproject.toml) carries the units after the 1 July 2025 reorganisation: 34 provinces and
 3,321 communes, wards and special zones, with their official codes, names and types. Registering a province adds the
 communes the warehouse lacks and fills in what it does not know yet (type, province); it never touches a commune's
 data (villages, reports) nor its demo mark. A stored name, type or province that the registry now gives differently

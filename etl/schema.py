@@ -7,6 +7,7 @@ so a new indicator row there is a new accepted column here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -179,7 +180,7 @@ def known_affiliations() -> dict[str, str]:
     return _spellings(AFFILIATIONS, AFFILIATION_NAMES)
 
 
-def _spellings(codes: tuple[str, ...], names: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def _spellings(codes: tuple[str, ...], names: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     found = {fold(code): code for code in codes}
     for code, spellings in names.items():
         found |= {fold(spelling): code for spelling in spellings}

@@ -209,12 +209,13 @@ def _damaged_rows(grid: Grid, header_position: int, keep: np.ndarray, body: pd.D
 def _damaged_problems(grid: Grid, header_position: int, keep: np.ndarray, body: pd.DataFrame,
                       damaged: np.ndarray) -> list[Problem]:
     """One error per damaged row: its fields, the header's, and the likely cause."""
-    if not damaged.any():
+    field_counts = grid.field_counts
+    if field_counts is None or not damaged.any():
         return []
-    expected = int(grid.field_counts[header_position])
+    expected = int(field_counts[header_position])
     problems = []
     for position in np.flatnonzero(damaged):
-        found = int(grid.field_counts[header_position + 1:][keep][position])
+        found = int(field_counts[header_position + 1:][keep][position])
         cells = [str(cell) for cell in body.iloc[position]]
         # `1,234` split in two: a cell of one to three digits followed by one of exactly three.
         split_number = any(first.isdigit() and len(first) <= 3 and second.isdigit() and len(second) == 3

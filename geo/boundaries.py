@@ -16,11 +16,10 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import shapely
 
 import i18n
-from geo.geojson import feature_collection, geojson_text
+from geo.geojson import geojson_text
 from geo.names import NAME_FORMS
 from geo.placement import (
     Finding,
@@ -72,8 +71,6 @@ class BoundaryImport:
     encoding: str | None = None
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    figure_bytes_before: int = 0
-    figure_bytes_after: int = 0
 
     @property
     def refused(self) -> bool:
@@ -119,7 +116,7 @@ def read_boundary_file(
 def polygonal_geometries(frame: gpd.GeoDataFrame, language: str) -> tuple[np.ndarray, list, list]:
     """Each feature's (multi)polygon, invalid ones repaired; errors for features that are not areas."""
     errors, warnings = [], []
-    geometries = []
+    geometries: list[shapely.Geometry] = []
     for row, geometry in enumerate(frame.geometry, start=1):
         if geometry is None or geometry.is_empty:
             errors.append(Problem(row, "geometry", i18n.t("maps.import.empty_geometry", language)))
@@ -198,7 +195,7 @@ def match_to_registry(keys: list[str], registry: pd.DataFrame, by_code: bool) ->
     codes = registry["code"].astype(str).tolist()
     if by_code:
         return [_match_code(key, codes) for key in keys]
-    forms = [{} for _ in NAME_FORMS]
+    forms: list[dict[str, list[str]]] = [{} for _ in NAME_FORMS]
     for code, name in zip(codes, registry["name"], strict=True):
         for index, form in enumerate(NAME_FORMS):
             forms[index].setdefault(form(name), []).append(code)
@@ -238,14 +235,6 @@ def simplify_for_display(geometries: np.ndarray, level: str) -> np.ndarray:
     return np.where(shapely.is_empty(rounded), geometries, rounded)
 
 
-def figure_json_bytes(codes: list[str], geometries: list[str]) -> int:
-    """Size of the JSON of a map figure drawing these geometries: what a browser would download."""
-    figure = go.Figure(go.Choroplethmap(
-        geojson=feature_collection(codes, geometries), locations=codes, z=[0] * len(codes),
-    ))
-    return len(figure.to_json())
-
-
 def prepare_boundaries(
     path: Path, level: str, registry: pd.DataFrame, code_field: str | None = None, name_field: str | None = None,
     register_unknown: bool = False, label_field: str | None = None, language: str = i18n.DEFAULT_LANGUAGE,
@@ -266,6 +255,7 @@ def prepare_boundaries(
     result.layer, result.encoding = about["layer"], about["encoding"]
     by_code = code_field is not None
     wanted_key = code_field or name_field
+    assert wanted_key is not None  # exactly one of them is given (checked above)
     key_field = find_field(frame, wanted_key)
     if key_field is None:
         result.errors.append(Problem(None, wanted_key, i18n.t(
@@ -288,7 +278,7 @@ def prepare_boundaries(
         shapely.bounds(geometries), frame.crs, about["geojson_without_crs"], place, path.name, language)
     result.errors += [_problem(finding, language, "geometry") for finding in errors]
     result.warnings += [_problem(finding, language) for finding in warnings]
-    if result.refused:
+    if result.refused or crs is None:  # without errors the coordinates' system is known
         return result
     result.crs = crs.to_string()
     geometries = gpd.GeoSeries(geometries, crs=crs).to_crs("EPSG:4326").to_numpy()
@@ -301,8 +291,6 @@ def prepare_boundaries(
         return result
     full = geometries[kept]
     display = [geojson_text(geometry) for geometry in simplify_for_display(full, level)]
-    result.figure_bytes_before = figure_json_bytes(kept_codes, [geojson_text(geometry) for geometry in full])
-    result.figure_bytes_after = figure_json_bytes(kept_codes, display)
     areas = gpd.GeoSeries(full, crs="EPSG:4326").to_crs(EQUAL_AREA_CRS).area / 1e6
     result.boundaries = pd.DataFrame({
         "code": kept_codes,
@@ -374,8 +362,12 @@ def _placement(
     if result.level == "commune":
         findings = check_communes_in_provinces(geometries[kept], kept_codes, language)
         rows = np.flatnonzero(kept) + 1
-        return [Problem(int(rows[finding.row - 1]), "geometry", i18n.t(finding.key, language, **finding.values))
-                for finding in findings]
+        problems = []
+        for finding in findings:
+            assert finding.row is not None  # each finding names a commune's feature
+            problems.append(Problem(int(rows[finding.row - 1]), "geometry",
+                                    i18n.t(finding.key, language, **finding.values)))
+        return problems
     if place is None:
         result.warnings.append(Problem(None, None, i18n.t("maps.place.no_outline", language, path=path_name)))
         return []

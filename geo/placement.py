@@ -165,7 +165,7 @@ def check_declared_coordinates(
     landing = _to_degrees(crs, centre_x, centre_y)
     values = {**values, "crs": crs_label(crs), "where": _where_from(place, landing, language)}
     if inside.any():
-        return None, [Finding(row, "maps.place.feature_outside_vietnam", {"crs": crs_label(crs)})
+        return None, [Finding(int(row), "maps.place.feature_outside_vietnam", {"crs": crs_label(crs)})
                       for row in np.flatnonzero(~inside) + 1], []
     if crs.is_geographic and geojson_without_crs:
         key = "maps.place.swapped_degrees" if swapped_in_degrees.all() else "maps.place.geojson_not_degrees"
@@ -206,10 +206,11 @@ def _lacks_datum_shift(crs: CRS) -> bool:
 
 
 def _named_or_shaped_vn2000(crs: CRS) -> bool:
-    names = " ".join(filter(None, [crs.name, crs.geodetic_crs and crs.geodetic_crs.name,
-                                   crs.datum and crs.datum.name])).lower()
-    scales = [param.value for param in crs.coordinate_operation.params
-              if param.name == "Scale factor at natural origin"] if crs.is_projected else []
+    names = " ".join(filter(None, [crs.name, crs.geodetic_crs.name if crs.geodetic_crs else None,
+                                   crs.datum.name if crs.datum else None])).lower()
+    operation = crs.coordinate_operation
+    scales = [param.value for param in operation.params
+              if param.name == "Scale factor at natural origin"] if crs.is_projected and operation else []
     # TM-3 zones (scale 0.9999) are a VN-2000 convention only.
     return any(name in names for name in VN2000_NAMES) or (scales == [0.9999] and _vn2000_twin(crs) is not None)
 

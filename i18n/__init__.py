@@ -42,7 +42,7 @@ def t(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:
 
 def number(value: float | int | None, language: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
     """`1234` → `1.234` in Vietnamese, `1,234` in English."""
-    if pd.isna(value):
+    if value is None or pd.isna(value):
         return MISSING_VALUE
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=language)
@@ -50,7 +50,7 @@ def number(value: float | int | None, language: str = DEFAULT_LANGUAGE, decimals
 
 def percent(share: float | None, language: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str:
     """`0.725` → `72,5%` in Vietnamese, `72.5%` in English."""
-    if pd.isna(share):
+    if share is None or pd.isna(share):
         return MISSING_VALUE
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
     return format_percent(share, format=pattern, locale=language)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -32,7 +33,7 @@ PARAGRAPH_GAP = Pt(6)
 # The decree's margins: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
 MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
 TEXT_WIDTH = Mm(210 - 30 - 15)
-HEADER_COLUMNS = (Cm(6.5), TEXT_WIDTH - Cm(6.5))
+HEADER_COLUMNS = (Cm(6.5), Length(TEXT_WIDTH - Cm(6.5)))
 # Elements that follow w:pBdr in w:pPr and w:tblBorders in w:tblPr (ECMA-376 order): Word refuses others.
 PBDR_SUCCESSORS = (
     "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
@@ -217,7 +218,7 @@ def _two_columns(document: DocxDocument, rows: int) -> Table:
 def _header_blocks(document: DocxDocument, letterhead: Letterhead) -> None:
     table = _two_columns(document, rows=2)
     left, right = table.cell(0, 0), table.cell(0, 1)
-    centred = {"align": WD_ALIGN_PARAGRAPH.CENTER, "space_after": Pt(0), "size": BODY_SIZE}
+    centred: dict[str, Any] = {"align": WD_ALIGN_PARAGRAPH.CENTER, "space_after": Pt(0), "size": BODY_SIZE}
     _add(left, letterhead.superior, first=True, **centred)
     _add(left, letterhead.issuer, bold=True, **centred)
     _rule(left, Cm(2.5), HEADER_COLUMNS[0])

@@ -10,8 +10,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
@@ -264,14 +266,16 @@ def _set_widths(document: DocxTemplate, first: int, tables: list[Table]) -> None
                 cell.width = width
 
 
-def render(template: DocumentTemplate, context: dict[str, object], body: list[Block], language: str,
+def render(template: DocumentTemplate, context: Mapping[str, object], body: list[Block], language: str,
            source: Path | None = None) -> bytes:
     """The template (by default the one of `language`) filled with `context` and `body`, as the bytes of a .docx."""
     source = source or template.path(language)
     document = open_template(template, source)
     first_table = _body_table_index(document)
+    assert first_table is not None  # open_template refuses a template without the body's table
     style_ids = {style.name: style.style_id for style in document.docx.styles if style.name in BODY_STYLES}
-    values = {**exports.word_values(context), BODY: [_block(block, style_ids) for block in body]}
+    values = {**cast(dict[str, object], exports.word_values(dict(context))),
+              BODY: [_block(block, style_ids) for block in body]}
     try:
         document.render(values, jinja_env=_environment())
     except TemplateError as error:

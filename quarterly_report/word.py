@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import i18n
 from quarterly_report.builder import QuarterlyReport
@@ -268,11 +269,11 @@ def format_cell(value: Cell, kind: str, language: str) -> str:
     if isinstance(value, str):  # a label, such as the totals row's "Tổng cộng"
         return value
     if kind == "integer":
-        return i18n.number(value, language)
+        return i18n.number(cast(float, value), language)
     if kind == "decimal":
-        return i18n.number(value, language, 1)
+        return i18n.number(cast(float, value), language, 1)
     if kind == "percent":
-        return i18n.percent(value, language)
+        return i18n.percent(cast(float, value), language)
     if kind == "date":
-        return i18n.day(value, language)
+        return i18n.day(cast(date, value), language)
     return str(value)

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl.cli import main
+from cli import main
 from tests import tiny_commune
 from tests.conftest import ROOT
 from tests.other_process import held_by_another_process

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 import shapely
 
+from cli import main
 from etl import demo
-from etl.cli import main
 from geo.boundaries import prepare_boundaries, simplify_for_display
 from geo.names import fold, without_unit
 from geo.shipped import read_layer

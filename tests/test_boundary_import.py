@@ -7,8 +7,8 @@ import pytest
 import shapely
 from pyproj import CRS
 
+from cli import main
 from etl import demo
-from etl.cli import main
 from geo import demo as demo_geography
 from geo.shipped import read_layer
 from tests.geo_fixtures import (

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from etl.cli import main
+from cli import main
 from tests import signin, tiny_commune
 from tests.other_process import held_by_another_process
 from tests.test_upload_page import GOOD, button, choose_file, open_upload_page

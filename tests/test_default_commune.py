@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
+from cli import main
 from etl import demo
-from etl.cli import main
 from tests.signin import open_app
 from ui.context import default_commune
 

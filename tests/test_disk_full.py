@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.cli import main
+from cli import main
 from tests.test_upload_page import button, choose_file, open_upload_page
 from tests.upload_files import MONTHLY_HEADER, contents, csv_text, upload, values_of
 from warehouse.database import Warehouse
@@ -74,7 +74,7 @@ def test_the_command_line_says_the_disk_is_full_without_a_traceback(tiny_warehou
 
 
 def test_an_unexpected_error_is_told_even_when_its_log_cannot_be_written(tiny_warehouse, monkeypatch, capsys):
-    from etl import cli
+    from cli import uploads as upload_commands
 
     def broken(arguments):
         raise RuntimeError("bug")
@@ -86,7 +86,7 @@ def test_an_unexpected_error_is_told_even_when_its_log_cannot_be_written(tiny_wa
             raise FULL
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(cli, "_uploads", broken)
+    monkeypatch.setattr(upload_commands, "_uploads", broken)
     monkeypatch.setattr(Path, "open", no_log)
     assert main(["uploads", "--db", str(tiny_warehouse)]) == 1
     printed = capsys.readouterr()

@@ -4,7 +4,7 @@ uploads are kept for CDS_RAW_UPLOAD_DAYS (undo does not need them)."""
 import os
 import time
 
-from etl.cli import main
+from cli import main
 from tests.upload_files import MONTHLY_HEADER, csv_text, upload, values_of
 from warehouse import backup
 from warehouse.database import Warehouse

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from etl.cli import main
+from cli import main
 from tests.upload_files import MONTHLY_HEADER, contents, csv_text, values_of
 
 GOOD = csv_text([MONTHLY_HEADER, ["99999-03", "12/2025", "11/12/2025", "40", "", "", ""]])

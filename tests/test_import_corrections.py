@@ -12,8 +12,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from cli import main
 from etl import templates
-from etl.cli import main
 from etl.load import undo
 from tests.upload_files import contents, csv_text, upload, values_of
 from warehouse.database import Warehouse

@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from etl.cli import main
+from cli import main
 from etl.load import message
 from etl.read import DEFAULT_LIMITS, ReadRefused, read_grid, read_sheets
 from settings import SettingsError, UploadLimits, load_settings

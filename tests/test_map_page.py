@@ -6,8 +6,8 @@ import shapely
 from streamlit.testing.v1 import AppTest
 
 import i18n
+from cli import main
 from etl import demo
-from etl.cli import main
 from geo import demo as demo_geography
 from geo.shipped import read_layer
 from tests import tiny_commune

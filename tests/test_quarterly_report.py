@@ -9,8 +9,8 @@ from docx import Document
 from docx.shared import Mm
 
 import i18n
+from cli import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, main
 from etl import demo
-from etl.cli import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, main
 from quarterly_report import ReportRefused, build_quarterly_report, render_docx, render_xlsx
 from quarterly_report.word import decree_date
 from settings import Settings

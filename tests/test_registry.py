@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from cli import main
 from etl import demo, registry
-from etl.cli import main
 from tests import tiny_commune
 from tests.upload_files import contents
 from warehouse import accounts

@@ -11,8 +11,8 @@ from docx import Document
 from docx.shared import Cm, Mm
 
 import i18n
+from cli import EXIT_OK, EXIT_REFUSED, main
 from etl import demo
-from etl.cli import EXIT_OK, EXIT_REFUSED, main
 from quarterly_report import __main__ as template_command
 from quarterly_report import build_quarterly_report, render_docx, template, word
 from quarterly_report.tables import projection_table, training_table, village_table

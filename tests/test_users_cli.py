@@ -4,8 +4,8 @@ import sys
 
 import pytest
 
+from cli import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, main
 from etl import demo
-from etl.cli import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, main
 from tests.conftest import ROOT
 from tests.signin import use_cheap_hashing
 from warehouse import accounts

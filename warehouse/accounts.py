@@ -14,7 +14,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from warehouse.database import Warehouse
+from warehouse.database import Warehouse, only_row
 
 ROLES = ("viewer", "staff", "reviewer", "admin")
 # These roles work for named communes only; reviewers and admins may be unscoped.
@@ -106,12 +106,12 @@ def failed_sign_ins_since(
     db: Warehouse, username: str | None, address: str | None, since: datetime
 ) -> RecentFailures:
     """Failed sign-ins since `since`: with this user name, from this client address, and in all."""
-    return RecentFailures(*db.row(
+    return RecentFailures(*only_row(db.row(
         "SELECT count(*) FILTER (WHERE username = $name), "
         "count(*) FILTER (WHERE client_address IS NOT DISTINCT FROM $address), count(*) "
         "FROM sign_in_failures WHERE failed_at >= $since",
         {"name": username, "address": address, "since": since},
-    ))
+    )))
 
 
 def audit_log(db: Warehouse, limit: int = 1000) -> pd.DataFrame:
@@ -129,8 +129,8 @@ def every_commune_is_demo(db: Warehouse) -> bool:
     A commune only registered (official name, no village) is neither demo nor real: the demo warehouse registers its
     whole city without making it a real warehouse, and a warehouse holding nothing but registered communes is empty.
     """
-    with_data, demo = db.row(
+    with_data, demo = only_row(db.row(
         "SELECT count(*), count(*) FILTER (WHERE is_demo) FROM communes c "
         "WHERE EXISTS (SELECT 1 FROM villages v WHERE v.commune_code = c.code)"
-    )
+    ))
     return with_data > 0 and with_data == demo

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from settings import load_settings
-from warehouse.database import Warehouse
+from warehouse.database import Warehouse, only_row
 from warehouse.errors import WarehouseUnavailable, unavailable
 from warehouse.files import held_by_another_process, make_private, private_folder, wal_path, writing
 from warehouse.write.migrations import schema_version
@@ -56,9 +56,9 @@ def fingerprints(db: Warehouse) -> dict[str, list]:
     )]
     found = {}
     for table in tables:
-        rows, fingerprint = db.row(
+        rows, fingerprint = only_row(db.row(
             f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM "{table}" AS t'
-        )
+        ))
         found[table] = [rows, fingerprint]
     return found
 

@@ -183,3 +183,10 @@ class Warehouse:
             # Every change to the warehouse ends here: the place to bump a data version, should reads be cached.
             if pending is not None:
                 pending.unlink(missing_ok=True)
+
+
+def only_row(found: tuple | None) -> tuple:
+    """The row of a query that always returns one (an aggregate without GROUP BY, `nextval`)."""
+    if found is None:
+        raise LookupError("the query returned no row")
+    return found

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from warehouse import backup
+from warehouse.database import only_row
 from warehouse.uploads import LATER_OVERLAPPING_UPLOADS
 from warehouse.write import audit, tables
 from warehouse.write.upload_scopes import TABLES_WITH_UPLOAD_ID, UPLOAD_SCOPES, replaced, tables_replaced_by
@@ -42,7 +43,7 @@ def load_upload(
     `rows`, in one transaction. Members without a code get their team's next number (`<team>-<n>`)."""
     replaced_tables = tables_replaced_by(kind)
     with db.transaction() as cursor:
-        upload_id = cursor.execute("SELECT nextval('upload_ids')").fetchone()[0]
+        upload_id = only_row(cursor.execute("SELECT nextval('upload_ids')").fetchone())[0]
         backup.snapshot_before_write(db, f"upload-{upload_id}")
         tables.insert(cursor, "uploads", pd.DataFrame([{**upload, "id": upload_id}]))
         tables.insert(cursor, "upload_communes",
@@ -81,7 +82,7 @@ def _number_new_members(cursor: duckdb.DuckDBPyConnection, members: pd.DataFrame
         return members
     members = members.copy()
     for team, rows in members[new].groupby("team_code", sort=True):
-        used = cursor.execute(
+        used = only_row(cursor.execute(
             """
             SELECT greatest(
                 coalesce((SELECT last_number FROM member_numbers WHERE team_code = $team), 0),
@@ -90,7 +91,7 @@ def _number_new_members(cursor: duckdb.DuckDBPyConnection, members: pd.DataFrame
                     UNION ALL SELECT member_code FROM training_attendance
                     UNION ALL SELECT member_code FROM replaced_training_attendance
                 ) WHERE starts_with(code, $team || '-')), 0))
-            """, {"team": team}).fetchone()[0]
+            """, {"team": team}).fetchone())[0]
         numbers = range(used + 1, used + 1 + len(rows))
         members.loc[rows.index, "code"] = [f"{team}-{number}" for number in numbers]
         cursor.execute("INSERT OR REPLACE INTO member_numbers VALUES ($team, $last)",
@@ -109,8 +110,8 @@ def undo_upload(db: Warehouse, upload_id: int, undone_by: str, allowed_communes:
         kind, status = found
         if status != "accepted":
             raise UndoRefused("not_accepted", upload=upload_id)
-        scoped = cursor.execute("SELECT count(*) FROM upload_scope WHERE upload_id = $upload",
-                                {"upload": upload_id}).fetchone()[0]
+        scoped = only_row(cursor.execute("SELECT count(*) FROM upload_scope WHERE upload_id = $upload",
+                                         {"upload": upload_id}).fetchone())[0]
         if kind not in UPLOAD_SCOPES or (kind in _KINDS_SCOPED_SINCE_0010 and not scoped):
             raise UndoRefused("not_undoable", upload=upload_id)
         if allowed_communes is not None:
@@ -120,8 +121,8 @@ def undo_upload(db: Warehouse, upload_id: int, undone_by: str, allowed_communes:
             outside = [code for code in communes if code not in allowed_communes]
             if outside:
                 raise UndoRefused("other_communes", upload=upload_id, communes=", ".join(outside))
-        later = cursor.execute(f"SELECT min(upload_id) FROM ({LATER_OVERLAPPING_UPLOADS})",
-                               {"upload": upload_id}).fetchone()[0]
+        later = only_row(cursor.execute(f"SELECT min(upload_id) FROM ({LATER_OVERLAPPING_UPLOADS})",
+                                        {"upload": upload_id}).fetchone())[0]
         if later is not None:
             raise UndoRefused("replaced_later", upload=upload_id, later=later)
         if kind == "villages":
@@ -146,13 +147,13 @@ def _refuse_undoing_a_registry_others_rely_on(cursor: duckdb.DuckDBPyConnection,
     replaced are fewer than household figures reported since."""
     added = ("SELECT key FROM upload_scope WHERE upload_id = $upload AND part = 'village' AND key NOT IN "
              "(SELECT code FROM replaced_villages WHERE replaced_by_upload = $upload)")
-    users = cursor.execute(
+    users = only_row(cursor.execute(
         f"""
         SELECT list(DISTINCT u.id ORDER BY u.id), list(DISTINCT scope.key ORDER BY scope.key)
         FROM upload_scope scope JOIN uploads u ON u.id = scope.upload_id
         WHERE u.id > $upload AND u.status = 'accepted' AND scope.part IN ('village', 'village_period')
           AND scope.key IN ({added})
-        """, {"upload": upload_id}).fetchone()
+        """, {"upload": upload_id}).fetchone())
     if users[0]:
         raise UndoRefused("registry_in_use", upload=upload_id, later=", ".join(map(str, users[0])),
                           villages=", ".join(users[1]))

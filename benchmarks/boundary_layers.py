@@ -1,7 +1,8 @@
 """Benchmark of the city and national commune layers: import, storage, query and figure sizes and timings.
 
-Run: `python -m geo.bench [FILE ...]` (default: Hải Phòng's 114 communes and all 3,321 communes of Vietnam, as
-shipped in geo/data). Each file is imported into a fresh temporary warehouse, registering its communes.
+Run: `python -m benchmarks.boundary_layers [FILE ...]` (default: Hải Phòng's 114 communes and all 3,321 communes
+of Vietnam, as shipped in geo/data). Each file is imported into a fresh temporary warehouse, registering its
+communes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cli.boundaries import figure_sizes
 from geo.boundaries import prepare_boundaries
 from geo.shipped import HAI_PHONG_COMMUNES, VIETNAM_COMMUNES
 from ui.maps import city_map_figure
@@ -43,11 +45,12 @@ def measure(path: Path) -> dict:
         figure, figure_seconds = _timed(lambda: city_map_figure(layer, "vi"))
         figure_json, serialise_seconds = _timed(figure.to_json)
         db.close()
+        figure_bytes_before, figure_bytes_after = figure_sizes(result)
         return {
             "file": path.name, "communes": len(result.boundaries),
             "file_MB": path.stat().st_size / 1e6,
-            "figure_KB_before": result.figure_bytes_before / 1e3,
-            "figure_KB_after": result.figure_bytes_after / 1e3,
+            "figure_KB_before": figure_bytes_before / 1e3,
+            "figure_KB_after": figure_bytes_after / 1e3,
             "page_figure_KB": len(figure_json) / 1e3,
             "read_match_simplify_s": prepare_seconds, "store_s": store_seconds, "query_s": query_seconds,
             "build_figure_s": figure_seconds, "serialise_s": serialise_seconds,

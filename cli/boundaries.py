@@ -17,12 +17,14 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import shapely
 
 import i18n
+from cli.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from etl import registry as official_registry
-from etl.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from geo.boundaries import BoundaryImport, check_replacement, prepare_boundaries
+from geo.geojson import feature_collection, geojson_text
 from geo.placement import Place
 from geo.shipped import shipped_commune_outline
 from warehouse.database import Warehouse
@@ -161,7 +163,26 @@ def _official_matches_to_register(result: BoundaryImport, stored_codes: set[str]
                                         if entry["code"] in stored_codes]
 
 
+def figure_json_bytes(codes: list[str], geometries: list[str]) -> int:
+    """Size of the JSON of a map figure drawing these geometries: what a browser would download."""
+    figure = go.Figure(go.Choroplethmap(
+        geojson=feature_collection(codes, geometries), locations=codes, z=[0] * len(codes),
+    ))
+    return len(figure.to_json())
+
+
+def figure_sizes(result: BoundaryImport) -> tuple[int, int]:
+    """The map figure's JSON size with the boundaries as imported and as simplified for display (0, 0 for a file
+    refused before its boundaries were placed)."""
+    if "display" not in result.boundaries:
+        return 0, 0
+    codes = result.boundaries["code"].tolist()
+    imported = [geojson_text(geometry) for geometry in shapely.from_wkb(result.boundaries["geometry"])]
+    return figure_json_bytes(codes, imported), figure_json_bytes(codes, result.boundaries["display"].tolist())
+
+
 def _report(result: BoundaryImport, upload_id: int | None) -> dict:
+    before, after = figure_sizes(result)
     return {
         "path": str(result.path), "kind": KIND, "level": result.level,
         "status": "refused" if result.refused else "accepted",
@@ -174,7 +195,7 @@ def _report(result: BoundaryImport, upload_id: int | None) -> dict:
         "boundaries_without_registry": result.boundaries_without_registry,
         "registered": result.registered,
         "removed": result.removed,
-        "figure_json_bytes": {"before": result.figure_bytes_before, "after": result.figure_bytes_after},
+        "figure_json_bytes": {"before": before, "after": after},
     }
 
 
@@ -210,5 +231,5 @@ def _print_text(result: BoundaryImport, upload_id: int | None, language: str) ->
             if entry.get("candidates") else i18n.t("maps.cli.unmatched_feature", language, **entry)
             for entry in result.boundaries_without_registry)
         say("maps.cli.boundaries_without_registry", count=len(result.boundaries_without_registry), items=items)
-    say("maps.cli.size", before=i18n.number(result.figure_bytes_before / 1000, language, 1),
-        after=i18n.number(result.figure_bytes_after / 1000, language, 1))
+    before, after = figure_sizes(result)
+    say("maps.cli.size", before=i18n.number(before / 1000, language, 1), after=i18n.number(after / 1000, language, 1))

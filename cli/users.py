@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pandas as pd
 
 import i18n
-from etl.exit_codes import EXIT_OK, EXIT_REFUSED
+from cli.exit_codes import EXIT_OK, EXIT_REFUSED
 from warehouse import accounts, queries
 from warehouse.database import Warehouse
 from warehouse.write import accounts as account_writes

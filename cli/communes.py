@@ -11,10 +11,11 @@ import getpass
 import json
 import sys
 from datetime import date
+from typing import Any
 
 import i18n
+from cli.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from etl import registry
-from etl.exit_codes import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from warehouse.database import Warehouse
 
 
@@ -56,7 +57,7 @@ def unit_type_name(unit_type: str | None, lang: str) -> str:
 
 def document(result: registry.Registration, lang: str) -> dict:
     """The registration as one JSON document: every commune of the provinces with its status and changes."""
-    def changes(row: object) -> list[dict]:
+    def changes(row: Any) -> list[dict]:
         return [{"field": change["field"], "old": change["old"], "new": change["new"],
                  "overwrites": change["overwrites"]} for change in row.changes]
 
