@@ -86,6 +86,7 @@ def show_villages() -> None:
     measure = url_selectbox(tr("maps.measure"), [*household["code"], *DIGITAL_DOMAINS], "measure",
                             default=HEADLINE_INDICATOR, format_func=lambda option: measure_name(option, short_names))
     layer = geography.village_map(db, chosen.commune, period, measure)
+    counted = household.set_index("code")[f"name_{lang}"].get(measure) if measure not in DIGITAL_DOMAINS else None
     if layer.rows.empty:
         # A demo warehouse made before the maps existed gets its demo boundaries by recreating the demo.
         key = "maps.empty.no_demo_boundaries" if chosen.is_demo else "maps.empty.no_village_boundaries"
@@ -97,8 +98,8 @@ def show_villages() -> None:
     st.caption(tr("maps.caption", period=period_name))
     if measure in DIGITAL_DOMAINS:
         st.caption(tr("maps.domain_caption"))
-    event = st.plotly_chart(village_map_figure(layer, lang, tiles), on_select="rerun", selection_mode="points",
-                            key="village_map", width="stretch", config=CHART_CONFIG)
+    event = st.plotly_chart(village_map_figure(layer, lang, tiles, value_label=counted), on_select="rerun",
+                            selection_mode="points", key="village_map", width="stretch", config=CHART_CONFIG)
     clicked = clicked_location(event)
     if clicked:
         open_village(clicked)
@@ -109,7 +110,9 @@ def show_villages() -> None:
 
     st.subheader(tr("maps.table.title"))
     rows = layer.rows
-    columns = [tr("village.label"), tr("coverage.value"), tr("coverage.households"), tr("coverage.axis")]
+    # The value's column is named after what it counts (a domain's villages have a share only).
+    columns = [tr("village.label"), counted or tr_plain("coverage.value"), tr("coverage.households"),
+               tr("coverage.axis")]
     table = pd.DataFrame({
         columns[0]: rows["village_name"],
         columns[1]: [i18n.number(value, lang) for value in rows["value"].astype(object)],
@@ -121,6 +124,8 @@ def show_villages() -> None:
     # The downloads carry the numbers as numbers, so that a spreadsheet can add them up.
     exported = table.assign(**{columns[1]: rows["value"], columns[2]: rows["households"],
                                columns[3]: rows["coverage"].astype(float).round(4)})
+    if measure in DIGITAL_DOMAINS:
+        table, exported = table.drop(columns=columns[1]), exported.drop(columns=columns[1])
     show_table(table, f"ban-do-{chosen.commune}-{measure}-{period}", tr("maps.table.title"), export=exported)
 
 

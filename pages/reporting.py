@@ -34,13 +34,11 @@ show_chart(reporting_status_chart(
 statuses = matrix.assign(
     label=[tr(f"analysis.status.{status}") for status in matrix["status"]],
     column=matrix["period"].map(month_labels),
-    # A village without a team keeps its row.
-    team_code=matrix["team_code"].fillna(i18n.MISSING_VALUE),
 )
-wide = statuses.pivot_table(index=["village_name", "team_code"], columns="column", values="label", aggfunc="first",
-                            sort=False)
+# By village's name (each village has one team; its code means nothing to a reader).
+wide = statuses.pivot_table(index="village_name", columns="column", values="label", aggfunc="first", sort=False)
 wide = wide.reindex(columns=list(month_labels.values())).rename_axis(columns=None).reset_index()
-wide = wide.rename(columns={"village_name": tr("village.label"), "team_code": tr("analysis.team")})
+wide = wide.rename(columns={"village_name": tr("village.label")})
 show_table(wide, "tien-do-bao-cao", tr("analysis.reporting.matrix"))
 st.caption(tr("analysis.reporting.matrix_caption"))
 

@@ -37,7 +37,6 @@ else:
     teams = analysis.training_attendance_by_team(db, chosen.commune)
     show_table(pd.DataFrame({
         tr("village.label"): teams["village_name"],
-        tr("analysis.team"): teams["team_code"],
         tr("analysis.training.members"): [i18n.number(count, lang) for count in teams["members"]],
         tr("analysis.training.attendances"): [
             f"{i18n.number(done, lang)}/{i18n.number(members * held, lang)}"
@@ -54,7 +53,7 @@ else:
     else:
         st.markdown(tr("analysis.training.never_trained_count", count=i18n.number(len(never), lang)))
         columns = {
-            tr("village.label"): never["village_name"], tr("analysis.team"): never["team_code"],
+            tr("village.label"): never["village_name"],
             tr("analysis.member.name"): never["full_name"],
             tr("analysis.member.role"): [tr(f"analysis.role.{role}") for role in never["role"]],
             tr("analysis.member.affiliation"): [tr(f"analysis.affiliation.{code}") for code in never["affiliation"]],
@@ -76,7 +75,7 @@ else:
         st.warning(tr("analysis.training.no_core", count=len(without_core)) + " "
                    + markdown_text(", ".join(without_core["village_name"])))
     present = [code for code in AFFILIATIONS if code in mix.columns]
-    table = pd.DataFrame({tr("village.label"): mix["village_name"], tr("analysis.team"): mix["team_code"]})
+    table = pd.DataFrame({tr("village.label"): mix["village_name"]})
     for code in present:
         table[tr(f"analysis.affiliation.{code}")] = mix[code].tolist()
     table[tr("analysis.training.members")] = mix["members"].tolist()

