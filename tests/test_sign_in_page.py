@@ -241,6 +241,7 @@ def test_a_demoted_admin_cannot_use_a_form_left_open(real_warehouse, monkeypatch
 def test_the_accounts_table_names_each_accounts_communes(real_warehouse, monkeypatch):
     app = sign_in(open_app(real_warehouse, monkeypatch), "admin")
     app.switch_page("pages/audit.py").run()
-    scopes = dict(zip(app.dataframe[1].value["Tên đăng nhập"], app.dataframe[1].value["Xã được phân quyền"], strict=True))
+    accounts_table = app.dataframe[1].value
+    scopes = dict(zip(accounts_table["Tên đăng nhập"], accounts_table["Xã được phân quyền"], strict=True))
     assert scopes["viewer"] == tiny_commune.NAME, "the commune's name, not its code"
     assert scopes["admin"] == "Tất cả các xã"
