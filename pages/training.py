@@ -20,6 +20,9 @@ if sessions.empty:
     st.info(tr("analysis.training.no_sessions"))
 else:
     st.subheader(tr("analysis.training.sessions"))
+    # Organiser and place behind an expander: the whole table did not fit a laptop's 1366 pixels, nor a phone.
+    main_columns = [tr("analysis.training.held_on"), tr("analysis.training.topic"), tr("analysis.training.attended"),
+                    tr("analysis.training.rate")]
     show_table(pd.DataFrame({
         tr("analysis.training.held_on"): [i18n.day(day, lang) for day in sessions["held_on"]],
         tr("analysis.training.topic"): sessions["topic"],
@@ -30,7 +33,7 @@ else:
             for present, members in zip(sessions["attended"], sessions["members"], strict=True)
         ],
         tr("analysis.training.rate"): [i18n.percent(share, lang) for share in sessions["rate"]],
-    }), "buoi-tap-huan", tr("analysis.training.sessions"))
+    }), "buoi-tap-huan", tr("analysis.training.sessions"), main_columns=main_columns)
     st.caption(tr("analysis.training.session_rate_help"))
 
     st.subheader(tr("analysis.training.by_team"))
