@@ -82,8 +82,11 @@ else:
     for code in present:
         table[tr(f"analysis.affiliation.{code}")] = mix[code].tolist()
     table[tr("analysis.training.members")] = mix["members"].tolist()
-    table[tr_plain("analysis.training.has_core", core=tr(f"analysis.affiliation.{CORE_AFFILIATION}"))] = [
-        tr("analysis.yes") if has_core else tr("analysis.no") for has_core in mix["has_core_member"]
-    ]
-    show_table(table, "thanh-phan-to", tr("analysis.training.mix"))
+    has_core = tr_plain("analysis.training.has_core", core=tr(f"analysis.affiliation.{CORE_AFFILIATION}"))
+    table[has_core] = [tr("analysis.yes") if found else tr("analysis.no") for found in mix["has_core_member"]]
+    # The count by affiliation behind an expander: one column per affiliation did not fit 1366 pixels.
+    main_columns = [tr("village.label"), tr(f"analysis.affiliation.{CORE_AFFILIATION}"),
+                    tr("analysis.training.members"), has_core]
+    show_table(table, "thanh-phan-to", tr("analysis.training.mix"),
+               main_columns=[column for column in main_columns if column in table.columns])
     st.caption(tr("analysis.training.mix_help"))

@@ -121,3 +121,20 @@ def test_every_page_fits_a_phone_and_the_menu_closes_after_each_choice(phone: Pa
             found[name] = problems
         screenshot(phone, f"phone-{name}")
     assert not found, found
+
+
+def test_the_training_tables_fit_a_1366_pixel_laptop(browser: Browser, dashboard_url: str):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=dashboard_url)
+    try:
+        laptop = context.new_page()
+        open_page(laptop, "/")
+        open_page(laptop, "/tap-huan")
+        assert_no_exception(laptop)
+        grids = laptop.locator('[data-testid="stMain"] [data-testid="stDataFrame"]:visible .dvn-scroller')
+        expect(grids.first).to_be_attached()
+        widths = [grid.evaluate("(element) => [element.scrollWidth, element.clientWidth]") for grid in grids.all()]
+        assert widths and all(scroll <= client + 1 for scroll, client in widths), (
+            f"a table scrolls sideways (content, visible width): {widths}")
+        screenshot(laptop, "laptop-tap-huan")
+    finally:
+        context.close()
