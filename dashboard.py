@@ -10,6 +10,7 @@ from ui import auth, remembered
 from ui.context import choose_filters, choose_language, language, settings, start_language, tr, use_warehouse
 from ui.document import describe_document
 from ui.favicon import favicon
+from ui.menu import close_menu_after_choice
 from warehouse.database import Warehouse
 from warehouse.errors import CatalogueError, WarehouseNewerThanProgram, WarehouseUnavailable
 
@@ -91,6 +92,7 @@ try:
 except Exception as error:
     stop_for_storage_problem(error)
 auth.account_sidebar(user)
+close_menu_after_choice()
 # The city pages say themselves whether their communes' figures are invented.
 if chosen is not None and chosen.is_demo and not any(navigation is page for page in city_pages):
     st.warning(tr("demo.banner", commune=chosen.commune_name), icon=":material/science:")

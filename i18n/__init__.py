@@ -70,3 +70,9 @@ def period_label(period: str, language: str = DEFAULT_LANGUAGE) -> str:
         return t("period.month", language, month=int(period[5:7]), year=year)
     quarter = (int(months_in(period)[0][5:7]) - 1) // 3 + 1
     return t("period.quarter", language, quarter=ROMAN_QUARTERS[quarter], number=quarter, year=year)
+
+
+def period_in_sentence(period: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The period's name inside a sentence: `tháng 9/2025`, `quý IV/2025` (Vietnamese writes them lowercase there)."""
+    label = period_label(period, language)
+    return label[:1].lower() + label[1:] if language == "vi" else label

@@ -5,6 +5,7 @@ import streamlit as st
 import i18n
 from ui.analysis_charts import coverage_heatmap
 from ui.cached import analysis, queries
+from ui.chart_key import show_chart
 from ui.city_standing import show_city_medians
 from ui.context import filters, language, stop_unless_reported, tr, tr_plain, url_selectbox, warehouse
 from ui.tables import show_table
@@ -19,7 +20,7 @@ stop_unless_reported(chosen)
 
 domain = url_selectbox(tr("analysis.domains.domain"), list(DIGITAL_DOMAINS), key="domain",
                        format_func=lambda code: i18n.t(f"domain.{code}", lang))
-period_name = i18n.period_label(chosen.period, lang)
+period_name = i18n.period_in_sentence(chosen.period, lang)
 indicators = analysis.household_indicators(db, domain)
 cells = analysis.indicator_coverage_by_village(db, chosen.commune, chosen.period, domain)
 if indicators.empty or cells["value"].isna().all():
@@ -39,11 +40,11 @@ metric_column.metric(tr("analysis.domains.commune_mean", domain=tr(f"domain.{dom
 st.caption(tr("domain.definition", count=len(indicators)) + " " + tr("analysis.domains.commune_mean_help"))
 
 heat = cells.assign(row=cells["village_name"], column=cells["indicator_code"].map(short_name))
-st.plotly_chart(coverage_heatmap(
+show_chart(coverage_heatmap(
     heat, village_order, [short_name[code] for code in indicators["code"]], target,
     tr_plain("analysis.domains.chart_title", domain=tr(f"domain.{domain}"), period=period_name), lang,
-    tr("analysis.indicator"), tr("village.label"),
-), width="stretch")
+    tr("village.label"),
+))
 
 mean_column = tr("analysis.domains.mean")
 table = heat.assign(cell=[i18n.percent(share, lang) for share in heat["coverage"]]).pivot_table(

@@ -78,7 +78,7 @@ if generate:
 files = st.session_state.get(FILES_KEY)
 if files is not None and files["for"] == (chosen.commune, quarter):
     st.success(tr("report.page.ready" if files["saved"] else "report.page.ready_read_only",
-                  quarter=i18n.period_label(quarter, lang)))
+                  quarter=i18n.period_in_sentence(quarter, lang)))
     stem = f"bao-cao-{chosen.commune}-{quarter}"
     docx_column, xlsx_column = st.columns(2)
     docx_column.download_button(tr("report.page.download_docx"), files["docx"], file_name=f"{stem}.docx",

@@ -6,7 +6,7 @@ import streamlit as st
 import i18n
 from ui import auth
 from ui.cached import city, geography, queries
-from ui.charts import coverage_class
+from ui.charts import CHART_CONFIG, coverage_class
 from ui.context import filters, language, tr, tr_plain, url_selectbox, warehouse
 from ui.maps import city_map_figure, clicked_location, village_map_figure
 from ui.tables import show_table
@@ -33,7 +33,7 @@ period = chosen.period or (geography.latest_reported_month(db) if view == "city"
 if period is None:
     st.info(tr("empty.no_reports", commune=chosen.commune_name))
     st.stop()
-period_name = i18n.period_label(period, lang)
+period_name = i18n.period_in_sentence(period, lang)
 
 
 def class_name(share: float | None, empty_key: str, target_share: float) -> str:
@@ -49,7 +49,7 @@ def show_city() -> None:
         st.warning(tr("maps.city.demo_label"), icon=":material/science:")
     st.caption(tr("maps.city.caption", period=period_name))
     event = st.plotly_chart(city_map_figure(layer, lang, tiles), on_select="rerun", selection_mode="points",
-                            key="city_map", width="stretch")
+                            key="city_map", width="stretch", config=CHART_CONFIG)
     clicked = clicked_location(event)
     # A selection stays on the chart across reruns: act on a new click only.
     if clicked and clicked != st.session_state.get("map_city_click"):
@@ -88,6 +88,7 @@ def show_villages() -> None:
     measure = url_selectbox(tr("maps.measure"), [*household["code"], *DIGITAL_DOMAINS], "measure",
                             default=HEADLINE_INDICATOR, format_func=lambda option: measure_name(option, short_names))
     layer = geography.village_map(db, chosen.commune, period, measure)
+    counted = household.set_index("code")[f"name_{lang}"].get(measure) if measure not in DIGITAL_DOMAINS else None
     if layer.rows.empty:
         # A demo warehouse made before the maps existed gets its demo boundaries by recreating the demo.
         key = "maps.empty.no_demo_boundaries" if chosen.is_demo else "maps.empty.no_village_boundaries"
@@ -99,8 +100,8 @@ def show_villages() -> None:
     st.caption(tr("maps.caption", period=period_name))
     if measure in DIGITAL_DOMAINS:
         st.caption(tr("maps.domain_caption"))
-    event = st.plotly_chart(village_map_figure(layer, lang, tiles), on_select="rerun", selection_mode="points",
-                            key="village_map", width="stretch")
+    event = st.plotly_chart(village_map_figure(layer, lang, tiles, value_label=counted), on_select="rerun",
+                            selection_mode="points", key="village_map", width="stretch", config=CHART_CONFIG)
     clicked = clicked_location(event)
     if clicked:
         open_village(clicked)
@@ -111,7 +112,9 @@ def show_villages() -> None:
 
     st.subheader(tr("maps.table.title"))
     rows = layer.rows
-    columns = [tr("village.label"), tr("coverage.value"), tr("coverage.households"), tr("coverage.axis")]
+    # The value's column is named after what it counts (a domain's villages have a share only).
+    columns = [tr("village.label"), counted or tr_plain("coverage.value"), tr("coverage.households"),
+               tr("coverage.axis")]
     table = pd.DataFrame({
         columns[0]: rows["village_name"],
         columns[1]: [i18n.number(value, lang) for value in rows["value"].astype(object)],
@@ -123,6 +126,8 @@ def show_villages() -> None:
     # The downloads carry the numbers as numbers, so that a spreadsheet can add them up.
     exported = table.assign(**{columns[1]: rows["value"], columns[2]: rows["households"],
                                columns[3]: rows["coverage"].astype(float).round(4)})
+    if measure in DIGITAL_DOMAINS:
+        table, exported = table.drop(columns=columns[1]), exported.drop(columns=columns[1])
     show_table(table, f"ban-do-{chosen.commune}-{measure}-{period}", tr("maps.table.title"), export=exported)
 
 

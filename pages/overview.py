@@ -5,10 +5,12 @@ from datetime import date
 import streamlit as st
 
 import i18n
-from ui.cached import queries
+from ui.cached import headline, queries
+from ui.chart_key import show_chart
 from ui.charts import coverage_bar_chart
 from ui.city_standing import show_city_standing
 from ui.context import filters, language, markdown_text, settings, stop_unless_reported, tr, tr_plain, warehouse
+from ui.headline import show_headline
 from warehouse.codes import DIGITAL_DOMAINS
 
 chosen = filters()
@@ -17,8 +19,25 @@ db = warehouse()
 st.title(tr("overview.title", commune=chosen.commune_name))
 stop_unless_reported(chosen)
 
-period_name = i18n.period_label(chosen.period, lang)
+period_name = i18n.period_in_sentence(chosen.period, lang)
 st.caption(tr("overview.period_caption", period=period_name))
+# The headline first on every screen, then the villages needing attention, then the rest.
+show_headline(headline.guided_headline(db, chosen.commune, chosen.period), lang)
+
+st.subheader(tr("overview.alerts"))
+alerts = queries.alerts(db, chosen.commune, chosen.period, settings().full_team_size)
+if alerts.empty:
+    st.success(tr("overview.no_alerts"))
+for kind, rows in alerts.groupby("kind", sort=False):
+    if kind == "low_coverage":
+        names = [f"{row.village_name} ({i18n.percent(row.value, lang)})" for row in rows.itertuples()]
+    elif kind == "small_team":
+        names = [f"{row.village_name} ({i18n.number(row.value, lang)})" for row in rows.itertuples()]
+    else:
+        names = rows["village_name"].tolist()
+    st.markdown(f"**{tr(f'overview.alert.{kind}', period=period_name, size=settings().full_team_size)}** "
+                + markdown_text(", ".join(names)))
+
 summary = queries.commune_summary(db, chosen.commune, chosen.period, settings().report_deadline_day, date.today())
 target = i18n.percent(summary.target_share, lang, 0)
 
@@ -50,21 +69,7 @@ for column, domain in zip(st.columns(len(DIGITAL_DOMAINS)), domains.itertuples(i
 st.caption(tr("overview.domains_caption"))
 
 villages = queries.coverage_by_village(db, chosen.commune, chosen.period)
-st.plotly_chart(
+show_chart(
     coverage_bar_chart(villages, summary.target_share, tr_plain("overview.chart_title", period=period_name), lang),
-    width="stretch",
 )
 
-st.subheader(tr("overview.alerts"))
-alerts = queries.alerts(db, chosen.commune, chosen.period, settings().full_team_size)
-if alerts.empty:
-    st.success(tr("overview.no_alerts"))
-for kind, rows in alerts.groupby("kind", sort=False):
-    if kind == "low_coverage":
-        names = [f"{row.village_name} ({i18n.percent(row.value, lang)})" for row in rows.itertuples()]
-    elif kind == "small_team":
-        names = [f"{row.village_name} ({i18n.number(row.value, lang)})" for row in rows.itertuples()]
-    else:
-        names = rows["village_name"].tolist()
-    st.markdown(f"**{tr(f'overview.alert.{kind}', period=period_name, size=settings().full_team_size)}** "
-                + markdown_text(", ".join(names)))

@@ -7,6 +7,7 @@ import streamlit as st
 import i18n
 from ui.analysis_charts import reporting_status_chart
 from ui.cached import analysis
+from ui.chart_key import show_chart
 from ui.context import filters, language, settings, stop_unless_reported, tr, tr_plain, warehouse
 from ui.tables import show_table
 
@@ -25,21 +26,19 @@ month_labels = {month: i18n.period_label(month, lang) for month in months}
 
 st.subheader(tr("analysis.reporting.matrix"))
 villages = matrix.drop_duplicates("village_code")["village_name"].tolist()
-st.plotly_chart(reporting_status_chart(
+show_chart(reporting_status_chart(
     matrix.assign(row=matrix["village_name"], column=matrix["period"].map(month_labels)), villages,
     list(month_labels.values()), tr_plain("analysis.reporting.chart_title", commune=chosen.commune_name), lang,
-    tr("analysis.period"), tr("village.label"),
-), width="stretch")
+    tr("village.label"),
+))
 statuses = matrix.assign(
     label=[tr(f"analysis.status.{status}") for status in matrix["status"]],
     column=matrix["period"].map(month_labels),
-    # A village without a team keeps its row.
-    team_code=matrix["team_code"].fillna(i18n.MISSING_VALUE),
 )
-wide = statuses.pivot_table(index=["village_name", "team_code"], columns="column", values="label", aggfunc="first",
-                            sort=False)
+# By village's name (each village has one team; its code means nothing to a reader).
+wide = statuses.pivot_table(index="village_name", columns="column", values="label", aggfunc="first", sort=False)
 wide = wide.reindex(columns=list(month_labels.values())).rename_axis(columns=None).reset_index()
-wide = wide.rename(columns={"village_name": tr("village.label"), "team_code": tr("analysis.team")})
+wide = wide.rename(columns={"village_name": tr("village.label")})
 show_table(wide, "tien-do-bao-cao", tr("analysis.reporting.matrix"))
 st.caption(tr("analysis.reporting.matrix_caption"))
 

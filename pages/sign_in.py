@@ -25,8 +25,9 @@ def submit() -> None:
 
 
 outcome = st.session_state.pop(OUTCOME, None)
-st.title(tr("auth.sign_in.title"))
 username = auth.signed_in_user()
+# Signed in, this is the account's page, named as in the menu.
+st.title(tr("nav.account" if username is not None else "auth.sign_in.title"))
 if username is not None:
     st.success(tr("auth.signed_in_as", user=username, role=auth.role_name(st.session_state[auth.ROLE_KEY])))
     st.page_link("pages/overview.py", label=tr("nav.overview"), icon=":material/dashboard:")

@@ -20,6 +20,9 @@ if sessions.empty:
     st.info(tr("analysis.training.no_sessions"))
 else:
     st.subheader(tr("analysis.training.sessions"))
+    # Organiser and place behind an expander: the whole table did not fit a laptop's 1366 pixels, nor a phone.
+    main_columns = [tr("analysis.training.held_on"), tr("analysis.training.topic"), tr("analysis.training.attended"),
+                    tr("analysis.training.rate")]
     show_table(pd.DataFrame({
         tr("analysis.training.held_on"): [i18n.day(day, lang) for day in sessions["held_on"]],
         tr("analysis.training.topic"): sessions["topic"],
@@ -30,14 +33,13 @@ else:
             for present, members in zip(sessions["attended"], sessions["members"], strict=True)
         ],
         tr("analysis.training.rate"): [i18n.percent(share, lang) for share in sessions["rate"]],
-    }), "buoi-tap-huan", tr("analysis.training.sessions"))
+    }), "buoi-tap-huan", tr("analysis.training.sessions"), main_columns=main_columns)
     st.caption(tr("analysis.training.session_rate_help"))
 
     st.subheader(tr("analysis.training.by_team"))
     teams = analysis.training_attendance_by_team(db, chosen.commune)
     show_table(pd.DataFrame({
         tr("village.label"): teams["village_name"],
-        tr("analysis.team"): teams["team_code"],
         tr("analysis.training.members"): [i18n.number(count, lang) for count in teams["members"]],
         tr("analysis.training.attendances"): [
             f"{i18n.number(done, lang)}/{i18n.number(members * held, lang)}"
@@ -54,7 +56,7 @@ else:
     else:
         st.markdown(tr("analysis.training.never_trained_count", count=i18n.number(len(never), lang)))
         columns = {
-            tr("village.label"): never["village_name"], tr("analysis.team"): never["team_code"],
+            tr("village.label"): never["village_name"],
             tr("analysis.member.name"): never["full_name"],
             tr("analysis.member.role"): [tr(f"analysis.role.{role}") for role in never["role"]],
             tr("analysis.member.affiliation"): [tr(f"analysis.affiliation.{code}") for code in never["affiliation"]],
@@ -76,12 +78,15 @@ else:
         st.warning(tr("analysis.training.no_core", count=len(without_core)) + " "
                    + markdown_text(", ".join(without_core["village_name"])))
     present = [code for code in AFFILIATIONS if code in mix.columns]
-    table = pd.DataFrame({tr("village.label"): mix["village_name"], tr("analysis.team"): mix["team_code"]})
+    table = pd.DataFrame({tr("village.label"): mix["village_name"]})
     for code in present:
         table[tr(f"analysis.affiliation.{code}")] = mix[code].tolist()
     table[tr("analysis.training.members")] = mix["members"].tolist()
-    table[tr_plain("analysis.training.has_core", core=tr(f"analysis.affiliation.{CORE_AFFILIATION}"))] = [
-        tr("analysis.yes") if has_core else tr("analysis.no") for has_core in mix["has_core_member"]
-    ]
-    show_table(table, "thanh-phan-to", tr("analysis.training.mix"))
+    has_core = tr_plain("analysis.training.has_core", core=tr(f"analysis.affiliation.{CORE_AFFILIATION}"))
+    table[has_core] = [tr("analysis.yes") if found else tr("analysis.no") for found in mix["has_core_member"]]
+    # The count by affiliation behind an expander: one column per affiliation did not fit 1366 pixels.
+    main_columns = [tr("village.label"), tr(f"analysis.affiliation.{CORE_AFFILIATION}"),
+                    tr("analysis.training.members"), has_core]
+    show_table(table, "thanh-phan-to", tr("analysis.training.mix"),
+               main_columns=[column for column in main_columns if column in table.columns])
     st.caption(tr("analysis.training.mix_help"))

@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 import i18n
-from ui.analysis_charts import coverage_lines
+from ui.analysis_charts import trend_lines
 from ui.cached import analysis
+from ui.chart_key import show_chart
 from ui.charts import coverage_bar_chart
 from ui.context import filters, language, markdown_text, stop_unless_reported, tr, tr_plain, url_selectbox, warehouse
 from ui.tables import show_table
@@ -38,12 +39,13 @@ lines = pd.concat([
     commune.assign(series=commune_label)[["series", "period", "coverage"]],
     villages.assign(series=villages["village_name"])[["series", "period", "coverage"]],
 ], ignore_index=True)
-# A village with no report at all would be an empty line: it stays in the table only.
-st.plotly_chart(coverage_lines(
-    lines[lines.groupby("series")["coverage"].transform("count") > 0], float(target_share[indicator]),
+# The villages whose line leads below the target by 31/12/2025 are drawn in red and named; the others in grey.
+indicator_projection = analysis.projected_coverage(db, chosen.commune, indicator=indicator)
+at_risk_names = set(indicator_projection.loc[indicator_projection["at_risk"], "village_name"])
+show_chart(trend_lines(
+    commune, villages, commune_label, at_risk_names, float(target_share[indicator]),
     tr_plain("analysis.trends.chart_title", indicator=short_name[indicator]), lang, tr("analysis.period"),
-    highlight=commune_label,
-), width="stretch")
+))
 st.caption(tr("analysis.trends.commune_help"))
 
 table = lines.assign(
@@ -81,9 +83,9 @@ st.subheader(tr("analysis.trends.projection", day=i18n.day(analysis.CAMPAIGN_END
 projection = analysis.projected_coverage(db, chosen.commune)
 st.markdown(tr("analysis.trends.method", months=analysis.PROJECTION_MONTHS, day=i18n.day(analysis.CAMPAIGN_END, lang)))
 target = projection.attrs["target_share"]
-clicked = st.plotly_chart(coverage_bar_chart(
+clicked = show_chart(coverage_bar_chart(
     projection, target, tr_plain("analysis.trends.projection_chart", day=i18n.day(analysis.CAMPAIGN_END, lang)), lang,
-), width="stretch", on_select="rerun", selection_mode="points", key="projection-chart")
+), on_select="rerun", selection_mode="points", key="projection-chart")
 st.caption(tr("analysis.click_to_open_village"))
 open_clicked_village(clicked, dict(zip(projection["village_name"], projection["village_code"], strict=True)))
 at_risk = projection[projection["at_risk"]].sort_values("coverage")

@@ -17,6 +17,7 @@ from warehouse.errors import WarehouseBusy
 from warehouse.periods import is_month
 
 ACCEPTED_TYPES = ["csv", "xlsx", "xls"]
+UNDO_PENDING = "undo_pending"
 
 
 def month_options(today: date, reported: list[str]) -> list[str]:
@@ -72,6 +73,26 @@ def load_confirmed(data: bytes, name: str, allow_lower: bool) -> FileOutcome | N
     except WarehouseBusy:
         st.error(tr("storage.busy"))
         return None
+
+
+def ask_to_undo(upload_id: int, file_name: str) -> bool | None:
+    """What undoing the upload takes out and puts back, with buttons to go ahead or not: True to undo, False when
+    the user calls it off, None until either is pressed."""
+    preview = uploads.undo_preview(db, upload_id)
+    question = st.empty()  # cleared once answered
+    with question.container():
+        st.warning(tr("import.page.undo_ask", upload=upload_id, file=file_name), icon=":material/undo:")
+        st.dataframe(pd.DataFrame({
+            tr("import.page.undo_data"): [tr(f"import.table.{table}") for table in preview["table"]],
+            tr("import.page.undo_removed"): [i18n.number(count, lang) for count in preview["removed"]],
+            tr("import.page.undo_restored"): [i18n.number(count, lang) for count in preview["restored"]],
+        }), hide_index=True)
+        go_ahead, cancel = st.columns(2)
+        answer = (True if go_ahead.button(tr("import.page.undo_confirm"), type="primary", icon=":material/undo:")
+                  else False if cancel.button(tr("import.page.undo_cancel")) else None)
+    if answer is not None:
+        question.empty()
+    return answer
 
 
 # Checked here, when the page runs, and not only by leaving it out of the navigation.
@@ -164,14 +185,21 @@ if undoable:
     names = dict(zip(history["id"], history["file_name"], strict=True))
     target = st.selectbox(tr("import.page.undo_choice"), undoable,
                           format_func=lambda upload_id: f"#{upload_id} — {names[upload_id]}")
+    # Undo asks first, showing what it takes out and what it puts back.
     if st.button(tr("import.page.undo"), icon=":material/undo:"):
-        try:
-            st.success(upload_operations.undo_upload(db, target, user, lang))
-        except UndoRefused as refused:
-            st.warning(markdown_text(refused.reason))
-        except WarehouseBusy:
-            st.error(tr("storage.busy"))
-        history = uploads.upload_history(db, [chosen.commune])
+        st.session_state[UNDO_PENDING] = target
+    if st.session_state.get(UNDO_PENDING) == target:
+        confirmed = ask_to_undo(target, names[target])
+        if confirmed is not None:
+            st.session_state.pop(UNDO_PENDING, None)
+        if confirmed:
+            try:
+                st.success(upload_operations.undo_upload(db, target, user, lang))
+            except UndoRefused as refused:
+                st.warning(markdown_text(refused.reason))
+            except WarehouseBusy:
+                st.error(tr("storage.busy"))
+            history = uploads.upload_history(db, [chosen.commune])
 if history.empty:
     st.info(tr("import.page.no_history"))
 else:

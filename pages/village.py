@@ -7,6 +7,7 @@ import streamlit as st
 import i18n
 from ui.analysis_charts import coverage_lines
 from ui.cached import analysis, queries
+from ui.chart_key import show_chart
 from ui.context import can_see_personal_data, filters, language, settings, tr, tr_plain, url_selectbox, warehouse
 from ui.tables import show_table
 from warehouse.codes import HEADLINE_INDICATOR
@@ -35,14 +36,15 @@ cards[1].metric(tr("analysis.village.population"), i18n.number(village["populati
 cards[2].metric(
     tr("analysis.village.guided"),
     i18n.percent(guided["coverage"].iloc[-1], lang) if not guided.empty else i18n.MISSING_VALUE, border=True,
-    delta=(tr("analysis.village.as_of", period=i18n.period_label(guided["period"].iloc[-1], lang))
+    delta=(tr("analysis.village.as_of", period=i18n.period_in_sentence(guided["period"].iloc[-1], lang))
            if not guided.empty else None), delta_color="off", delta_arrow="off",
 )
-cards[3].metric(tr("analysis.team"), village["team_code"] if village["team_code"] else i18n.MISSING_VALUE,
-                border=True)
+members = analysis.village_members(db, code)
+# The team by what it is, its members; its code (`TO-…`) means nothing to a reader and was cut on a phone.
+cards[3].metric(tr("analysis.village.team"), i18n.number(len(members), lang) if village["team_code"] else
+                i18n.MISSING_VALUE, border=True)
 
 st.subheader(tr("analysis.village.members"))
-members = analysis.village_members(db, code)
 if members.empty:
     st.info(tr("analysis.village.no_members"))
 else:
@@ -52,7 +54,7 @@ else:
         affiliation=[tr(f"analysis.affiliation.{affiliation}") for affiliation in members["affiliation"]],
         phone=members["phone"].fillna(i18n.MISSING_VALUE),
     )
-    columns = {"team_code": tr("analysis.team"), "full_name": tr("analysis.member.name"),
+    columns = {"full_name": tr("analysis.member.name"),
                "role": tr("analysis.member.role"), "affiliation": tr("analysis.member.affiliation"),
                "phone": tr("analysis.member.phone")}
     if not personal:
@@ -67,10 +69,10 @@ if series.empty:
 else:
     lines = series.assign(series=series["indicator_code"].map(short_name))
     target = float(catalogue.loc[HEADLINE_INDICATOR, "target_share"])
-    st.plotly_chart(coverage_lines(
+    show_chart(coverage_lines(
         lines, target, tr_plain("analysis.village.chart_title", village=village["village_name"]), lang,
         tr("analysis.period"), highlight=short_name[HEADLINE_INDICATOR],
-    ), width="stretch")
+    ))
     table = series.assign(
         indicator=series["indicator_code"].map(short_name),
         column=series["period"].map(lambda period: i18n.period_label(period, lang)),

@@ -43,7 +43,7 @@ def test_overview_lists_the_villages_needing_attention(tiny_warehouse, monkeypat
     text = "\n".join(block.value for block in app.markdown)
     assert "Thôn B (45,0%)" in text
     assert "Tổ chưa đủ 5 thành viên:** Thôn B (4)" in text
-    assert "Chưa có báo cáo Quý IV/2025:** Thôn C" in text
+    assert "Chưa có báo cáo quý IV/2025:** Thôn C" in text
 
 
 def test_the_chart_ranks_villages_with_the_80_percent_line(tiny_warehouse, monkeypatch):

@@ -406,7 +406,7 @@ def test_the_page_saves_the_staff_text_and_offers_both_downloads(tiny_warehouse,
     app.text_input[1].input("Nguyễn Văn An")
     app.button[0].click().run()
     assert not app.exception
-    assert "Đã lưu nội dung và tạo báo cáo Quý IV/2025" in app.success[0].value
+    assert "Đã lưu nội dung và tạo báo cáo quý IV/2025" in app.success[0].value
     labels = [button.proto.label for button in app.get("download_button")]
     assert labels == ["Tải báo cáo Word (.docx)", "Tải phụ lục Excel (.xlsx)"]
 

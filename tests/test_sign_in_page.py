@@ -53,7 +53,9 @@ def test_a_real_warehouse_without_accounts_offers_only_sign_in_and_says_how_to_a
 def test_each_role_sees_its_pages_after_signing_in(real_warehouse, monkeypatch, role, pages):
     app = sign_in(open_app(real_warehouse, monkeypatch), role)
     assert not app.exception
-    assert app.success[0].value.startswith(f"Đang đăng nhập: **{role}**")
+    assert app.success[0].value.startswith(f"Đang đăng nhập: **{role}** – ")
+    assert app.title[0].value == "Tài khoản", "signed in, the page is no longer titled Đăng nhập"
+    assert "((" not in app.success[0].value and "))" not in app.success[0].value
     assert app.session_state["role"] == role
     assert [page for page in PAGES if may_open(app, page)] == pages
     app.switch_page("pages/overview.py").run()
@@ -234,3 +236,12 @@ def test_a_demoted_admin_cannot_use_a_form_left_open(real_warehouse, monkeypatch
     app.form_submit_button[1].click().run()
     assert not app.exception
     assert accounts.account(Warehouse.open(real_warehouse), "staff") is not None
+
+
+def test_the_accounts_table_names_each_accounts_communes(real_warehouse, monkeypatch):
+    app = sign_in(open_app(real_warehouse, monkeypatch), "admin")
+    app.switch_page("pages/audit.py").run()
+    accounts_table = app.dataframe[1].value
+    scopes = dict(zip(accounts_table["Tên đăng nhập"], accounts_table["Xã được phân quyền"], strict=True))
+    assert scopes["viewer"] == tiny_commune.NAME, "the commune's name, not its code"
+    assert scopes["admin"] == "Tất cả các xã"

@@ -71,6 +71,13 @@ def test_a_good_file_is_previewed_then_loaded_on_confirm_and_can_be_undone(tiny_
 
     button(app, "Hoàn tác").click()
     app.run()
+    # Undo asks first, showing what it takes out (this upload's report and figures) and puts back (nothing).
+    assert "Hoàn tác lần tải lên số 1 (thang12.csv)?" in app.warning[0].value
+    asked = app.dataframe[-2].value
+    assert asked.values.tolist() == [["Báo cáo tháng của thôn", "2", "0"], ["Số liệu chỉ tiêu", "2", "0"]]
+    assert values_of(tiny_warehouse, "99999-03", "2025-12") == {"ho_da_huong_dan": 40}, "nothing undone yet"
+    button(app, "Xác nhận hoàn tác").click()
+    app.run()
     assert not app.exception
     assert values_of(tiny_warehouse, "99999-03", "2025-12") == {}
     assert any("Đã hoàn tác lần tải lên số 1" in found.value for found in app.success)
@@ -102,6 +109,8 @@ def test_uploads_and_undos_are_written_to_the_audit_log(tiny_warehouse, monkeypa
     button(app, "Xác nhận nạp dữ liệu").click()
     app.run()
     button(app, "Hoàn tác").click()
+    app.run()
+    button(app, "Xác nhận hoàn tác").click()
     app.run()
     audit = Warehouse.open(tiny_warehouse).rows(
         "SELECT username, action, detail FROM audit_log WHERE action IN ('upload', 'undo') ORDER BY happened_at"
@@ -172,3 +181,17 @@ def test_templates_are_offered_up_to_the_current_month_which_the_import_accepts(
     app = open_upload_page(tiny_warehouse, monkeypatch)
     # A later month would be refused by the import: its template is not offered.
     assert app.selectbox(key="ky_mau.vi").options[0] == i18n.period_label(date.today().strftime("%Y-%m"))
+
+
+def test_undo_can_be_called_off_and_then_nothing_changes(tiny_warehouse, monkeypatch):
+    app = choose_file(open_upload_page(tiny_warehouse, monkeypatch), "thang12.csv", GOOD)
+    button(app, "Xác nhận nạp dữ liệu").click()
+    app.run()
+    button(app, "Hoàn tác").click()
+    app.run()
+    button(app, "Không hoàn tác").click()
+    app.run()
+    assert not app.exception
+    assert values_of(tiny_warehouse, "99999-03", "2025-12") == {"ho_da_huong_dan": 40}
+    assert not app.warning and not [found for found in app.button if found.label == "Xác nhận hoàn tác"]
+    assert app.dataframe[-1].value["Trạng thái"].tolist() == ["đã nạp"]

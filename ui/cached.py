@@ -24,6 +24,7 @@ from settings import load_settings
 from warehouse import analysis as _analysis
 from warehouse import city as _city
 from warehouse import geography as _geography
+from warehouse import headline as _headline
 from warehouse import queries as _queries
 from warehouse import registry as _registry
 from warehouse import report_queries as _report_queries
@@ -111,5 +112,6 @@ queries: Any = CachedQueries(_queries)
 analysis: Any = CachedQueries(_analysis)
 geography: Any = CachedQueries(_geography)
 city: Any = CachedQueries(_city)
+headline: Any = CachedQueries(_headline)
 registry: Any = CachedQueries(_registry)
 report_queries: Any = CachedQueries(_report_queries)

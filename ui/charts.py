@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import textwrap
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,6 +16,15 @@ from warehouse.queries import LOW_COVERAGE
 NOT_REPORTED_COLOUR = "#bdbdbd"
 # Red → amber → green with distinct lightness between neighbours, so the classes stay apart for colour-blind readers.
 CLASS_COLOURS = {"below_half": "#b2182b", "below_target": "#fdb863", "on_target": "#5aae61", "complete": "#00441b"}
+# `st.plotly_chart(..., config=CHART_CONFIG)`: no floating toolbar, which covered titles on a phone (and spoke English).
+CHART_CONFIG = {"displayModeBar": False}
+# A chart title's line length: on a 390-pixel phone a chart is about 358 pixels wide, some 40 characters of 15 px.
+TITLE_LINE_CHARACTERS = 36
+TITLE_FONT_SIZE = 15
+# A map's legend: below it, left-aligned, in rows (over the map it hid villages on a phone). Other charts show no
+# Plotly legend: a key under the chart (ui/chart_key.py) wraps like text, where a legend beside a chart took most of
+# a phone's width and one below it ran into the axis labels.
+LEGEND_BELOW = {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container", "y": 0, "yanchor": "bottom"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,25 @@ def plot_text(value: object) -> str:
     """`value` as a Plotly chart shows it literally: Plotly reads `<a href>`, `<b>` and a few more tags in every
     text (titles, axis labels, hover), and names come from uploaded files."""
     return html.escape(str(value), quote=False)
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` characters (a longer word keeps its own line)."""
+    return textwrap.wrap(str(text), width, break_long_words=False) or [""]
+
+
+def stacked(label: str) -> str:
+    """A short axis label on two lines (`Tháng<br>9/2025`), so that labels stay level and apart on a phone."""
+    return label.replace(" ", "<br>", 1)
+
+
+def chart_title(text: str) -> dict:
+    """A Plotly title that wraps into lines (Plotly never wraps) and pushes the chart down instead of overlapping its
+    axis labels; shown literally (see `plot_text`)."""
+    lines = wrapped(text, TITLE_LINE_CHARACTERS)
+    return {"text": "<br>".join(plot_text(line) for line in lines), "xref": "container", "x": 0, "xanchor": "left",
+            "pad": {"l": 4}, "yref": "paper", "y": 1, "yanchor": "bottom", "automargin": True,
+            "font": {"size": TITLE_FONT_SIZE}}
 
 
 def coverage_class(share: float | None, target_share: float) -> CoverageClass | None:
@@ -97,11 +126,24 @@ def coverage_bar_chart(
         annotation_position="top",
     )
     figure.update_layout(
-        title=plot_text(title), separators=separators(language), barmode="overlay",
-        height=max(360, 22 * len(ranked) + 120), margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        title=chart_title(title), separators=separators(language), barmode="overlay",
+        height=max(380, 22 * len(ranked) + 180), margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"title": i18n.t("coverage.axis", language), "tickformat": ".0%", "rangemode": "tozero"},
         yaxis={"title": i18n.t("village.label", language), "categoryorder": "array",
                "categoryarray": ranked["village_name"].map(plot_text).tolist()},
-        legend={"orientation": "h", "y": -0.08},
+        showlegend=False,
     )
     return figure
+
+
+def legend_entries(figure: go.Figure) -> list[tuple[str, str, str]]:
+    """(name, colour, shape) of each bar or line trace a legend would list: shape `square` or `line`."""
+    entries = []
+    for trace in figure.data:
+        if trace.type not in ("bar", "scatter") or not trace.name or trace.showlegend is False:
+            continue
+        if trace.type == "scatter" and "lines" in (trace.mode or ""):
+            entries.append((trace.name, trace.line.color, "line"))
+        else:
+            entries.append((trace.name, trace.marker.color, "square"))
+    return entries

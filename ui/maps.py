@@ -15,12 +15,15 @@ from shapely.geometry import shape
 
 import i18n
 from ui.cached import cached_figure
-from ui.charts import NOT_REPORTED_COLOUR, CoverageClass, coverage_classes, plot_text, separators
+from ui.charts import LEGEND_BELOW, NOT_REPORTED_COLOUR, CoverageClass, coverage_classes, plot_text, separators
 from warehouse.geography import MapLayer
 
 MAP_HEIGHT = 560
-# The width the zoom is fitted to; wider screens show a little more around the area.
-ASSUMED_MAP_WIDTH = 720
+# The width the zoom is fitted to: a phone's (390 pixels less the page's margins), so that no area is cut on a
+# phone; wider screens show more around the area.
+ASSUMED_MAP_WIDTH = 340
+# Room under the map for its legend, in rows below it (a legend over the map hid villages on a phone).
+LEGEND_ROOM = 130
 # MapLibre draws the world 512 pixels wide at zoom 0.
 WORLD_PIXELS = 512
 EDGE_COLOUR = "#ffffff"
@@ -75,16 +78,20 @@ def _trace(geojson: dict, locations: list[str], z: list[float], colour: str, nam
 def _layout(figure: go.Figure, geojson: dict, legend_title: str, language: str, tiles: bool) -> go.Figure:
     figure.update_layout(
         map={"style": TILE_STYLE if tiles else PLAIN_STYLE, **fitted_view(geojson)},
-        separators=separators(language), height=MAP_HEIGHT, margin={"l": 0, "r": 0, "t": 10, "b": 0},
-        legend={"title": {"text": legend_title}, "x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.8)"},
+        separators=separators(language), height=MAP_HEIGHT + LEGEND_ROOM,
+        margin={"l": 0, "r": 0, "t": 10, "b": LEGEND_ROOM},
+        legend={**LEGEND_BELOW, "title": {"text": plot_text(legend_title), "side": "top"}},
         clickmode="event+select",
     )
     return figure
 
 
 @cached_figure
-def village_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.Figure:
-    """The villages coloured by coverage class; grey and *chưa báo cáo* where there is no value."""
+def village_map_figure(
+    layer: MapLayer, language: str, tiles: bool = False, value_label: str | None = None,
+) -> go.Figure:
+    """The villages coloured by coverage class; grey and *chưa báo cáo* where there is no value. `value_label` says
+    what the value counts (e.g. *Số hộ đã được Tổ hướng dẫn*); without one (a domain) the value is not shown."""
     not_reported = i18n.t("coverage.not_reported", language)
     figure = go.Figure()
     for item, colour, rows in _class_rows(layer.rows, "coverage", layer.target_share):
@@ -98,7 +105,7 @@ def village_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> g
             layer.geojson, rows["village_code"].tolist(), rows["coverage"].fillna(0).tolist(), colour, name,
             customdata,
             "<b>%{text}</b><br>"
-            + i18n.t("coverage.value", language) + ": %{customdata[0]}<br>"
+            + (plot_text(value_label) + ": %{customdata[0]}<br>" if value_label else "")
             + i18n.t("coverage.households", language) + ": %{customdata[1]}<br>"
             + i18n.t("coverage.axis", language) + ": %{customdata[2]}<extra></extra>",
         ))

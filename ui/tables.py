@@ -18,13 +18,21 @@ EXCEL_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def show_table(
-    frame: pd.DataFrame, file_stem: str, title: str | None = None, export: pd.DataFrame | None = None
+    frame: pd.DataFrame, file_stem: str, title: str | None = None, export: pd.DataFrame | None = None,
+    main_columns: list[str] | None = None,
 ) -> None:
     """The table on the page, followed by its CSV and Excel downloads (file names start with `file_stem`).
 
-    The downloads hold the table as shown, or `export` when given (e.g. the same columns as plain numbers).
+    With `main_columns`, the table shows those columns, and every column behind an expander (a narrow screen shows
+    the few that matter). The downloads hold the whole table, or `export` when given (e.g. the same columns as plain
+    numbers).
     """
-    st.dataframe(frame, hide_index=True, width="stretch")
+    if main_columns is None or len(main_columns) == len(frame.columns):
+        st.dataframe(frame, hide_index=True, width="stretch")
+    else:
+        st.dataframe(frame[main_columns], hide_index=True, width="stretch")
+        with st.expander(tr("analysis.tables.all_columns", count=len(frame.columns))):
+            st.dataframe(frame, hide_index=True, width="stretch")
     download_buttons(frame if export is None else export, file_stem, title or file_stem)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from warehouse.database import Warehouse
+from warehouse.write.upload_scopes import replaced, tables_replaced_by
 
 
 def commune_codes(db: Warehouse) -> list[str]:
@@ -188,3 +189,17 @@ def upload_communes(db: Warehouse, upload_id: int) -> list[str]:
     """The communes an upload touched."""
     return db.read("SELECT commune_code FROM upload_communes WHERE upload_id = $upload ORDER BY 1",
                       {"upload": upload_id})["commune_code"].tolist()
+
+
+def undo_preview(db: Warehouse, upload_id: int) -> pd.DataFrame:
+    """What undoing an upload would do, table by table (its kind's tables, parents first): the rows in its scope now
+    (`removed`: taken out) and the rows it replaced, kept since (`restored`: put back). Empty for an unknown upload."""
+    kind = db.scalar("SELECT kind FROM uploads WHERE id = $upload", {"upload": upload_id})
+    if kind is None:
+        return pd.DataFrame(columns=["table", "removed", "restored"])
+    rows = [(table,
+             db.scalar(f"SELECT count(*) FROM {table} WHERE {condition}", {"upload": upload_id}),
+             db.scalar(f"SELECT count(*) FROM {replaced(table)} WHERE replaced_by_upload = $upload",
+                       {"upload": upload_id}))
+            for table, condition in tables_replaced_by(kind)]
+    return pd.DataFrame(rows, columns=["table", "removed", "restored"])

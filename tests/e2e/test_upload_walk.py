@@ -156,7 +156,9 @@ def test_staff_load_a_filled_template_see_the_new_numbers_on_the_overview_and_un
         open_from_menu(page, UPLOAD_PAGE)
         expect(page.get_by_role("combobox", name="Lần tải lên cần hoàn tác")).to_have_value(
             f"#{upload_number} — {filled.name}")
-        rerun_after(page, page.get_by_role("button", name="Hoàn tác").click)
+        rerun_after(page, page.get_by_role("button", name="Hoàn tác", exact=True).click)
+        expect(alert(page, "Hoàn tác lần tải lên số")).to_be_visible()  # asks first, showing what it restores
+        rerun_after(page, page.get_by_role("button", name="Xác nhận hoàn tác").click)
         expect(alert(page, "Đã hoàn tác")).to_contain_text(f"Đã hoàn tác lần tải lên số {upload_number}")
     assert_no_exception(page)
     screenshot(page, "upload-undone-vi")
