@@ -7,10 +7,13 @@ import streamlit as st
 from etl import storage
 from settings import SettingsError
 from ui import auth, remembered
-from ui.context import choose_filters, choose_language, language, settings, start_language, tr, use_warehouse
+from ui.context import settings, use_warehouse
 from ui.document import describe_document
 from ui.favicon import favicon
+from ui.filters import choose_filters
+from ui.language import language, tr
 from ui.menu import close_menu_after_choice
+from ui.url_state import choose_language, start_language
 from warehouse.database import Warehouse
 from warehouse.errors import CatalogueError, WarehouseNewerThanProgram, WarehouseUnavailable
 

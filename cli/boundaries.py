@@ -28,12 +28,11 @@ from geo.boundaries import BoundaryImport, check_replacement, prepare_boundaries
 from geo.geojson import feature_collection, geojson_text
 from geo.placement import Place
 from geo.shipped import shipped_commune_outline
+from warehouse import registry as stored_registry
 from warehouse.database import Warehouse
 from warehouse.geography import (
-    commune_registry,
     stored_commune_outline,
     stored_village_boundary_names,
-    village_registry,
 )
 from warehouse.write import boundaries as boundary_writes
 
@@ -75,15 +74,15 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.level == "village":
         if not arguments.commune:
             return _refuse(arguments, i18n.t("maps.cli.commune_required", language), EXIT_USAGE)
-        communes = commune_registry(db).set_index("code")["name"]
+        communes = stored_registry.communes(db)[["code", "name"]].set_index("code")["name"]
         if arguments.commune not in communes:
             return _refuse(arguments, i18n.t("maps.cli.unknown_commune", language, commune=arguments.commune),
                            EXIT_REFUSED)
-        registry = village_registry(db, arguments.commune)
+        registry = stored_registry.villages(db, arguments.commune)[["code", "name"]]
         place = commune_place(db, arguments.commune, communes[arguments.commune])
         stored = stored_village_boundary_names(db, arguments.commune)
     else:
-        registry = commune_registry(db)
+        registry = stored_registry.communes(db)[["code", "name"]]
     register = arguments.register and arguments.level == "commune"
     if arguments.label_field:
         print(i18n.t("maps.cli.label_field_unused", language), file=sys.stderr)
@@ -125,7 +124,7 @@ def _refuse(arguments: argparse.Namespace, sentence: str, status: int) -> int:
 
 def store_commune_layer(db: Warehouse, file: Path, code_field: str = "code") -> BoundaryImport:
     """Import a commune boundary file matched by code against the warehouse's communes (the demo's city map)."""
-    result = prepare_boundaries(file, "commune", commune_registry(db), code_field=code_field)
+    result = prepare_boundaries(file, "commune", stored_registry.communes(db)[["code", "name"]], code_field=code_field)
     if not result.refused and len(result.boundaries):
         boundary_writes.store_commune_boundaries(db, result.boundaries)
     return result

@@ -28,6 +28,7 @@ from etl.read import DEFAULT_LIMITS, Grid, ReadRefused, check_file_size, read_sh
 from etl.validate import CLEARED, LOWERED, Checked, validate
 from problems import Problem
 from settings import UploadLimits, load_settings
+from warehouse import registry as stored_registry
 from warehouse import uploads as upload_queries
 from warehouse.database import Warehouse
 from warehouse.files import make_private, private_folder
@@ -360,13 +361,13 @@ def _training_tables(checked: Checked, db: Warehouse) -> tuple[dict[str, pd.Data
 
 def _villages_tables(checked: Checked, db: Warehouse) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     rows = checked.rows
-    known = set(upload_queries.commune_codes(db))
+    known = set(stored_registry.communes(db)["code"])
     new = rows[~rows["ma_xa"].isin(known)].drop_duplicates("ma_xa")
     names = new["ten_xa"] if "ten_xa" in new else pd.Series(None, index=new.index, dtype=object)
     communes = pd.DataFrame({"code": new["ma_xa"], "name": names.fillna(new["ma_xa"]), "province": None,
                              "is_demo": False})
     # Without a population column, each village keeps the population the registry has.
-    stored_population = upload_queries.villages_for_matching(db).set_index("code")["population"]
+    stored_population = stored_registry.villages(db).set_index("code")["population"]
     villages = pd.DataFrame({
         "code": rows["ma_thon"], "commune_code": rows["ma_xa"], "name": rows["ten_thon"],
         "households": rows["so_ho"].astype("int64"),

@@ -23,6 +23,7 @@ from etl.schema import Column, Kind, fold_series, header_keys
 from etl.values import on_distinct, parse_counts, parse_dates, parse_periods, phone_digits
 from geo.names import FOLDED_UNIT_PREFIX, fold
 from problems import Problem
+from warehouse import registry as stored_registry
 from warehouse import uploads as upload_queries
 from warehouse.database import Warehouse
 from warehouse.periods import quarter_deadline, quarter_of
@@ -355,7 +356,7 @@ class _Checker:
         return yes
 
     def parse_commune(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
-        known = set(upload_queries.commune_codes(self.db))
+        known = set(stored_registry.communes(self.db)["code"])
         new = ~empty & ~text.isin(known)
         for commune in sorted(text[new].unique()):
             self.warnings.append(Problem(None, self.headers[column.code], "import.warning.new_commune",
@@ -370,7 +371,7 @@ class _Checker:
         return text.where(~empty, None)
 
     def parse_village(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
-        villages = upload_queries.villages_for_matching(self.db)
+        villages = stored_registry.villages(self.db)
         by_code = dict(zip(villages["code"].str.lower(), villages["code"], strict=True))
         codes = text.str.lower().map(by_code)
         unresolved = ~empty & codes.isna()
@@ -442,7 +443,7 @@ class _Checker:
         moved = pd.Series(False, index=self.parsed.index)
         if self.kind.name == "villages":
             # A registry row may not move a village from one commune to another (its reports and team stay there).
-            villages = upload_queries.villages_for_matching(self.db).set_index("code")["commune_code"]
+            villages = stored_registry.villages(self.db).set_index("code")["commune_code"]
             current = self.parsed["ma_thon"].map(villages)
             moved = (current.notna() & self.parsed["ma_xa"].notna() & current.ne(self.parsed["ma_xa"])).fillna(False)
             self.problems(moved, "ma_thon", "import.error.village_of_other_commune", current.to_frame("commune"))
@@ -501,7 +502,7 @@ class _Checker:
 
     def compare_registry(self, allow_lower: bool) -> None:
         """The households and population of each village against the registry's."""
-        villages = upload_queries.villages_for_matching(self.db).set_index("code")
+        villages = stored_registry.villages(self.db).set_index("code")
         codes = self.parsed["ma_thon"]
         self.compare({code: codes.map(villages[column]) for code, column in (("so_ho", "households"),
                                                                              ("dan_so", "population"))

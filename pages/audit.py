@@ -5,7 +5,8 @@ import streamlit as st
 
 import i18n
 from ui import auth
-from ui.context import language, tr, warehouse
+from ui.context import warehouse
+from ui.language import language, tr
 from warehouse import accounts, queries, registry
 
 auth.require_role("admin")

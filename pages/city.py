@@ -7,7 +7,9 @@ import streamlit as st
 import i18n
 from ui.cached import city
 from ui.city import ALL_TYPES, UNIT_TYPES, choose_city, exported_table, filter_communes, kept_params, shown_table
-from ui.context import filters, language, settings, tr, warehouse
+from ui.context import settings, warehouse
+from ui.filters import filters
+from ui.language import language, tr
 from ui.maps import clicked_location, commune_headline_map_figure
 from ui.tables import download_buttons
 from ui.village_links import open_commune

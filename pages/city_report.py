@@ -11,7 +11,9 @@ from quarterly_report import ReportRefused
 from quarterly_report.department import build_city_report, render_city_docx, render_city_xlsx
 from ui import auth
 from ui.cached import city, registry
-from ui.context import language, settings, tr, url_selectbox, warehouse
+from ui.context import settings, warehouse
+from ui.language import language, tr
+from ui.url_state import url_selectbox
 from warehouse.periods import quarters_of
 
 auth.require_role(*auth.CITY_VIEWER_ROLES)

@@ -6,7 +6,9 @@ import streamlit as st
 import i18n
 from ui.cached import analysis, city
 from ui.city import choose_city, city_trend_chart, distribution_chart, kept_params
-from ui.context import filters, language, tr, tr_plain, warehouse
+from ui.context import warehouse
+from ui.filters import filters
+from ui.language import language, tr, tr_plain
 from ui.tables import show_table
 
 chosen = filters()

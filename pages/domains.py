@@ -7,8 +7,11 @@ from ui.analysis_charts import coverage_heatmap
 from ui.cached import analysis, queries
 from ui.chart_key import show_chart
 from ui.city_standing import show_city_medians
-from ui.context import filters, language, stop_unless_reported, tr, tr_plain, url_selectbox, warehouse
+from ui.context import warehouse
+from ui.filters import filters, stop_unless_reported
+from ui.language import language, tr, tr_plain
 from ui.tables import show_table
+from ui.url_state import url_selectbox
 from warehouse.codes import DIGITAL_DOMAINS
 from warehouse.collation import vietnamese_order
 

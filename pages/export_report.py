@@ -8,17 +8,12 @@ import i18n
 from operations.reports import record_report_export, save_report_text
 from quarterly_report import ReportRefused, build_quarterly_report, render_docx, render_xlsx
 from ui import auth
+from ui.auth import works_for_commune
 from ui.cached import queries
-from ui.context import (
-    filters,
-    language,
-    settings,
-    stop_unless_reported,
-    tr,
-    url_selectbox,
-    warehouse,
-    works_for_commune,
-)
+from ui.context import settings, warehouse
+from ui.filters import filters, stop_unless_reported
+from ui.language import language, tr
+from ui.url_state import url_selectbox
 from warehouse.periods import is_month, quarter_of, quarters_of
 from warehouse.report_queries import ReportTexts, report_texts
 

@@ -7,9 +7,12 @@ import i18n
 from ui import auth
 from ui.cached import city, geography, queries
 from ui.charts import CHART_CONFIG, coverage_class
-from ui.context import filters, language, tr, tr_plain, url_selectbox, warehouse
+from ui.context import warehouse
+from ui.filters import filters
+from ui.language import language, tr, tr_plain
 from ui.maps import city_map_figure, clicked_location, village_map_figure
 from ui.tables import show_table
+from ui.url_state import url_selectbox
 from ui.village_links import open_village
 from warehouse.codes import DIGITAL_DOMAINS, HEADLINE_INDICATOR
 

@@ -8,9 +8,12 @@ import streamlit as st
 import i18n
 from ui import auth
 from ui.cached import city, geography, registry
-from ui.context import language, period_options, settings, tr, url_selectbox, warehouse
+from ui.context import settings, warehouse
+from ui.filters import period_options
+from ui.language import language, tr
 from ui.maps import clicked_location
 from ui.national import open_province, province_map_figure, shown_table
+from ui.url_state import url_selectbox
 from warehouse.periods import is_month
 
 lang = language()

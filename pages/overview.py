@@ -9,8 +9,10 @@ from ui.cached import headline, queries
 from ui.chart_key import show_chart
 from ui.charts import coverage_bar_chart
 from ui.city_standing import show_city_standing
-from ui.context import filters, language, markdown_text, settings, stop_unless_reported, tr, tr_plain, warehouse
+from ui.context import settings, warehouse
+from ui.filters import filters, stop_unless_reported
 from ui.headline import show_headline
+from ui.language import language, markdown_text, tr, tr_plain
 from warehouse.codes import DIGITAL_DOMAINS
 
 chosen = filters()

@@ -8,7 +8,9 @@ import i18n
 from ui.analysis_charts import reporting_status_chart
 from ui.cached import analysis
 from ui.chart_key import show_chart
-from ui.context import filters, language, settings, stop_unless_reported, tr, tr_plain, warehouse
+from ui.context import settings, warehouse
+from ui.filters import filters, stop_unless_reported
+from ui.language import language, tr, tr_plain
 from ui.tables import show_table
 
 chosen = filters()

@@ -4,7 +4,8 @@ import streamlit as st
 
 from operations.accounts import SignInPaused
 from ui import auth
-from ui.context import tr, warehouse
+from ui.context import warehouse
+from ui.language import tr
 from warehouse import accounts
 
 USERNAME_FIELD, PASSWORD_FIELD, OUTCOME = "sign_in_username", "sign_in_password", "sign_in_outcome"

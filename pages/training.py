@@ -4,8 +4,11 @@ import pandas as pd
 import streamlit as st
 
 import i18n
+from ui.auth import can_see_personal_data
 from ui.cached import analysis
-from ui.context import can_see_personal_data, filters, language, markdown_text, tr, tr_plain, warehouse
+from ui.context import warehouse
+from ui.filters import filters
+from ui.language import language, markdown_text, tr, tr_plain
 from ui.tables import show_table
 from warehouse.codes import AFFILIATIONS, CORE_AFFILIATION
 

@@ -8,8 +8,11 @@ from ui.analysis_charts import trend_lines
 from ui.cached import analysis
 from ui.chart_key import show_chart
 from ui.charts import coverage_bar_chart
-from ui.context import filters, language, markdown_text, stop_unless_reported, tr, tr_plain, url_selectbox, warehouse
+from ui.context import warehouse
+from ui.filters import filters, stop_unless_reported
+from ui.language import language, markdown_text, tr, tr_plain
 from ui.tables import show_table
+from ui.url_state import url_selectbox
 from ui.village_links import open_clicked_village
 from warehouse.codes import HEADLINE_INDICATOR
 from warehouse.collation import sort_by_name

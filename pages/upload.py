@@ -10,8 +10,11 @@ from operations import uploads as upload_operations
 from operations.uploads import ACCEPTED, REFUSED, UNCHANGED, FileOutcome, UndoRefused, message
 from ui import auth
 from ui.cached import queries
-from ui.context import filters, language, markdown_text, settings, tr, url_selectbox, warehouse
+from ui.context import settings, warehouse
 from ui.document import uploader_texts
+from ui.filters import filters
+from ui.language import language, markdown_text, tr
+from ui.url_state import url_selectbox
 from warehouse import uploads
 from warehouse.errors import WarehouseBusy
 from warehouse.periods import is_month

@@ -6,10 +6,14 @@ import streamlit as st
 
 import i18n
 from ui.analysis_charts import coverage_lines
+from ui.auth import can_see_personal_data
 from ui.cached import analysis, queries
 from ui.chart_key import show_chart
-from ui.context import can_see_personal_data, filters, language, settings, tr, tr_plain, url_selectbox, warehouse
+from ui.context import settings, warehouse
+from ui.filters import filters
+from ui.language import language, tr, tr_plain
 from ui.tables import show_table
+from ui.url_state import url_selectbox
 from warehouse.codes import HEADLINE_INDICATOR
 
 chosen = filters()

@@ -16,7 +16,7 @@ from geo.names import fold, without_unit
 from geo.shipped import read_layer
 from tests import tiny_commune
 from tests.geo_fixtures import GIA_LOC, GIA_LOC_CODE, HAI_PHONG
-from warehouse import geography
+from warehouse import geography, registry
 from warehouse.database import Warehouse
 from warehouse.write.boundaries import replace_village_boundaries
 from warehouse.write.communes import replace_communes
@@ -113,7 +113,7 @@ def test_register_needs_codes_and_the_label_field_is_no_longer_used(tiny_warehou
     printed = capsys.readouterr()
     assert "--label-field không còn được dùng" in printed.err
     assert "Đã thêm vào danh mục 1 xã mới." in printed.out
-    assert geography.commune_registry(Warehouse.open(tiny_warehouse)).set_index("code").loc[
+    assert registry.communes(Warehouse.open(tiny_warehouse)).set_index("code").loc[
         GIA_LOC_CODE, "name"] == "Xã Gia Lộc"
 
 

@@ -6,7 +6,7 @@ import pytest
 from cli import main
 from etl import demo
 from tests.signin import open_app
-from ui.context import default_commune
+from ui.filters import default_commune
 
 
 def communes(*rows: tuple) -> pd.DataFrame:

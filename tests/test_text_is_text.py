@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from tests import analysis_fixture as fixture
 from tests import hostile, signin
 from tests.upload_files import MONTHLY_HEADER, csv_text
-from ui.context import markdown_text
+from ui.language import markdown_text
 from warehouse.database import Warehouse
 from warehouse.write.communes import replace_communes
 

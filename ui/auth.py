@@ -16,11 +16,12 @@ from streamlit.navigation.page import StreamlitPage
 
 from operations import accounts as account_operations
 from ui.cached import cached_call
-from ui.context import settings, tr, warehouse
+from ui.context import settings, warehouse
+from ui.language import tr
 from warehouse import accounts
 from warehouse.database import Warehouse
 
-ROLE_KEY = "role"  # read by ui.context.can_see_personal_data
+ROLE_KEY = "role"
 USERNAME_KEY = "username"
 COMMUNES_KEY = "user_communes"  # sorted commune codes, or None for every commune
 PROVINCES_KEY = "user_provinces"  # sorted codes of the provinces a reviewer is scoped to; empty: none named
@@ -207,3 +208,17 @@ def account_sidebar(current: Access) -> None:
         return
     st.sidebar.caption(tr("auth.signed_in_as", user=current.username, role=role_name(current.role)))
     st.sidebar.button(tr("auth.sign_out"), on_click=sign_out, icon=":material/logout:")
+
+
+def works_for_commune(commune: str | None = None) -> bool:
+    """Whether the session is an admin's or a member of staff of `commune`."""
+    role, communes = st.session_state.get(ROLE_KEY), st.session_state.get(COMMUNES_KEY)
+    if role == "admin":
+        return True
+    return role == "staff" and (commune is None or communes is None or commune in communes)
+
+
+def can_see_personal_data(commune: str | None = None) -> bool:
+    """Whether member names and phone numbers may be shown: to admins and to staff of the commune; nobody else sees
+    any digit of a phone number."""
+    return works_for_commune(commune)

@@ -13,7 +13,8 @@ import i18n
 from ui import auth
 from ui.cached import city, registry
 from ui.charts import CLASS_COLOURS, NOT_REPORTED_COLOUR, separators
-from ui.context import Filters, tr
+from ui.filters import Filters
+from ui.language import tr
 from warehouse.codes import DIGITAL_DOMAINS
 from warehouse.database import Warehouse
 from warehouse.queries import LOW_COVERAGE

@@ -10,7 +10,9 @@ import streamlit as st
 
 import i18n
 from ui.cached import city, registry
-from ui.context import Filters, language, settings, tr
+from ui.context import settings
+from ui.filters import Filters
+from ui.language import language, tr
 from warehouse.database import Warehouse
 
 

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 import streamlit as st
 
 import i18n
-from ui.context import language, settings, tr_plain
+from ui.context import settings
+from ui.language import language, tr_plain
 
 # Hides the sidebar element that only carries the script below, so that it takes no room.
 _HIDE_SCRIPT_HOLDER = ('<style>[data-testid="stElementContainer"]:has(.cds-document-language)'

@@ -8,7 +8,7 @@ import streamlit as st
 
 import i18n
 from ui.charts import NOT_REPORTED_COLOUR, coverage_class
-from ui.context import tr_plain
+from ui.language import tr_plain
 from warehouse.analysis import CAMPAIGN_END
 from warehouse.headline import Headline, period_before
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 import i18n
 from ui.charts import plot_text
-from ui.context import default_commune
+from ui.filters import default_commune
 from ui.maps import _class_rows, _layout, _trace
 from warehouse import queries
 from warehouse.database import Warehouse

@@ -19,7 +19,8 @@ from operations import accounts as account_operations
 from server import sessions
 from server.routes import FORGET_PATH, REMEMBER_PATH
 from ui import auth
-from ui.context import settings, tr
+from ui.context import settings
+from ui.language import tr
 from warehouse import accounts
 from warehouse.database import Warehouse
 

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import exports
-from ui.context import tr
+from ui.language import tr
 
 CSV_MIME = "text/csv"
 EXCEL_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -28,17 +28,6 @@ class MapLayer:
     target_share: float
 
 
-def village_registry(db: Warehouse, commune: str) -> pd.DataFrame:
-    """The villages of a commune (code, name), to match boundary features against."""
-    return db.read("SELECT code, name FROM villages WHERE commune_code = $commune ORDER BY code",
-                      {"commune": commune})
-
-
-def commune_registry(db: Warehouse) -> pd.DataFrame:
-    """All communes of the warehouse (code, name), to match boundary features against."""
-    return db.read("SELECT code, name FROM communes ORDER BY code")
-
-
 def village_boundaries(db: Warehouse, commune: str) -> pd.DataFrame:
     """The stored display boundaries of a commune's villages: code, display, is_demo."""
     return db.read(

@@ -15,3 +15,9 @@ def provinces(db: Warehouse) -> pd.DataFrame:
 def communes(db: Warehouse) -> pd.DataFrame:
     """Every commune of the warehouse with what the registry describes: code, name, unit_type, province, is_demo."""
     return db.read("SELECT code, name, unit_type, province, is_demo FROM communes ORDER BY code")
+
+
+def villages(db: Warehouse, commune: str | None = None) -> pd.DataFrame:
+    """The villages of `commune` (None: every village) by code: code, commune_code, name, households, population."""
+    return db.read("SELECT code, commune_code, name, households, population FROM villages "
+                   "WHERE $commune IS NULL OR commune_code = $commune ORDER BY code", {"commune": commune})

@@ -10,16 +10,6 @@ from warehouse.database import Warehouse
 from warehouse.write.upload_scopes import replaced, tables_replaced_by
 
 
-def commune_codes(db: Warehouse) -> list[str]:
-    """Codes of the communes the warehouse holds."""
-    return db.read("SELECT code FROM communes ORDER BY code")["code"].tolist()
-
-
-def villages_for_matching(db: Warehouse) -> pd.DataFrame:
-    """Every village with its commune, name, households and population, to recognise the villages a file names."""
-    return db.read("SELECT code, commune_code, name, households, population FROM villages ORDER BY code")
-
-
 def members_of_commune(db: Warehouse, commune: str) -> pd.DataFrame:
     """The commune's team members with their village, role, affiliation and phone, to pre-fill templates."""
     return db.read(
