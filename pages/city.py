@@ -6,6 +6,7 @@ import streamlit as st
 
 import i18n
 from ui.cached import city
+from ui.chart_key import show_chart
 from ui.city import ALL_TYPES, UNIT_TYPES, choose_city, exported_table, filter_communes, kept_params, shown_table
 from ui.context import settings, warehouse
 from ui.filters import filters
@@ -71,8 +72,8 @@ with city_map:
         st.info(tr("city.map.no_boundaries", province=province_name))
     else:
         st.caption(tr("city.map.caption", period=period_name, target=target))
-        clicked = clicked_location(st.plotly_chart(
+        clicked = clicked_location(show_chart(
             commune_headline_map_figure(layer, lang), on_select="rerun", selection_mode="points",
-            key="city_headline_map", width="stretch"))
+            key="city_headline_map"))
         if clicked:
             open_commune(clicked)

@@ -5,6 +5,7 @@ import streamlit as st
 
 import i18n
 from ui.cached import analysis, city
+from ui.chart_key import show_chart
 from ui.city import choose_city, city_trend_chart, distribution_chart, kept_params
 from ui.context import warehouse
 from ui.filters import filters
@@ -22,8 +23,8 @@ series = city.city_series(db, province)
 target = i18n.percent(series.attrs["target_share"], lang, 0)
 if shown_city.is_demo:
     st.warning(tr("city.demo_label"), icon=":material/science:")
-st.plotly_chart(city_trend_chart(series, lang), width="stretch")
-st.plotly_chart(distribution_chart(series, lang), width="stretch")
+show_chart(city_trend_chart(series, lang))
+show_chart(distribution_chart(series, lang))
 end = i18n.day(analysis.CAMPAIGN_END, lang)
 st.subheader(tr("city.projection.title", day=end))
 st.markdown(tr("city.projection.method", months=analysis.PROJECTION_MONTHS, day=end, target=target))

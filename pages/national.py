@@ -8,6 +8,7 @@ import streamlit as st
 import i18n
 from ui import auth
 from ui.cached import city, geography, registry
+from ui.chart_key import show_chart
 from ui.context import settings, warehouse
 from ui.filters import period_options
 from ui.language import language, tr
@@ -58,8 +59,8 @@ if selected:
 
 st.subheader(tr("national.map.title"))
 layer = geography.national_map(provinces)
-event = st.plotly_chart(province_map_figure(layer, lang), on_select="rerun", selection_mode="points",
-                        key="national_map", width="stretch")
+event = show_chart(province_map_figure(layer, lang), on_select="rerun", selection_mode="points",
+                   key="national_map")
 clicked = clicked_location(event)
 if clicked:
     open_province(db, clicked, period)

@@ -12,7 +12,7 @@ import streamlit as st
 import i18n
 from ui import auth
 from ui.cached import city, registry
-from ui.charts import CLASS_COLOURS, NOT_REPORTED_COLOUR, separators
+from ui.charts import CLASS_COLOURS, NOT_REPORTED_COLOUR, chart_title, separators
 from ui.filters import Filters
 from ui.language import tr
 from warehouse.codes import DIGITAL_DOMAINS
@@ -157,9 +157,9 @@ def city_trend_chart(series: pd.DataFrame, language: str) -> go.Figure:
     figure.add_hline(y=target, line_dash="dash", line_color="#333333",
                      annotation_text=i18n.t("target.label", language, share=i18n.percent(target, language, 0)))
     figure.update_layout(
-        title=i18n.t("city.trends.city_chart", language), separators=separators(language), height=360,
+        title=chart_title(i18n.t("city.trends.city_chart", language)), separators=separators(language), height=360,
         yaxis={"tickformat": ".0%", "range": [0, 1.05], "title": i18n.t("coverage.axis", language)},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10}, showlegend=False,
     )
     return figure
 
@@ -176,9 +176,9 @@ def distribution_chart(series: pd.DataFrame, language: str) -> go.Figure:
         for band, colour in bands
     ])
     figure.update_layout(
-        barmode="stack", title=i18n.t("city.trends.distribution_chart", language), separators=separators(language),
-        height=360, yaxis={"title": i18n.t("city.trends.communes_axis", language)},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend={"orientation": "h", "y": -0.15},
+        barmode="stack", title=chart_title(i18n.t("city.trends.distribution_chart", language)),
+        separators=separators(language), height=360, yaxis={"title": i18n.t("city.trends.communes_axis", language)},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10}, showlegend=False,
     )
     return figure
 
