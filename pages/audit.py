@@ -63,19 +63,11 @@ st.subheader(tr("auth.users.title"))
 users = accounts.users(db)
 communes = queries.communes(db)
 commune_names = dict(zip(communes["code"], communes["name"], strict=True))
-
-
-def named_communes(codes: str) -> str:
-    """An account's communes by name (a code no longer in the warehouse as it is)."""
-    return ", ".join(commune_names.get(code, code) for code in codes.split(", ")) if codes else ""
-
-
 unscoped = (users["communes"] == "") & (users["provinces"] == "")
 st.dataframe(pd.DataFrame({
     tr("auth.username"): users["username"],
     tr("auth.users.column.role"): users["role"].map(auth.role_name),
-    tr("auth.users.column.communes"): users["communes"].map(named_communes).mask(unscoped,
-                                                                                  tr("auth.users.every_commune")),
+    tr("auth.users.column.communes"): users["communes"].mask(unscoped, tr("auth.users.every_commune")),
     tr("auth.users.column.provinces"): users["provinces"],
     tr("auth.users.column.demo"): users["is_demo"].map({True: tr("auth.yes"), False: ""}),
 }), hide_index=True, width="stretch")

@@ -243,5 +243,5 @@ def test_the_accounts_table_names_each_accounts_communes(real_warehouse, monkeyp
     app.switch_page("pages/audit.py").run()
     accounts_table = app.dataframe[1].value
     scopes = dict(zip(accounts_table["Tên đăng nhập"], accounts_table["Xã được phân quyền"], strict=True))
-    assert scopes["viewer"] == tiny_commune.NAME, "the commune's name, not its code"
+    assert scopes["viewer"] == f"{tiny_commune.NAME} ({tiny_commune.CODE})", "the commune's name beside its code"
     assert scopes["admin"] == "Tất cả các xã"

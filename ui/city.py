@@ -12,7 +12,7 @@ import streamlit as st
 import i18n
 from ui import auth
 from ui.cached import city, registry
-from ui.charts import CLASS_COLOURS, NOT_REPORTED_COLOUR, chart_title, separators
+from ui.charts import CLASS_COLOURS, NOT_REPORTED_COLOUR, chart_title, separators, stacked
 from ui.filters import Filters
 from ui.language import tr
 from warehouse.codes import DIGITAL_DOMAINS
@@ -147,7 +147,8 @@ def exported_table(rows: pd.DataFrame, language: str) -> pd.DataFrame:
 def city_trend_chart(series: pd.DataFrame, language: str) -> go.Figure:
     """The city's share of households guided per month, with the target line."""
     target = series.attrs["target_share"]
-    months = [i18n.period_label(month, language) for month in series["period"]]
+    # Two lines per month, so that four to twelve labels stay level and apart on a phone.
+    months = [stacked(i18n.period_label(month, language)) for month in series["period"]]
     figure = go.Figure(go.Scatter(
         x=months, y=series["guided_share"], mode="lines+markers+text", name=i18n.t("city.headline", language),
         text=[i18n.percent(share, language) for share in series["guided_share"]], textposition="top center",
@@ -159,6 +160,7 @@ def city_trend_chart(series: pd.DataFrame, language: str) -> go.Figure:
     figure.update_layout(
         title=chart_title(i18n.t("city.trends.city_chart", language)), separators=separators(language), height=360,
         yaxis={"tickformat": ".0%", "range": [0, 1.05], "title": i18n.t("coverage.axis", language)},
+        xaxis={"type": "category", "tickangle": 0},
         margin={"l": 10, "r": 10, "t": 10, "b": 10}, showlegend=False,
     )
     return figure
@@ -167,7 +169,8 @@ def city_trend_chart(series: pd.DataFrame, language: str) -> go.Figure:
 def distribution_chart(series: pd.DataFrame, language: str) -> go.Figure:
     """How many communes fall under half, under the target, at or above it, or have no data, month by month."""
     target = series.attrs["target_share"]
-    months = [i18n.period_label(month, language) for month in series["period"]]
+    # Two lines per month, so that four to twelve labels stay level and apart on a phone.
+    months = [stacked(i18n.period_label(month, language)) for month in series["period"]]
     bands = [(city.BELOW_HALF, CLASS_COLOURS["below_half"]), (city.BELOW_TARGET, CLASS_COLOURS["below_target"]),
              (city.MEETING_TARGET, CLASS_COLOURS["on_target"]), (city.WITHOUT_DATA, NOT_REPORTED_COLOUR)]
     figure = go.Figure([
@@ -178,6 +181,7 @@ def distribution_chart(series: pd.DataFrame, language: str) -> go.Figure:
     figure.update_layout(
         barmode="stack", title=chart_title(i18n.t("city.trends.distribution_chart", language)),
         separators=separators(language), height=360, yaxis={"title": i18n.t("city.trends.communes_axis", language)},
+        xaxis={"type": "category", "tickangle": 0},
         margin={"l": 10, "r": 10, "t": 10, "b": 10}, showlegend=False,
     )
     return figure
