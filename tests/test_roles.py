@@ -121,7 +121,7 @@ def test_staff_of_another_commune_do_not_see_its_members(real_warehouse, monkeyp
     def members_shown():
         import streamlit as st
 
-        from ui.context import can_see_personal_data
+        from ui.auth import can_see_personal_data
 
         st.write(f"{can_see_personal_data('99999')} {can_see_personal_data('10999')}")
 

@@ -144,7 +144,7 @@ def test_member_phone_numbers_are_shown_only_to_staff_and_admins(real_warehouse,
     def member_list():
         import streamlit as st
 
-        from ui.context import can_see_personal_data
+        from ui.auth import can_see_personal_data
 
         st.write("0912 000 001" if can_see_personal_data() else "—")
 
