@@ -18,11 +18,11 @@ db = warehouse()
 shown_city = choose_city(db, chosen)
 province, province_name = shown_city.province, shown_city.province_name
 st.title(tr("city.trends.title", province=province_name))
-st.page_link("pages/city.py", label=tr("city.trends.back"), icon=":material/location_city:", query_params=kept_params())
 series = city.city_series(db, province)
 target = i18n.percent(series.attrs["target_share"], lang, 0)
 if shown_city.is_demo:
     st.warning(tr("city.demo_label"), icon=":material/science:")
+st.page_link("pages/city.py", label=tr("city.trends.back"), icon=":material/location_city:", query_params=kept_params())
 show_chart(city_trend_chart(series, lang))
 show_chart(distribution_chart(series, lang))
 end = i18n.day(analysis.CAMPAIGN_END, lang)

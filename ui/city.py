@@ -180,7 +180,10 @@ def distribution_chart(series: pd.DataFrame, language: str) -> go.Figure:
     ])
     figure.update_layout(
         barmode="stack", title=chart_title(i18n.t("city.trends.distribution_chart", language)),
-        separators=separators(language), height=360, yaxis={"title": i18n.t("city.trends.communes_axis", language)},
+        separators=separators(language), height=360,
+        # Headroom above the tallest bar, so that the top tick's label stays clear of the title.
+        yaxis={"title": i18n.t("city.trends.communes_axis", language),
+               "range": [0, 1.1 * float(series[[band for band, _ in bands]].sum(axis=1).max() or 1)]},
         xaxis={"type": "category", "tickangle": 0},
         margin={"l": 10, "r": 10, "t": 10, "b": 10}, showlegend=False,
     )
