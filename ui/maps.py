@@ -146,7 +146,7 @@ def commune_headline_map_figure(layer: MapLayer, language: str, tiles: bool = Fa
         name = no_data if item is None else item.label(language)
         customdata = [
             [no_data if pd.isna(row.guided_share) else i18n.percent(row.guided_share, language),
-             i18n.t("city.map.villages_meeting", language, meeting=i18n.number(row.villages_meeting_target, language),
+             i18n.t("maps.city.villages_meeting", language, meeting=i18n.number(row.villages_meeting_target, language),
                     villages=i18n.number(row.villages, language)),
              i18n.MISSING_VALUE if pd.isna(row.rank) else f"{row.rank}/{row.communes}"]
             for row in rows.itertuples(index=False)
