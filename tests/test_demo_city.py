@@ -98,3 +98,12 @@ def test_an_upload_into_a_demo_commune_makes_the_warehouse_real(tmp_path):
                      allow_lower=True)
     assert outcome.status == "accepted", outcome.errors
     assert not accounts.every_commune_is_demo(db)
+
+
+def test_the_demo_staff_uploading_into_the_demo_keeps_it_a_demo(tmp_path):
+    path = tmp_path / "demo.duckdb"
+    assert main(["demo", "--db", str(path)]) == 0
+    outcome = upload(path, csv_text([MONTHLY_HEADER, ["10999-01", "12/2025", "12/12/2025", "1", "1", "1", ""]]),
+                     allow_lower=True, uploaded_by="demo-staff")
+    assert outcome.status == "accepted", outcome.errors
+    assert accounts.every_commune_is_demo(Warehouse.open(path))

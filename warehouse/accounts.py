@@ -173,12 +173,14 @@ def every_commune_is_demo(db: Warehouse) -> bool:
 
     A commune only registered (official name, no village) is neither demo nor real: the demo warehouse registers its
     whole city without making it a real warehouse, and a warehouse holding nothing but registered communes is empty.
-    A demo commune that an accepted upload touched holds real figures too: it counts as real.
+    A demo commune that an accepted upload by anyone but a demo account touched holds real figures too: it counts
+    as real (the demo's own staff account uploading into it is part of the demo).
     """
     with_data, demo = only_row(db.row(
         "SELECT count(*), count(*) FILTER (WHERE is_demo AND NOT EXISTS ("
         "    SELECT 1 FROM upload_communes uc JOIN uploads u ON u.id = uc.upload_id"
-        "    WHERE uc.commune_code = c.code AND u.status = 'accepted')) FROM communes c "
+        "    WHERE uc.commune_code = c.code AND u.status = 'accepted'"
+        "    AND coalesce(u.uploaded_by, '') NOT IN (SELECT username FROM users WHERE is_demo))) FROM communes c "
         "WHERE EXISTS (SELECT 1 FROM villages v WHERE v.commune_code = c.code)"
     ))
     return with_data > 0 and with_data == demo
