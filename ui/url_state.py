@@ -12,6 +12,7 @@ from ui.language import language
 
 
 def written_to_url(key: str) -> str:
+    """The session's key for the value this session last wrote to the URL under `key`."""
     return f"_url_value_{key}"
 
 
