@@ -86,14 +86,14 @@ def test_undoing_an_unknown_or_undone_upload_is_refused(tiny_warehouse, upload_i
 
 def test_a_failure_while_loading_leaves_the_warehouse_as_it_was(tiny_warehouse, monkeypatch):
     before = contents(tiny_warehouse)
-    original = tables.insert
+    original = tables.refuse_duplicates
 
-    def fail_on_values(cursor, table, frame):
+    def fail_once_values_are_written(cursor, table, written, parameters=None):
         if table == "report_values":
             raise RuntimeError("disk full")
-        original(cursor, table, frame)
+        original(cursor, table, written, parameters)
 
-    monkeypatch.setattr(tables, "insert", fail_on_values)
+    monkeypatch.setattr(tables, "refuse_duplicates", fail_once_values_are_written)
     with pytest.raises(RuntimeError):
         upload(tiny_warehouse, DECEMBER)
     assert contents(tiny_warehouse) == before

@@ -138,8 +138,10 @@ def test_an_undo_that_would_put_back_a_duplicate_is_refused_and_changes_nothing(
     upload_id = _monthly(db, pd.DataFrame([{**REPORT.iloc[0].to_dict(), "period": "2025-11"}]), figures,
                          [("99999-02", "2025-11")])
     with db.transaction() as cursor:  # a copy damaged by hand: two figures for one indicator
-        cursor.execute(f"INSERT INTO replaced_report_values SELECT {upload_id}, '99999-02', '2025-11', "
-                       "'ho_da_huong_dan', 1")
+        for value in (1, 2):
+            cursor.execute("INSERT INTO replaced_report_values (replaced_by_upload, village_code, period, "
+                           f"indicator_code, value) VALUES ({upload_id}, '99999-02', '2025-11', 'ho_da_huong_dan', "
+                           f"{value})")
     before = _everything(db)
     with pytest.raises(duckdb.ConstraintException, match="report_values"):
         undo(db, upload_id, "lan")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from warehouse.database import Warehouse
-from warehouse.write.upload_scopes import replaced, tables_replaced_by
+from warehouse.write.upload_scopes import replaced, tables_replaced_by, written_by_upload
 
 
 def members_of_commune(db: Warehouse, commune: str) -> pd.DataFrame:
@@ -182,13 +182,14 @@ def upload_communes(db: Warehouse, upload_id: int) -> list[str]:
 
 
 def undo_preview(db: Warehouse, upload_id: int) -> pd.DataFrame:
-    """What undoing an upload would do, table by table (its kind's tables, parents first): the rows in its scope now
+    """What undoing an upload would do, table by table (its kind's tables, parents first): the rows it wrote
     (`removed`: taken out) and the rows it replaced, kept since (`restored`: put back). Empty for an unknown upload."""
     kind = db.scalar("SELECT kind FROM uploads WHERE id = $upload", {"upload": upload_id})
     if kind is None:
         return pd.DataFrame(columns=["table", "removed", "restored"])
     rows = [(table,
-             db.scalar(f"SELECT count(*) FROM {table} WHERE {condition}", {"upload": upload_id}),
+             db.scalar(f"SELECT count(*) FROM {table} WHERE {written_by_upload(table, condition)}",
+                       {"upload": upload_id}),
              db.scalar(f"SELECT count(*) FROM {replaced(table)} WHERE replaced_by_upload = $upload",
                        {"upload": upload_id}))
             for table, condition in tables_replaced_by(kind)]

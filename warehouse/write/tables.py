@@ -29,7 +29,7 @@ def plain_name(name: str) -> str:
 def insert(cursor: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     """Insert the frame's rows into `table`, column by name (refusing a duplicate of a UNIQUE_KEYS table's key)."""
     columns = ", ".join(plain_name(str(column)) for column in frame.columns)
-    incoming_rows = _as_arrow(frame)  # noqa: F841 (read by DuckDB's replacement scan, by name, in this function)
+    incoming_rows = as_arrow(frame)  # noqa: F841 (read by DuckDB's replacement scan, by name, in this function)
     cursor.execute(f"INSERT INTO {plain_name(table)} ({columns}) SELECT {columns} FROM incoming_rows")
     if table in UNIQUE_KEYS:
         written = "SELECT * FROM incoming_rows"
@@ -45,7 +45,7 @@ def refuse_duplicates(cursor: duckdb.DuckDBPyConnection, table: str, written: st
         _refuse(table, cursor.execute(_duplicate_keys(table, written), parameters or {}).fetchone())
 
 
-def _as_arrow(frame: pd.DataFrame) -> object:
+def as_arrow(frame: pd.DataFrame) -> object:
     """The frame as an Arrow table, which DuckDB reads without converting each text cell; the frame itself when
     a column mixes types Arrow cannot hold."""
     try:

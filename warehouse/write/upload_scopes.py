@@ -47,8 +47,20 @@ UPLOAD_SCOPES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 # Tables whose rows remember the upload that wrote them.
-TABLES_WITH_UPLOAD_ID = {"reports", "training_sessions", "boundaries"}
+TABLES_WITH_UPLOAD_ID = {"reports", "report_values", "training_sessions", "boundaries"}
+# Tables an upload changes only where its rows differ from the stored ones (compared by their key,
+# tables.UNIQUE_KEYS): a correction of a few figures of a national month writes and keeps a copy of those alone, and
+# undo takes out the rows the upload wrote (its `upload_id`), not its whole scope.
+REPLACED_WHERE_CHANGED = {"reports", "report_values"}
 REPLACED_BY = "replaced_by_upload"
+# How a copy fills a column its table gained for the rows it already holds (NULL otherwise): figures copied before
+# they remembered their upload (migration 0020) were written with their report, whose copy names that upload.
+FILLED_WHEN_ADDED = {
+    ("report_values", "upload_id"): (
+        "UPDATE replaced_report_values copy SET upload_id = report.upload_id FROM replaced_reports report "
+        "WHERE report.replaced_by_upload = copy.replaced_by_upload AND report.village_code = copy.village_code "
+        "AND report.period = copy.period"),
+}
 
 
 def tables_replaced_by(kind: str) -> list[tuple[str, str]]:
@@ -56,6 +68,11 @@ def tables_replaced_by(kind: str) -> list[tuple[str, str]]:
     if kind not in UPLOAD_SCOPES:
         raise ValueError(f"not a kind of upload: {kind!r}")
     return [(plain_name(table), condition) for table, condition in UPLOAD_SCOPES[kind]]
+
+
+def written_by_upload(table: str, condition: str) -> str:
+    """The condition on the rows of `table` in an upload's scope that the upload wrote (those undo takes out)."""
+    return f"({condition}) AND upload_id = $upload" if table in REPLACED_WHERE_CHANGED else condition
 
 
 def replaced(table: str) -> str:
@@ -81,6 +98,8 @@ def match_replaced_tables(db: Warehouse) -> None:
         for name, data_type in wanted.items():
             if name not in kept:
                 statements.append(f"ALTER TABLE {copy} ADD COLUMN {plain_name(name)} {data_type}")
+                if (table, name) in FILLED_WHEN_ADDED:
+                    statements.append(FILLED_WHEN_ADDED[table, name])
             elif kept[name] != data_type:
                 statements.append(f"ALTER TABLE {copy} ALTER COLUMN {plain_name(name)} SET DATA TYPE {data_type}")
         statements += [f"ALTER TABLE {copy} DROP COLUMN {plain_name(name)}" for name in kept if name not in wanted]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 import duckdb
 import pandas as pd
@@ -17,12 +17,15 @@ from warehouse import backup
 from warehouse.database import only_row
 from warehouse.uploads import LATER_OVERLAPPING_UPLOADS
 from warehouse.write import audit, tables
+from warehouse.write.tables import plain_name
 from warehouse.write.upload_scopes import (
     REPLACED_BY,
+    REPLACED_WHERE_CHANGED,
     TABLES_WITH_UPLOAD_ID,
     UPLOAD_SCOPES,
     replaced,
     tables_replaced_by,
+    written_by_upload,
 )
 
 if TYPE_CHECKING:
@@ -58,19 +61,60 @@ def load_upload(
                       scope.assign(upload_id=upload_id)[["upload_id", "part", "key", "sub_key"]])
         if "members" in rows:
             rows = {**rows, "members": _number_new_members(cursor, rows["members"])}
-        for table, condition in replaced_tables:
+        # Tables replaced where changed keep the stored rows the upload leaves as they are (see below).
+        whole = [(table, condition) for table, condition in replaced_tables
+                 if table not in REPLACED_WHERE_CHANGED or not _has_rows(rows.get(table))]
+        for table, condition in whole:
             cursor.execute(f"INSERT INTO {replaced(table)} BY NAME SELECT $upload AS replaced_by_upload, * "
                            f"FROM {table} WHERE {condition}", {"upload": upload_id})
-        for table, condition in reversed(replaced_tables):
+        for table, condition in reversed(whole):
             cursor.execute(f"DELETE FROM {table} WHERE {condition}", {"upload": upload_id})
-        for table, _ in replaced_tables:
+        for table, condition in replaced_tables:
             frame = rows.get(table)
-            if frame is not None and len(frame):
+            if _has_rows(frame):
                 if table in TABLES_WITH_UPLOAD_ID:
                     frame = frame.assign(upload_id=upload_id)
-                tables.insert(cursor, table, frame)
+                if (table, condition) in whole:
+                    tables.insert(cursor, table, frame)
+                else:
+                    _replace_where_changed(cursor, table, condition, frame, upload_id)
         audit.add(cursor, str(upload["uploaded_by"]), "upload", f"#{upload_id} {upload['file_name']}", datetime.now())
     return upload_id
+
+
+def _has_rows(frame: pd.DataFrame | None) -> TypeGuard[pd.DataFrame]:
+    return frame is not None and len(frame) > 0
+
+
+def _replace_where_changed(cursor: duckdb.DuckDBPyConnection, table: str, condition: str, frame: pd.DataFrame,
+                           upload_id: int) -> None:
+    """Replace the rows of `table` in the upload's scope by `frame`'s, writing only where they differ: a stored row
+    that the frame changes or lacks is copied to `replaced_<table>` and deleted; a row of the frame not stored as it
+    is gets inserted. Rows are matched by their key (tables.UNIQUE_KEYS) and compared on every column but the
+    upload that wrote them."""
+    key = tables.UNIQUE_KEYS[table]
+    stored_columns = [name for (name,) in cursor.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' "
+        "AND table_catalog = current_database() AND table_name = $table", {"table": table}).fetchall()]
+    same = " AND ".join(f"stored.{name} = incoming.{name}" if name in key
+                        else f"stored.{name} IS NOT DISTINCT FROM incoming.{name}" if name in frame
+                        else f"stored.{name} IS NULL"
+                        for name in map(plain_name, stored_columns) if name != "upload_id")
+    keys = ", ".join(map(plain_name, key))
+    parameters = {"upload": upload_id}
+    # Registered on the transaction's own cursor (a failed check ends both before it is unregistered).
+    cursor.register("incoming", tables.as_arrow(frame))
+    cursor.execute(f"INSERT INTO {replaced(table)} BY NAME SELECT $upload AS {REPLACED_BY}, stored.* "
+                   f"FROM (SELECT * FROM {table} WHERE {condition}) stored ANTI JOIN incoming ON {same}",
+                   parameters)
+    # Keys are unique in the table: the copies' keys name exactly the rows just copied.
+    cursor.execute(f"DELETE FROM {table} WHERE ({condition}) AND ({keys}) IN "
+                   f"(SELECT {keys} FROM {replaced(table)} WHERE {REPLACED_BY} = $upload)", parameters)
+    on_key = " AND ".join(f"stored.{name} = incoming.{name}" for name in map(plain_name, key))
+    cursor.execute(f"INSERT INTO {table} BY NAME SELECT incoming.* FROM incoming ANTI JOIN "
+                   f"(SELECT {keys} FROM {table} WHERE {condition}) stored ON {on_key}", parameters)
+    tables.refuse_duplicates(cursor, table, "SELECT * FROM incoming")
+    cursor.unregister("incoming")
 
 
 def forget_raw_files(db: Warehouse, removed: list[str]) -> None:
@@ -136,7 +180,7 @@ def undo_upload(db: Warehouse, upload_id: int, undone_by: str, allowed_communes:
         backup.snapshot_before_write(db, f"undo-{upload_id}")
         replaced_tables = tables_replaced_by(kind)
         for table, condition in reversed(replaced_tables):
-            cursor.execute(f"DELETE FROM {table} WHERE {condition}", {"upload": upload_id})
+            cursor.execute(f"DELETE FROM {table} WHERE {written_by_upload(table, condition)}", {"upload": upload_id})
         for table, _ in replaced_tables:
             put_back = (f"SELECT * EXCLUDE ({REPLACED_BY}) FROM {replaced(table)} "
                         f"WHERE {REPLACED_BY} = $upload")
