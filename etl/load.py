@@ -291,7 +291,7 @@ def _remove_expired_raw_files(db: Warehouse, folder: Path, days: int) -> None:
 def _communes_of(checked: Checked) -> set[str]:
     rows = checked.rows
     column = "ma_xa" if "ma_xa" in rows else "commune_code"
-    return set(rows[column].dropna()) if column in rows else set()
+    return set(rows[column].dropna().unique()) if column in rows else set()
 
 
 def _scope(part: str, keys: pd.Series, sub_keys: pd.Series | None = None) -> pd.DataFrame:

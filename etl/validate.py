@@ -372,8 +372,9 @@ class _Checker:
 
     def parse_village(self, column: Column, text: pd.Series, empty: pd.Series) -> pd.Series:
         villages = stored_registry.villages(self.db)
-        by_code = dict(zip(villages["code"].str.lower(), villages["code"], strict=True))
-        codes = text.str.lower().map(by_code)
+        # Looked up as a whole column: the country has 93,000 villages, a national file as many rows.
+        by_code = pd.Series(villages["code"].to_numpy(), index=villages["code"].str.lower().to_numpy())
+        codes = text.str.lower().map(by_code[~by_code.index.duplicated(keep="last")])
         unresolved = ~empty & codes.isna()
         if unresolved.any():
             codes = codes.fillna(self._villages_by_name(text, codes, unresolved, villages, column))
