@@ -1,14 +1,17 @@
 """Imports at national scale, against the national warehouse with its history (benchmarks/warehouses.py).
 
-    python -m benchmarks.imports [--months 12] [--json]
+    python -m benchmarks.imports [--months 12] [--json] [--stages]
 
 On a copy of the cached national warehouse (92,988 villages, four months of uploads and corrections), times end to
 end (read, validate, load through `etl`, the automatic snapshot included), with the peak memory of each:
 - a new national month (a CSV of every village, as staff send it);
-- the same month sent again as a correction (every report replaced; one village in twenty raised);
+- the same month sent again as a correction (one village in twenty raised: only the figures that differ are
+  written);
 - the undo of that correction.
-Then imports a new month and its correction each month up to `--months` months, and compares the file's size with
-its data's: the same tables' rows written afresh to a new file, without indexes (`data_bytes`).
+`--stages` splits each into its stages (reading the file, checking its cells, the history check, comparing with
+the stored figures, building the rows, writing, the snapshot, the commit). Then imports a new month and its
+correction each month up to `--months` months, and compares the file's size with its data's: the same tables'
+rows written afresh to a new file, without indexes (`data_bytes`).
 `measure()` returns the figures as a dict (what `--json` prints).
 """
 
@@ -19,17 +22,22 @@ import json
 import resource
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 import pandas as pd
 
 from benchmarks import warehouses
-from etl import schema
+from etl import load, schema, validate
 from etl.load import ACCEPTED, FileOutcome, import_path, undo
+from warehouse import backup
+from warehouse import uploads as upload_queries
 from warehouse.database import Warehouse
+from warehouse.write import uploads as upload_writes
 
 SCALE = "nation"
 CORRECTED_SHARE = 0.05
@@ -52,6 +60,55 @@ def _peak_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# What each stage of an import or undo took (`--stages`): the functions timed, by the stage they stand for.
+STAGES = {"read": "reading the file", "validate": "checking its cells", "history": "the history check",
+          "compare": "comparing with the stored figures", "build": "building the rows", "write": "writing",
+          "snapshot": "the snapshot", "commit": "the commit (and checkpoint)"}
+
+
+@contextmanager
+def _stage_clocks(spent: dict[str, list[float]]) -> Iterator[None]:
+    """Add to `spent` (stage: wall and processor seconds) the time of the functions each stage is made of, while
+    the block runs; the outer stages are given without their inner ones."""
+    def clocked(stage: str, function: Callable[..., object]) -> Callable[..., object]:
+        def timed(*arguments: object, **options: object) -> object:
+            started, processor = time.perf_counter(), time.process_time()
+            try:
+                return function(*arguments, **options)
+            finally:
+                clock = spent.setdefault(stage, [0.0, 0.0])
+                clock[0] += time.perf_counter() - started
+                clock[1] += time.process_time() - processor
+        return timed
+
+    @contextmanager
+    def transaction(db: Warehouse) -> Iterator[object]:
+        with original_transaction(db) as cursor:
+            yield cursor
+            started, processor = time.perf_counter(), time.process_time()  # what follows is the commit
+        clock = spent.setdefault("commit", [0.0, 0.0])
+        clock[0] += time.perf_counter() - started
+        clock[1] += time.process_time() - processor
+
+    original_transaction = Warehouse.transaction
+    wrapped = [(load, "_validate_first_report_sheet", "read"), (load, "validate", "validate"),
+               (upload_queries, "figures_against_history", "history"), (validate._Checker, "compare_reports",
+                                                                       "compare"),
+               (upload_writes, "load_upload", "write"), (upload_writes, "undo_upload", "write"),
+               (backup, "snapshot_before_write", "snapshot")]
+    with ExitStack() as patches:
+        for owner, name, stage in wrapped:
+            patches.enter_context(patch.object(owner, name, clocked(stage, getattr(owner, name))))
+        patches.enter_context(patch.dict(load.TABLE_BUILDERS, {kind: clocked("build", builder) for kind, builder
+                                                               in load.TABLE_BUILDERS.items()}))
+        patches.enter_context(patch.object(Warehouse, "transaction", transaction))
+        yield
+    for outer, inner in (("read", "validate"), ("validate", "history"), ("validate", "compare"),
+                         ("write", "snapshot"), ("write", "commit")):
+        if outer in spent and inner in spent:
+            spent[outer] = [whole - part for whole, part in zip(spent[outer], spent[inner], strict=True)]
 
 
 def _timed(action: Callable[[], object]) -> tuple[object, float, float, float]:
@@ -118,9 +175,9 @@ def data_bytes(path: Path, scratch: Path) -> int:
     return size
 
 
-def measure(months: int = 12, quiet: bool = True) -> dict:
-    """Time a new national month, its correction and the undo, then import and correct months up to `months`;
-    the figures as a dict (seconds, MB, bytes)."""
+def measure(months: int = 12, quiet: bool = True, stages: bool = False) -> dict:
+    """Time a new national month, its correction and the undo (`stages`: each split into its stages, wall and
+    processor seconds), then import and correct months up to `months`; the figures as a dict (seconds, MB, bytes)."""
     history = warehouses.DEFAULT_MONTHS
     figures: dict[str, object] = {"scale": SCALE, "history_months": history}
     with tempfile.TemporaryDirectory(prefix="bench-imports-") as folder:
@@ -145,8 +202,12 @@ def measure(months: int = 12, quiet: bool = True) -> dict:
         for name, action in (("new_month", lambda: load(new_file, history)),
                              ("correction", lambda: load(correction_file, history)),
                              ("undo", lambda: undo(db, figures["correction_upload"], "bench"))):
-            outcome, seconds, processor, peak = _timed(action)
+            spent: dict[str, list[float]] = {}
+            with _stage_clocks(spent) if stages else nullcontext():
+                outcome, seconds, processor, peak = _timed(action)
             figures.update({f"{name}_s": seconds, f"{name}_cpu_s": processor, f"{name}_peak_mb": peak})
+            if stages:
+                figures[f"{name}_stages"] = {stage: spent[stage] for stage in STAGES if stage in spent}
             if name == "correction":
                 figures.update(correction_upload=outcome.upload_id, correction_changes=outcome.changes)
         if not quiet:
@@ -184,6 +245,7 @@ def _report(figures: dict) -> str:
         *(f"{label:21s}{figures[f'{name}_s']:6.2f} s (processor {figures[f'{name}_cpu_s']:6.2f} s), "
           f"peak memory {figures[f'{name}_peak_mb']:5.0f} MB"
           for name, label in (("new_month", "new month"), ("correction", "correction (replace)"), ("undo", "undo"))),
+        *_stage_lines(figures),
         f"the correction's cells: {figures['correction_changes']}",
         f"after {figures['months']} months of imports and corrections ({figures['values_after']:,} figures): file "
         f"{figures['file_bytes'] / megabytes:.0f} MB, data {figures['data_bytes'] / megabytes:.0f} MB, "
@@ -191,12 +253,23 @@ def _report(figures: dict) -> str:
     ])
 
 
+def _stage_lines(figures: dict) -> list[str]:
+    lines = []
+    for name in ("new_month", "correction", "undo"):
+        if f"{name}_stages" in figures:
+            lines.append(f"{name.replace('_', ' ')}, by stage:")
+            lines += [f"  {STAGES[stage]:34s}{wall:6.2f} s (processor {processor:6.2f} s)"
+                      for stage, (wall, processor) in figures[f"{name}_stages"].items()]
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.imports", description=__doc__.splitlines()[0])
     parser.add_argument("--months", type=int, default=12, help="months held when the file size is measured")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--stages", action="store_true", help="split each import and the undo into its stages")
     arguments = parser.parse_args()
-    figures = measure(arguments.months, quiet=arguments.json)
+    figures = measure(arguments.months, quiet=arguments.json, stages=arguments.stages)
     print(json.dumps(figures, indent=2) if arguments.json else _report(figures))
 
 
