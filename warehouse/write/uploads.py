@@ -100,19 +100,23 @@ def _replace_where_changed(cursor: duckdb.DuckDBPyConnection, table: str, condit
                         else f"stored.{name} IS NOT DISTINCT FROM incoming.{name}" if name in frame
                         else f"stored.{name} IS NULL"
                         for name in map(plain_name, stored_columns) if name != "upload_id")
-    keys = ", ".join(map(plain_name, key))
+    on_key = " AND ".join(f"stored.{name} = incoming.{name}" for name in map(plain_name, key))
     parameters = {"upload": upload_id}
     # Registered on the transaction's own cursor (a failed check ends both before it is unregistered).
     cursor.register("incoming", tables.as_arrow(frame))
-    cursor.execute(f"INSERT INTO {replaced(table)} BY NAME SELECT $upload AS {REPLACED_BY}, stored.* "
-                   f"FROM (SELECT * FROM {table} WHERE {condition}) stored ANTI JOIN incoming ON {same}",
+    # One comparison: the stored rows to replace (row_id) and the incoming rows to write (key given), together.
+    cursor.execute(f"CREATE TEMP TABLE differing AS SELECT stored.row_id, incoming.* "
+                   f"FROM (SELECT rowid AS row_id, * FROM {table} WHERE {condition}) stored "
+                   f"FULL JOIN incoming ON {on_key} "
+                   f"WHERE stored.row_id IS NULL OR incoming.{plain_name(key[0])} IS NULL OR NOT ({same})",
                    parameters)
-    # Keys are unique in the table: the copies' keys name exactly the rows just copied.
-    cursor.execute(f"DELETE FROM {table} WHERE ({condition}) AND ({keys}) IN "
-                   f"(SELECT {keys} FROM {replaced(table)} WHERE {REPLACED_BY} = $upload)", parameters)
-    on_key = " AND ".join(f"stored.{name} = incoming.{name}" for name in map(plain_name, key))
-    cursor.execute(f"INSERT INTO {table} BY NAME SELECT incoming.* FROM incoming ANTI JOIN "
-                   f"(SELECT {keys} FROM {table} WHERE {condition}) stored ON {on_key}", parameters)
+    replaced_rows = "SELECT row_id FROM differing WHERE row_id IS NOT NULL"
+    cursor.execute(f"INSERT INTO {replaced(table)} BY NAME SELECT $upload AS {REPLACED_BY}, * FROM {table} "
+                   f"WHERE rowid IN ({replaced_rows})", parameters)
+    cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({replaced_rows})")
+    cursor.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (row_id) FROM differing "
+                   f"WHERE {plain_name(key[0])} IS NOT NULL")
+    cursor.execute("DROP TABLE differing")
     tables.refuse_duplicates(cursor, table, "SELECT * FROM incoming")
     cursor.unregister("incoming")
 
