@@ -84,6 +84,26 @@ def test_a_good_file_is_previewed_then_loaded_on_confirm_and_can_be_undone(tiny_
     assert app.dataframe[-1].value["Trạng thái"].tolist() == ["đã hoàn tác"]
 
 
+def test_undoing_a_correction_says_it_takes_out_and_puts_back_the_one_figure_it_changed(tiny_warehouse, monkeypatch):
+    correction = csv_text([MONTHLY_HEADER, ["99999-01", "12/2025", "15/12/2025", "88", "70", "3",
+                                            "Đã hướng dẫn tại nhà văn hóa"]]).encode()
+    app = choose_file(open_upload_page(tiny_warehouse, monkeypatch), "sua_thang12.csv", correction)
+    button(app, "Xác nhận nạp dữ liệu").click()
+    app.run()
+    assert values_of(tiny_warehouse, "99999-01", "2025-12")["ho_da_huong_dan"] == 88
+
+    button(app, "Hoàn tác").click()
+    app.run()
+    assert app.dataframe[-2].value.values.tolist() == [["Báo cáo tháng của thôn", "0", "0"],
+                                                       ["Số liệu chỉ tiêu", "1", "1"]]
+    button(app, "Xác nhận hoàn tác").click()
+    app.run()
+    assert not app.exception
+    assert values_of(tiny_warehouse, "99999-01", "2025-12") == {
+        "ho_da_huong_dan": 85, "ho_vneid": 70, "ho_dvc_truc_tuyen": 50, "ho_ung_dung_chinh_quyen": 30,
+        "luot_tuyen_truyen": 3}
+
+
 def test_the_upload_page_speaks_english_on_request(tiny_warehouse, monkeypatch):
     app = choose_file(open_upload_page(tiny_warehouse, monkeypatch), "bad.csv", BAD)
     app.sidebar.segmented_control[0].set_value("en").run()
