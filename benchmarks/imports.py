@@ -219,11 +219,13 @@ def measure(months: int = 12, quiet: bool = True, stages: bool = False) -> dict:
         load(correction_file, history)
         for month in range(history + 1, months):
             new_file, correction_file = month_files(month)
-            _, new_seconds, _, _ = _timed(lambda file=new_file, month=month: load(file, month))
-            _, correction_seconds, _, _ = _timed(lambda file=correction_file, month=month: load(file, month))
+            _, new_seconds, new_processor, _ = _timed(lambda file=new_file, month=month: load(file, month))
+            _, correction_seconds, correction_processor, _ = _timed(
+                lambda file=correction_file, month=month: load(file, month))
             timings.append((new_seconds, correction_seconds))
             if not quiet:
-                print(f"month {month + 1}: new {new_seconds:.2f} s, correction {correction_seconds:.2f} s", flush=True)
+                print(f"month {month + 1}: new {new_seconds:.2f} s (processor {new_processor:.2f} s), correction "
+                      f"{correction_seconds:.2f} s (processor {correction_processor:.2f} s)", flush=True)
         figures["later_months_s"] = time.perf_counter() - started
         if timings:
             figures["later_new_month_max_s"] = max(new for new, _ in timings)
