@@ -92,6 +92,10 @@ def _replace_where_changed(cursor: duckdb.DuckDBPyConnection, table: str, condit
     that the frame changes or lacks is copied to `replaced_<table>` and deleted; a row of the frame not stored as it
     is gets inserted. Rows are matched by their key (tables.UNIQUE_KEYS) and compared on every column but the
     upload that wrote them."""
+    parameters = {"upload": upload_id}
+    if only_row(cursor.execute(f"SELECT count(*) FROM {table} WHERE {condition}", parameters).fetchone())[0] == 0:
+        tables.insert(cursor, table, frame)  # nothing stored in the scope (a new month): every row is new
+        return
     key = tables.UNIQUE_KEYS[table]
     stored_columns = [name for (name,) in cursor.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' "
@@ -101,7 +105,6 @@ def _replace_where_changed(cursor: duckdb.DuckDBPyConnection, table: str, condit
                         else f"stored.{name} IS NULL"
                         for name in map(plain_name, stored_columns) if name != "upload_id")
     on_key = " AND ".join(f"stored.{name} = incoming.{name}" for name in map(plain_name, key))
-    parameters = {"upload": upload_id}
     # Registered on the transaction's own cursor (a failed check ends both before it is unregistered).
     cursor.register("incoming", tables.as_arrow(frame))
     # One comparison: the stored rows to replace (row_id) and the incoming rows to write (key given), together.
