@@ -132,6 +132,15 @@ def test_reports_and_their_figures_are_unique_without_an_index_a_duplicate_in_a_
     assert db.rows("SELECT value FROM report_values WHERE village_code = '99999-02' AND period = '2025-12'") == [(120,)]
 
 
+def test_a_correction_giving_a_stored_figure_twice_is_refused_even_when_one_of_them_is_as_stored(tiny_warehouse):
+    db = Warehouse.open(tiny_warehouse)
+    _monthly(db, REPORT, pd.DataFrame([FIGURE]), [("99999-02", "2025-12")])
+    before = _everything(db)
+    with pytest.raises(duckdb.ConstraintException, match="report_values"):
+        _monthly(db, REPORT, pd.DataFrame([FIGURE, {**FIGURE, "value": 130}]), [("99999-02", "2025-12")])
+    assert _everything(db) == before
+
+
 def test_an_undo_that_would_put_back_a_duplicate_is_refused_and_changes_nothing(tiny_warehouse):
     db = Warehouse.open(tiny_warehouse)
     figures = pd.DataFrame([{**FIGURE, "period": "2025-11", "value": 95}])

@@ -45,6 +45,16 @@ def refuse_duplicates(cursor: duckdb.DuckDBPyConnection, table: str, written: st
         _refuse(table, cursor.execute(_duplicate_keys(table, written), parameters or {}).fetchone())
 
 
+def refuse_repeated_keys(cursor: duckdb.DuckDBPyConnection, table: str, rows: str) -> None:
+    """Raise duckdb.ConstraintException when `rows` (a query of rows about to be written to `table`) hold two rows
+    with one key."""
+    key = ", ".join(plain_name(column) for column in UNIQUE_KEYS[table])
+    if cursor.execute(f"SELECT count(*) FROM (SELECT hash({key}) FROM ({rows}) GROUP BY ALL "
+                      "HAVING count(*) > 1)").fetchall()[0][0]:
+        _refuse(table, cursor.execute(f"SELECT {key} FROM ({rows}) GROUP BY ALL HAVING count(*) > 1 "
+                                      "LIMIT 1").fetchone())
+
+
 def as_arrow(frame: pd.DataFrame) -> object:
     """The frame as an Arrow table, which DuckDB reads without converting each text cell; the frame itself when
     a column mixes types Arrow cannot hold."""

@@ -107,6 +107,8 @@ def _replace_where_changed(cursor: duckdb.DuckDBPyConnection, table: str, condit
     on_key = " AND ".join(f"stored.{name} = incoming.{name}" for name in map(plain_name, key))
     # Registered on the transaction's own cursor (a failed check ends both before it is unregistered).
     cursor.register("incoming", tables.as_arrow(frame))
+    # Two incoming rows with one key would meet the same stored row: refused before anything is compared.
+    tables.refuse_repeated_keys(cursor, table, "SELECT * FROM incoming")
     # One comparison: the stored rows to replace (row_id) and the incoming rows to write (key given), together.
     cursor.execute(f"CREATE TEMP TABLE differing AS SELECT stored.row_id, incoming.* "
                    f"FROM (SELECT rowid AS row_id, * FROM {table} WHERE {condition}) stored "
