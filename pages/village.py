@@ -65,7 +65,10 @@ else:
         # Neither names nor any digit of a phone number, on the page or in its downloads.
         del columns["full_name"], columns["phone"]
         st.caption(tr("analysis.personal_data_hidden"))
-    show_table(shown[list(columns)].rename(columns=columns), f"thanh-vien-{code}", tr("analysis.village.members"))
+    # On a phone who each member is and how to call them; their affiliation behind the expander.
+    main_columns = [columns[key] for key in ("full_name", "phone") if key in columns] or None
+    show_table(shown[list(columns)].rename(columns=columns), f"thanh-vien-{code}", tr("analysis.village.members"),
+               main_columns=main_columns)
 
 st.subheader(tr("analysis.village.over_time"))
 if series.empty:

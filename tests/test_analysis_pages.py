@@ -114,7 +114,7 @@ def test_staff_see_names_and_full_phone_numbers(analysis_warehouse, monkeypatch)
     members = table(app, 0)
     assert [row["Họ và tên"] for row in members] == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
     assert members[0]["Số điện thoại"] == "0912 345 601"
-    training = rows_by(app, 3, "Họ và tên")
+    training = rows_by(app, 4, "Họ và tên")
     assert training["Nguyễn Văn An"]["Số buổi đã dự / đã tổ chức"] == "2/2"
     assert training["Lê Văn Cường"]["Số buổi đã dự / đã tổ chức"] == "0/2"
 
