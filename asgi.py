@@ -16,7 +16,7 @@ from streamlit.runtime.pages_manager import PagesManager
 import i18n
 from server import sessions
 from server.compression import BestCompressed, CompressedStaticAssets
-from server.document import DocumentLanguage
+from server.document import DocumentLanguage, preload_after_load
 from server.fonts import FontSubsets, SmallerFonts, icons_in_use
 from server.routes import session_routes
 from settings import SettingsError, load_settings
@@ -44,5 +44,7 @@ app = st.App(
     routes=session_routes(remembering),
     middleware=[Middleware(CompressedStaticAssets, directory=STATIC, best=best_compressed),
                 Middleware(SmallerFonts, subsets=font_subsets),
-                Middleware(DocumentLanguage, languages=tuple(i18n.LANGUAGES), default=i18n.DEFAULT_LANGUAGE)],
+                Middleware(DocumentLanguage, languages=tuple(i18n.LANGUAGES), default=i18n.DEFAULT_LANGUAGE,
+                           head=b"".join(preload_after_load(f"./static/js/{path.name}")
+                                         for path in (STATIC / "static" / "js").glob("PlotlyChart.*.js")))],
 )
