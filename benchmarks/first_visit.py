@@ -199,6 +199,9 @@ def main() -> None:
             if visit.title_seconds is not None:
                 print(f"  rural line: title after {visit.title_seconds:.1f} s (target 8 s), chart drawn after "
                       f"{visit.chart_seconds:.1f} s, page complete after {visit.complete_seconds:.1f} s (target 15 s)")
+                if len(visits) > 1:
+                    print("  every visit (title / chart drawn): " + ", ".join(
+                        f"{each.title_seconds:.1f} / {each.chart_seconds:.1f} s" for each in visits))
             largest = sorted(visit.files.items(), key=lambda item: -item[1])[:6]
             print("  largest: " + ", ".join(f"{name} {megabytes(size)}" for name, size in largest))
         browser.close()
