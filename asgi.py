@@ -1,8 +1,8 @@
 """The dashboard as an ASGI app, as `make run` serves it: `streamlit run asgi.py` (same flags as for dashboard.py).
 
 Adds to Streamlit's own server the routes that set and clear the sign-in cookie (`server.routes`), which turn on
-remembered sign-ins in `dashboard.py` (`ui.remembered`), compressed, year-long cached static assets, and pages whose
-HTML declares their language (docs/serving.md).
+remembered sign-ins in `dashboard.py` (`ui.remembered`), compressed, year-long cached static assets, smaller fonts,
+and pages whose HTML declares their language (docs/serving.md).
 """
 
 import secrets
@@ -11,11 +11,13 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 from streamlit import file_util
+from streamlit.runtime.pages_manager import PagesManager
 
 import i18n
 from server import sessions
-from server.compression import CompressedStaticAssets
-from server.document import DocumentLanguage
+from server.compression import BestCompressed, CompressedStaticAssets
+from server.document import DocumentLanguage, preload_after_load
+from server.fonts import FontSubsets, SmallerFonts, icons_in_use
 from server.routes import session_routes
 from settings import SettingsError, load_settings
 
@@ -26,10 +28,23 @@ except SettingsError:
     secret = secrets.token_bytes(sessions.SECRET_BYTES)  # the dashboard says what is wrong with the settings
 remembering = sessions.Remembering(sessions.CookieSigner(secret), sessions.CodeBook())
 sessions.install(remembering)
+# dashboard.py lists its pages with st.navigation, which tells Streamlit to ignore the `pages/` folder, but only when
+# it first runs: the server's first session would take `pages/` for a multipage app's and say "Page not found" at
+# any page's address.
+PagesManager.uses_pages_directory = False
+STATIC = Path(file_util.get_static_dir())
+ROOT = Path(__file__).parent
+# Made while the server starts, before the first visitor asks; kept for the next start, once per Streamlit version.
+ASSET_CACHE = ROOT / ".cache" / f"streamlit-{st.__version__}"
+font_subsets = FontSubsets(STATIC, icons_in_use(STATIC, ROOT), ASSET_CACHE)
+best_compressed = BestCompressed(STATIC, ASSET_CACHE)
 
 app = st.App(
     "dashboard.py",
     routes=session_routes(remembering),
-    middleware=[Middleware(CompressedStaticAssets, directory=Path(file_util.get_static_dir())),
-                Middleware(DocumentLanguage, languages=tuple(i18n.LANGUAGES), default=i18n.DEFAULT_LANGUAGE)],
+    middleware=[Middleware(CompressedStaticAssets, directory=STATIC, best=best_compressed),
+                Middleware(SmallerFonts, subsets=font_subsets),
+                Middleware(DocumentLanguage, languages=tuple(i18n.LANGUAGES), default=i18n.DEFAULT_LANGUAGE,
+                           head=b"".join(preload_after_load(f"./static/js/{path.name}")
+                                         for path in (STATIC / "static" / "js").glob("PlotlyChart.*.js")))],
 )

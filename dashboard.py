@@ -51,15 +51,15 @@ except Exception as error:
 # The Department's reviewers (of every commune, or of whole provinces) start on the city's communes side by side.
 city_first = user.role == "reviewer" and (user.communes is None or bool(user.provinces))
 city_pages = (
-    st.Page("pages/city.py", title=tr("city.nav"), icon=":material/location_city:", url_path="thanh-pho",
-            default=city_first),
+    remembered.home_page("pages/city.py", title=tr("city.nav"), icon=":material/location_city:", address="thanh-pho",
+                         default=city_first),
     st.Page("pages/city_trends.py", title=tr("city.trends.nav"), icon=":material/monitoring:",
             url_path="xu-huong-thanh-pho"),
 )
 # Each page with the roles that may open it; a page left out cannot be opened at all, even by its URL.
 navigation = st.navigation(user.pages([
-    (st.Page("pages/overview.py", title=tr("nav.overview"), icon=":material/dashboard:", url_path="tong-quan",
-             default=not city_first), auth.VIEWING),
+    (remembered.home_page("pages/overview.py", title=tr("nav.overview"), icon=":material/dashboard:",
+                          address="tong-quan", default=not city_first), auth.VIEWING),
     *((page, auth.CITY_PAGE_ROLES) for page in city_pages),
     (st.Page("pages/map.py", title=tr("maps.nav"), icon=":material/map:", url_path="ban-do"), auth.VIEWING),
     (st.Page("pages/domains.py", title=tr("analysis.nav.domains"), icon=":material/grid_view:",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import subprocess
 import sys
 import tempfile
@@ -101,6 +102,12 @@ class Visit:
     complete_seconds: float | None = None  # the last byte of the visit (the network then quiet)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) the process and its waited-for children have used (Linux's /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def first_visit(browser: Browser, relay: CountingRelay, throttle: bool, gzip_only: bool) -> Visit:
     """Open the overview in a new profile (empty cache) and count what it transferred until the network is quiet."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -175,11 +182,16 @@ def main() -> None:
             with running_dashboard(warehouse, Path(logs) / "server.log", *flags, script=script) as server:
                 start_seconds = time.monotonic() - started
                 relay = CountingRelay(int(server.url.rsplit(":", 1)[1]))
+                cpu_before, load_before = cpu_seconds(server.pid), os.getloadavg()[0]
                 visits = sorted((first_visit(browser, relay, arguments.throttle, arguments.gzip)
                                  for _ in range(arguments.runs)), key=lambda visit: visit.wire_bytes)
+                server_cpu = cpu_seconds(server.pid) - cpu_before
                 relay.stop()
             visit = visits[len(visits) // 2]
             print(f"\n{label}: server answered its health check after {start_seconds:.1f} s")
+            print(f"  machine load average (1 min) {load_before:.1f} before the visits, "
+                  f"{os.getloadavg()[0]:.1f} after; "
+                  f"the server's CPU time during them {server_cpu:.1f} s for {arguments.runs} visit(s)")
             print(f"  over the wire: {megabytes(visit.wire_bytes)} (HTTP as Chromium counts it: "
                   f"{megabytes(visit.http_bytes)}; the rest is WebSocket frames)")
             print("  HTTP bytes by encoding: " + ", ".join(f"{name} {megabytes(size)}"
@@ -187,6 +199,9 @@ def main() -> None:
             if visit.title_seconds is not None:
                 print(f"  rural line: title after {visit.title_seconds:.1f} s (target 8 s), chart drawn after "
                       f"{visit.chart_seconds:.1f} s, page complete after {visit.complete_seconds:.1f} s (target 15 s)")
+                if len(visits) > 1:
+                    print("  every visit (title / chart drawn): " + ", ".join(
+                        f"{each.title_seconds:.1f} / {each.chart_seconds:.1f} s" for each in visits))
             largest = sorted(visit.files.items(), key=lambda item: -item[1])[:6]
             print("  largest: " + ", ".join(f"{name} {megabytes(size)}" for name, size in largest))
         browser.close()

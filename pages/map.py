@@ -74,8 +74,10 @@ def show_city() -> None:
         tr("maps.legend.share"): [i18n.percent(share, lang) for share in shares],
         tr("maps.column.class"): [class_name(share, "maps.city.no_data", layer.target_share) for share in shares],
     })
+    # On a phone the commune, its share and its class; the counts behind the expander.
     show_table(table, f"ban-do-cac-xa-{period}", tr("maps.city.table.title"),
-               export=table.assign(**{tr("maps.legend.share"): shares.astype(float).round(4)}))
+               export=table.assign(**{tr("maps.legend.share"): shares.astype(float).round(4)}),
+               main_columns=[tr("maps.city.column.commune"), tr("maps.legend.share"), tr("maps.column.class")])
 
 
 def measure_name(measure: str, short_names: dict[str, str]) -> str:
@@ -131,7 +133,9 @@ def show_villages() -> None:
                                columns[3]: rows["coverage"].astype(float).round(4)})
     if measure in DIGITAL_DOMAINS:
         table, exported = table.drop(columns=columns[1]), exported.drop(columns=columns[1])
-    show_table(table, f"ban-do-{chosen.commune}-{measure}-{period}", tr("maps.table.title"), export=exported)
+    # On a phone the village, its share and its class; the counts behind the expander.
+    show_table(table, f"ban-do-{chosen.commune}-{measure}-{period}", tr("maps.table.title"), export=exported,
+               main_columns=[columns[0], columns[3], tr("maps.column.class")])
 
 
 if view == "city":

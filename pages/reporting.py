@@ -41,7 +41,9 @@ statuses = matrix.assign(
 wide = statuses.pivot_table(index="village_name", columns="column", values="label", aggfunc="first", sort=False)
 wide = wide.reindex(columns=list(month_labels.values())).rename_axis(columns=None).reset_index()
 wide = wide.rename(columns={"village_name": tr("village.label")})
-show_table(wide, "tien-do-bao-cao", tr("analysis.reporting.matrix"))
+# On a phone the village and its last two months; every month behind the expander.
+show_table(wide, "tien-do-bao-cao", tr("analysis.reporting.matrix"),
+           main_columns=[tr("village.label"), *list(month_labels.values())[-2:]])
 st.caption(tr("analysis.reporting.matrix_caption"))
 
 st.subheader(tr("analysis.reporting.rates"))
@@ -59,5 +61,7 @@ rates_shown = rates.assign(
     "on_time": tr("analysis.reporting.on_time"), "completeness": tr("analysis.reporting.completeness"),
     "timeliness": tr("analysis.reporting.timeliness"),
 })
-show_table(rates_shown, "ty-le-bao-cao", tr("analysis.reporting.rates"))
+show_table(rates_shown, "ty-le-bao-cao", tr("analysis.reporting.rates"),
+           main_columns=[tr("analysis.period"), tr("analysis.reporting.completeness"),
+                         tr("analysis.reporting.timeliness")])
 st.caption(tr("analysis.reporting.rates_caption", day=deadline_day))

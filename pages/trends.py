@@ -57,7 +57,9 @@ table = lines.assign(
 ).pivot_table(index="series", columns="column", values="cell", aggfunc="first", sort=False)
 periods = [i18n.period_label(period, lang) for period in sorted(lines["period"].unique())]
 table = table.reindex(columns=periods).rename_axis(index=tr("village.label"), columns=None).reset_index()
-show_table(table.fillna(i18n.MISSING_VALUE), f"xu-huong-{indicator}-{granularity}", short_name[indicator])
+# On a phone the village and its last two periods; every period behind the expander.
+show_table(table.fillna(i18n.MISSING_VALUE), f"xu-huong-{indicator}-{granularity}", short_name[indicator],
+           main_columns=[tr("village.label"), *periods[-2:]])
 
 st.subheader(tr("analysis.trends.change"))
 change = analysis.quarter_over_quarter_change(db, chosen.commune, indicator)
@@ -80,7 +82,8 @@ else:
         previous: change["previous"].round(4), latest: change["latest"].round(4),
         tr("analysis.trends.change_points"): (change["change"] * 100).round(1),
     })
-    show_table(shown, f"thay-doi-theo-quy-{indicator}", tr("analysis.trends.change"), export=exported)
+    show_table(shown, f"thay-doi-theo-quy-{indicator}", tr("analysis.trends.change"), export=exported,
+               main_columns=[tr("village.label"), latest, tr("analysis.trends.change_points")])
 
 st.subheader(tr("analysis.trends.projection", day=i18n.day(analysis.CAMPAIGN_END, lang)))
 projection = analysis.projected_coverage(db, chosen.commune)
@@ -112,4 +115,6 @@ shown = pd.DataFrame({
     tr("analysis.trends.at_risk_column"): [tr("analysis.yes") if risk else tr("analysis.no")
                                           for risk in shown["at_risk"]],
 })
-show_table(shown, "du-bao-31-12-2025", tr("analysis.trends.projection_table"))
+show_table(shown, "du-bao-31-12-2025", tr("analysis.trends.projection_table"),
+           main_columns=[tr("village.label"), tr("analysis.trends.projected_share"),
+                         tr("analysis.trends.at_risk_column")])

@@ -65,7 +65,10 @@ else:
         # Neither names nor any digit of a phone number, on the page or in its downloads.
         del columns["full_name"], columns["phone"]
         st.caption(tr("analysis.personal_data_hidden"))
-    show_table(shown[list(columns)].rename(columns=columns), f"thanh-vien-{code}", tr("analysis.village.members"))
+    # On a phone who each member is and how to call them; their affiliation behind the expander.
+    main_columns = [columns[key] for key in ("full_name", "phone") if key in columns] or None
+    show_table(shown[list(columns)].rename(columns=columns), f"thanh-vien-{code}", tr("analysis.village.members"),
+               main_columns=main_columns)
 
 st.subheader(tr("analysis.village.over_time"))
 if series.empty:
@@ -85,8 +88,10 @@ else:
     ).pivot_table(index="indicator", columns="column", values="cell", aggfunc="first", sort=False)
     months = [i18n.period_label(period, lang) for period in sorted(series["period"].unique())]
     table = table.reindex(columns=months).rename_axis(columns=None).reset_index()
+    # On a phone the indicator and its last month; every month behind the expander.
     show_table(table.rename(columns={"indicator": tr("analysis.indicator")}).fillna(i18n.MISSING_VALUE),
-               f"chi-tieu-{code}", tr("analysis.village.over_time"))
+               f"chi-tieu-{code}", tr("analysis.village.over_time"),
+               main_columns=[tr("analysis.indicator"), *months[-1:]])
 
 st.subheader(tr("analysis.village.training"))
 training = analysis.village_training_attendance(db, code)
@@ -116,5 +121,6 @@ else:
         note=history["note"].fillna(""),
     ).rename(columns={"period": tr("analysis.period"), "reported_on": tr("analysis.village.reported_on"),
                       "status": tr("analysis.village.status"), "note": tr("analysis.village.note")})
-    show_table(shown, f"bao-cao-{code}", tr("analysis.village.reports"))
+    show_table(shown, f"bao-cao-{code}", tr("analysis.village.reports"),
+               main_columns=[tr("analysis.period"), tr("analysis.village.status")])
     st.caption(tr("analysis.reporting.rule", day=settings().report_deadline_day))

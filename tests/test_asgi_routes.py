@@ -174,3 +174,11 @@ def test_a_page_declares_vietnamese_unless_its_address_asks_for_english(asgi_das
     english = request(asgi_dashboard + "/ban-do?language=en", **html)
     assert b'<html lang="en">' in english.body and b'<div id="root">' in english.body
     assert int(english.headers["content-length"]) == len(english.body)
+
+
+def test_a_page_has_the_browser_fetch_the_charting_library_once_it_has_loaded(asgi_dashboard):
+    html = request(asgi_dashboard + "/", Accept="text/html").body.decode()
+    charts = re.search(r"addEventListener\('load', .*?link\.href = '\./static/js/(PlotlyChart\.[\w-]+\.js)'", html)
+    assert charts is not None and "modulepreload" in html
+    assert html.index(charts.group(0)) < html.index("</head>")
+    assert request(f"{asgi_dashboard}/static/js/{charts.group(1)}", Accept_Encoding="br").status == 200

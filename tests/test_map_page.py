@@ -86,7 +86,8 @@ def test_hover_names_the_village_with_value_households_and_coverage(tiny_with_bo
 
 def test_the_table_under_the_map_has_the_same_numbers(tiny_with_boundaries, monkeypatch):
     app = open_map(tiny_with_boundaries, monkeypatch, period="2025-Q4")
-    table = app.dataframe[0].value
+    assert list(app.dataframe[0].value.columns) == ["Thôn", "Tỷ lệ hộ", "Nhóm"], "the few columns a phone has room for"
+    table = app.dataframe[1].value
     # The value's column says what it counts: the indicator's name.
     assert table.rename(columns={"Số hộ đã được Tổ hướng dẫn": "Giá trị"}).to_dict("records") == [
         {"Thôn": "Thôn A", "Giá trị": "85", "Số hộ": "100", "Tỷ lệ hộ": "85,0%", "Nhóm": "80% – dưới 100%"},

@@ -12,16 +12,18 @@ import i18n
 from ui.context import settings
 from ui.language import language, tr_plain
 
-# Hides the sidebar element that only carries the script below, so that it takes no room.
-_HIDE_SCRIPT_HOLDER = ('<style>[data-testid="stElementContainer"]:has(.cds-document-language)'
-                       "{display: none;}</style>")
+# Hides the sidebar element that only carries the script below, so that it takes no room. On a phone, a table's
+# toolbar (search, full screen: 44 pixels above the table) covered the heading above it: the table makes room.
+_PAGE_STYLE = ('<style>[data-testid="stElementContainer"]:has(.cds-document-language){display: none;}'
+               '@media (max-width: 640px) {[data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"]'
+               ' > [data-testid="stDataFrame"]){margin-top: 2rem;}}</style>')
 
 
 def describe_document(page_title: str) -> None:
     """Title the browser tab after the page (then the dashboard) and mark the document's language."""
     st.set_page_config(page_title=f"{page_title} · {tr_plain('app.title')}")
     lang = language() if language() in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE  # never anything but a known code
-    st.html(_HIDE_SCRIPT_HOLDER)
+    st.html(_PAGE_STYLE)
     st.sidebar.html(f'<span class="cds-document-language"></span>'
                     f'<script>document.documentElement.lang = "{lang}";</script>', unsafe_allow_javascript=True)
 

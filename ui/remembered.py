@@ -1,5 +1,6 @@
-"""A sign-in prompt instead of Streamlit's English "Page not found" at a restricted address, and sign-ins that
-survive a reload, a bookmark or a copied link (on when the dashboard is served by `asgi.py`, see `server.sessions`).
+"""A sign-in prompt instead of Streamlit's English "Page not found" at a restricted address (and the home page at its
+own address), and sign-ins that survive a reload, a bookmark or a copied link (on when the dashboard is served by
+`asgi.py`, see `server.sessions`).
 
 `access` wraps `auth.access`: before it, a session bound to a token ends when the token was revoked (signed out in
 another tab, account removed) and a new session signs in from the browser's cookie; after it, a fresh sign-in gets a
@@ -31,16 +32,46 @@ PROMPT_USERNAME, PROMPT_PASSWORD, PROMPT_OUTCOME = "prompt_username", "prompt_pa
 SIGNED_IN_KEYS = (auth.ROLE_KEY, auth.USERNAME_KEY, auth.COMMUNES_KEY, auth.PROVINCES_KEY, auth.LAST_ACTIVE_KEY)
 
 
+class HomePage(StreamlitPage):
+    """The default page, served at "/", which keeps an address of its own (`PromptingAccess` answers there)."""
+
+    def __init__(self, page: str, *, address: str, title: str, icon: str) -> None:
+        # Streamlit names a page after its declared address: "" here, so that a page may take `address`.
+        super().__init__(page, title=title, icon=icon, url_path="", default=True)
+        self.address = address
+
+
+def home_page(page: str, *, address: str, title: str, icon: str, default: bool) -> StreamlitPage:
+    """The page at "/" (and at `address` too) if it is the default, else at `address`."""
+    if default:
+        return HomePage(page, address=address, title=title, icon=icon)
+    return st.Page(page, title=title, icon=icon, url_path=address)
+
+
+def address_of(page: StreamlitPage) -> str:
+    """The page's own address: a home page's too, although Streamlit serves it at "/"."""
+    return page.address if isinstance(page, HomePage) else page.url_path
+
+
 class PromptingAccess(auth.Access):
-    """An Access whose navigation also holds, hidden, a stand-in for each page the session may not open."""
+    """An Access whose navigation also holds, hidden, a stand-in for each page the session may not open, and the home
+    page at its own address."""
 
     def pages(self, pages: list[tuple[StreamlitPage, Collection[str | None]]]) -> list[StreamlitPage]:
-        """The allowed pages, then for each other one a hidden page at its address that asks to sign in."""
-        # A default page has no address of its own ("/" opens the first allowed page instead).
+        """The allowed pages, then for each other one a hidden page at its address that asks to sign in, and a hidden
+        page at the allowed home page's address that opens it (Streamlit would say "Page not found" there)."""
+        allowed = super().pages(pages)
         stand_ins = [st.Page(partial(prompt, page.title, roles), title=page.title, icon=page.icon,
-                             url_path=page.url_path, visibility="hidden")
-                     for page, roles in pages if self.role not in roles and page.url_path]
-        return super().pages(pages) + stand_ins
+                             url_path=address_of(page), visibility="hidden")
+                     for page, roles in pages if self.role not in roles and address_of(page)]
+        aliases = [st.Page(partial(_open, page), title=page.title, icon=page.icon, url_path=page.address,
+                           visibility="hidden")
+                   for page in allowed if isinstance(page, HomePage)]
+        return allowed + stand_ins + aliases
+
+
+def _open(page: StreamlitPage) -> None:
+    st.switch_page(page, query_params=st.query_params.to_dict())
 
 
 def access(db: Warehouse) -> auth.Access:

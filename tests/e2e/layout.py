@@ -81,3 +81,36 @@ def layout_problems(measured: dict) -> list[str]:
     problems += [f"{first!r} overlaps {second!r}" for first, second in measured["pageOverlaps"]]
     problems += [f"{text!r} is cut" for text in measured["cutText"]]
     return problems
+
+
+_TOOLBAR_COVERS = """(table, pageText) => {
+  const overlap = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
+                          && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+  const toolbar = table.querySelector('[data-testid="stElementToolbar"]');
+  if (!toolbar || getComputedStyle(toolbar).opacity === '0') return [];
+  const bar = toolbar.getBoundingClientRect();
+  // The lines of text themselves, not their blocks' padding.
+  const lines = (element) => { const range = document.createRange(); range.selectNodeContents(element);
+    return [...range.getClientRects()]; };
+  return [...document.querySelectorAll(pageText)].filter((text) => lines(text).some((line) => overlap(bar, line)))
+    .map((text) => (text.textContent || '').trim().slice(0, 60));
+}"""
+
+
+def table_problems(page: Page, widths: bool = True) -> list[str]:
+    """What is wrong with the page's shown tables (not those inside a closed expander), in words: a table wider than
+    its place (it scrolls sideways; checked if `widths`), or its toolbar (shown while the pointer or a finger is on
+    it) covering text."""
+    problems = []
+    tables = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]:visible')
+    for number in range(tables.count()):
+        table = tables.nth(number)
+        table.scroll_into_view_if_needed()
+        content, shown = table.locator(".dvn-scroller").evaluate("(grid) => [grid.scrollWidth, grid.clientWidth]")
+        if widths and content > shown + 1:
+            problems.append(f"table {number + 1} is {content} pixels wide in a place of {shown}")
+        table.hover()
+        page.wait_for_timeout(200)  # the toolbar fades in
+        covered = table.evaluate(_TOOLBAR_COVERS, PAGE_TEXT)
+        problems += [f"table {number + 1}'s toolbar covers {text!r}" for text in covered]
+    return problems

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import http.server
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -14,6 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 import i18n
 from tests.e2e.browser import (
+    ROOT,
     assert_no_exception,
     free_port,
     open_from_menu,
@@ -21,6 +24,7 @@ from tests.e2e.browser import (
     page_not_found,
     page_title,
     rerun_after,
+    running_dashboard,
     screenshot,
     sign_in,
     wait_for_app_idle,
@@ -114,6 +118,53 @@ def test_a_signed_out_visit_to_the_upload_address_asks_to_sign_in_in_vietnamese_
     rerun_after(page, page.get_by_role("button", name=i18n.t("auth.sign_in.submit"), exact=True).click)
     expect(page_title(page)).to_have_text(i18n.t("import.page.title"))
     expect(page).to_have_url(re.compile(r"/tai-du-lieu-len(\?|$)"))
+    assert_no_exception(page)
+
+
+@pytest.fixture(scope="module")
+def closed_dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard of a demo warehouse whose pages are not public: a signed-out visitor may only sign in."""
+    folder = tmp_path_factory.mktemp("closed")
+    warehouse = folder / "warehouse.duckdb"
+    subprocess.run([sys.executable, "-m", "etl", "demo", "--db", str(warehouse)], cwd=ROOT, check=True,
+                   capture_output=True)
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("CDS_PUBLIC_VIEW", "false")
+        with running_dashboard(warehouse, folder / "streamlit.log") as dashboard:
+            yield dashboard.url
+
+
+@pytest.mark.parametrize("address", ["/tong-quan", "/thanh-pho", "/xuat-bao-cao"])
+def test_a_signed_out_visit_to_a_page_of_a_closed_dashboard_asks_to_sign_in_never_page_not_found(
+        browser: Browser, closed_dashboard_url: str, address: str):
+    profile = browser.new_context(base_url=closed_dashboard_url, viewport={"width": 1400, "height": 1000})
+    try:
+        page = profile.new_page()
+        open_page(page, address)
+        expect(page_title(page)).to_have_text("Đăng nhập để xem trang này")
+        expect(page_not_found(page)).to_have_count(0)
+        if address == "/tong-quan":
+            screenshot(page, "asgi-overview-address-signed-out")
+            page.get_by_label(i18n.t("auth.username"), exact=True).fill("demo-staff")
+            page.get_by_label(i18n.t("auth.password"), exact=True).fill("minhhoa2025")
+            rerun_after(page, page.get_by_role("button", name=i18n.t("auth.sign_in.submit"), exact=True).click)
+            expect(page_title(page)).to_have_text(re.compile("^Tổng quan "))
+            assert_no_exception(page)
+    finally:
+        profile.close()
+
+
+def test_the_overviews_own_address_opens_the_overview_in_the_language_it_asks_for(context: BrowserContext,
+                                                                                 dashboard_url: str):
+    page = context.new_page()
+    open_page(page, "/tong-quan")
+    expect(page_title(page)).to_have_text(re.compile("^Tổng quan "))
+    expect(page).to_have_url(re.compile(r"^[^?]*/(\?|$)"))  # the overview's address is "/"
+    assert_no_exception(page)
+
+    open_page(page, "/tong-quan?language=en")
+    expect(page_title(page)).to_have_text(re.compile(" at a glance$"))
+    expect(page).to_have_url(re.compile(r"/\?(.*&)?language=en"))
     assert_no_exception(page)
 
 
