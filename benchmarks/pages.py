@@ -32,7 +32,7 @@ PAGES = {
 }
 
 
-def _compile_once() -> None:
+def compile_once() -> None:
     """Pages compiled once, as a server does (one script cache per server); AppTest would compile them every run."""
     shared = ScriptCache()
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared  # type: ignore[assignment,misc]
@@ -72,7 +72,7 @@ def measure(warehouse: Path, repeat: int = 3, commune: str = demo.COMMUNE_CODE) 
     os.environ["CDS_WAREHOUSE"] = str(warehouse)
     os.environ["CDS_PUBLIC_VIEW"] = "1"
     Warehouse.close_all()
-    _compile_once()
+    compile_once()
     found: dict[str, dict[str, float]] = {}
     for name, page in PAGES.items():
         app = _session(page, commune)
