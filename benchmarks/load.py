@@ -85,8 +85,8 @@ def cpu_seconds(pid: int | None) -> float:
 def measure(url: str, sessions: int = 20, rounds: int = 3, page: str = "tong-quan",
             query: str = "commune=10999", pid: int | None = None) -> dict[str, float]:
     """Load times of `rounds` × `sessions` simultaneous new sessions (after one warming session): median, p95,
-    max, the bytes one load receives and, given the server's `pid`, the server's CPU seconds per load (what the
-    machine's other work does not change)."""
+    max, the bytes one load receives, given the server's `pid` the server's CPU seconds per load (what the
+    machine's other work does not change), and the machine's load average (one minute) at the end."""
     sessions = min(sessions, MAX_SESSIONS)
     warm = asyncio.run(_round(url, page, query, 1))[0]
     asyncio.run(_round(url, page, query, 1))
@@ -98,7 +98,7 @@ def measure(url: str, sessions: int = 20, rounds: int = 3, page: str = "tong-qua
         "sessions": sessions, "rounds": rounds, "alone_s": warm.seconds, "server_cpu_per_load_s": used / len(loads),
         "median_s": statistics.median(seconds), "p95_s": seconds[max(0, round(0.95 * len(seconds)) - 1)],
         "max_s": seconds[-1], "bytes_per_load": statistics.median(load.received for load in loads),
-        "failed": sum(load.failed for load in loads),
+        "failed": sum(load.failed for load in loads), "load_average": os.getloadavg()[0],
     }
 
 
