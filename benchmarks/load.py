@@ -107,10 +107,17 @@ def serving(warehouse: Path) -> Iterator[tuple[str, int]]:
     """`streamlit run dashboard.py` against `warehouse` (public view) on a free localhost port; its URL and pid."""
     from tests.e2e.browser import running_dashboard  # the browser tests' way of starting the server
 
-    os.environ["CDS_PUBLIC_VIEW"] = "1"
+    before = os.environ.get("CDS_PUBLIC_VIEW")
+    os.environ["CDS_PUBLIC_VIEW"] = "1"  # the server's environment is this process's
     log = warehouse.with_name(warehouse.name + ".streamlit.log")
-    with running_dashboard(warehouse, log) as dashboard:
-        yield dashboard.url, dashboard.pid
+    try:
+        with running_dashboard(warehouse, log) as dashboard:
+            yield dashboard.url, dashboard.pid
+    finally:
+        if before is None:
+            os.environ.pop("CDS_PUBLIC_VIEW")
+        else:
+            os.environ["CDS_PUBLIC_VIEW"] = before
 
 
 def main() -> None:
