@@ -70,10 +70,12 @@ def profiled_runs(profiler: cProfile.Profile) -> Iterator[None]:
 
 
 def new_session(page: str, commune: str) -> AppTest:
-    """A new visitor's session opened at `page`, not yet run."""
+    """A new visitor's session about to show `page` for the first time (another page than the overview is opened
+    from the overview, as AppTest cannot start at one)."""
     app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=600)
     app.query_params["commune"] = commune
     if page != "pages/overview.py":
+        app.run()
         app.switch_page(page)
     return app
 
