@@ -66,13 +66,14 @@ def _session(page: str, commune: str, query: dict[str, str] | None = None, *, ad
     return app
 
 
-def _timed_run(app: AppTest) -> float:
-    started = time.perf_counter()
+def _timed_run(app: AppTest) -> tuple[float, float]:
+    """Wall and CPU seconds (this process, every thread: what other work on the machine does not change) of a run."""
+    started, used = time.perf_counter(), time.process_time()
     app.run()
-    elapsed = time.perf_counter() - started
+    elapsed, used = time.perf_counter() - started, time.process_time() - used
     if app.exception:
         raise RuntimeError(f"the page failed: {app.exception[0].message}")
-    return elapsed
+    return elapsed, used
 
 
 def cached_bytes() -> int:
@@ -86,15 +87,16 @@ def figure_bytes(app: AppTest) -> list[int]:
 
 
 def _timings(app: AppTest, repeat: int) -> dict[str, float]:
-    """The median cold and warm run of the session's page, and the largest figure it sent."""
+    """The median cold and warm run of the session's page (wall and CPU seconds), and the largest figure it sent."""
     cold, warm = [], []
     for _ in range(repeat):
         cached.clear()
         cold.append(_timed_run(app))
     for _ in range(repeat):
         warm.append(_timed_run(app))
-    return {"cold": statistics.median(cold), "warm": statistics.median(warm),
-            "figure_bytes": max(figure_bytes(app), default=0)}
+    return {"cold": statistics.median(wall for wall, _ in cold), "warm": statistics.median(wall for wall, _ in warm),
+            "cold_cpu": statistics.median(cpu for _, cpu in cold),
+            "warm_cpu": statistics.median(cpu for _, cpu in warm), "figure_bytes": max(figure_bytes(app), default=0)}
 
 
 def measure_maps(warehouse: Path, repeat: int = 3, commune: str = demo.COMMUNE_CODE, *,
@@ -142,7 +144,8 @@ def main() -> None:
         return
     for name, seconds in [*found.items(), *maps.items()]:
         if name != "cache":
-            print(f"{name:20} cold {seconds['cold']:6.3f} s   warm {seconds['warm']:6.3f} s   "
+            print(f"{name:20} cold {seconds['cold']:6.3f} s (CPU {seconds['cold_cpu']:6.3f} s)   warm "
+                  f"{seconds['warm']:6.3f} s (CPU {seconds['warm_cpu']:6.3f} s)   "
                   f"figure {seconds['figure_bytes'] / 1e3:7.1f} kB")
     print(f"cached reads once every page was shown: {found['cache']['bytes'] / 1e3:.0f} kB")
 
