@@ -18,7 +18,7 @@ from warehouse import analysis, queries, report_queries
 from warehouse.codes import AFFILIATIONS, CORE_AFFILIATION, DIGITAL_DOMAINS, LATE, MISSING, NOT_DUE, ON_TIME
 from warehouse.collation import sort_by_name
 from warehouse.database import Warehouse
-from warehouse.periods import is_quarter, last_month, months_in, quarter_deadline
+from warehouse.periods import is_quarter, last_month, months_in, quarter_deadline, quarter_parts
 from warehouse.report_queries import ReportTexts
 
 
@@ -67,11 +67,11 @@ class QuarterlyReport:
 
     @property
     def year(self) -> int:
-        return int(self.quarter[:4])
+        return quarter_parts(self.quarter)[0]
 
     @property
     def quarter_number(self) -> int:
-        return int(self.quarter[-1])
+        return quarter_parts(self.quarter)[1]
 
     @property
     def villages_below_target(self) -> int:
@@ -138,8 +138,8 @@ def build_quarterly_report(
         raise ReportRefused("report.refused.unknown_commune", commune=commune)
     name = str(communes.loc[commune, "name"])
     if not set(months_in(quarter)) & set(queries.reported_months(db, commune)):
-        raise ReportRefused("report.refused.no_data", commune=name, quarter=ROMAN_QUARTERS[int(quarter[-1])],
-                             year=quarter[:4])
+        year, number = quarter_parts(quarter)
+        raise ReportRefused("report.refused.no_data", commune=name, quarter=ROMAN_QUARTERS[number], year=year)
 
     summary = queries.commune_summary(db, commune, quarter, settings.report_deadline_day, today)
     teams = queries.team_sizes(db, commune)

@@ -22,10 +22,10 @@ from quarterly_report.tables import ReportColumn, ReportTable, _cell
 from quarterly_report.template import HEADING, NOTE, TEXT, Block, DocumentTemplate, Paragraph, Table, TableCell, render
 from quarterly_report.word import decree_date, format_cell
 from settings import Settings
-from warehouse import analysis, city
+from warehouse import analysis, city, registry
 from warehouse.codes import DIGITAL_DOMAINS, LATE, MISSING, NOT_DUE, ON_TIME
 from warehouse.database import Warehouse
-from warehouse.periods import is_quarter, months_in, quarter_deadline
+from warehouse.periods import is_quarter, months_in, quarter_deadline, quarter_parts
 
 # The Department's summary of a province; docs/quarterly-report.md says what each placeholder holds.
 CITY_REPORT = DocumentTemplate(
@@ -58,11 +58,11 @@ class CityReport:
 
     @property
     def year(self) -> int:
-        return int(self.quarter[:4])
+        return quarter_parts(self.quarter)[0]
 
     @property
     def quarter_number(self) -> int:
-        return int(self.quarter[-1])
+        return quarter_parts(self.quarter)[1]
 
     @property
     def behind(self) -> pd.DataFrame:
@@ -85,12 +85,13 @@ def build_city_report(db: Warehouse, province: str, quarter: str, settings: Sett
     quarter, a province the warehouse has not registered, or a quarter in which no commune of it reported."""
     if not is_quarter(quarter):
         raise ReportRefused("report.refused.bad_quarter", quarter=quarter)
-    name = db.scalar("SELECT name FROM provinces WHERE code = $code", {"code": province})
+    name = registry.province_name(db, province)
     if name is None or city.province_communes(db, province).empty:
         raise ReportRefused("report.city.refused.unknown_province", province=province)
     if not set(months_in(quarter)) & set(city.province_months(db, province)):
+        quarter_year, quarter_number = quarter_parts(quarter)
         raise ReportRefused("report.city.refused.no_data", province=name,
-                            quarter=i18n.ROMAN_QUARTERS[int(quarter[-1])], year=quarter[:4])
+                            quarter=i18n.ROMAN_QUARTERS[quarter_number], year=quarter_year)
     communes = city.commune_table(db, province, quarter, settings.report_deadline_day, today)
     with_data = communes[communes["has_data"]]
     return CityReport(

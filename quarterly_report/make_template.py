@@ -63,38 +63,31 @@ class Letterhead:
 
 def commune_letterhead(language: str) -> Letterhead:
     """The Culture–Society Office's quarterly report to the commune People's Committee."""
-    def t(key: str, **values: str) -> str:
-        return i18n.t(key, language, **{name: f"{{{{ {value} }}}}" for name, value in values.items()})
-
-    return Letterhead(
-        superior=t("report.doc.superior", commune="commune_upper"),
-        issuer=t("report.doc.issuer"),
-        number=t("report.doc.number", number="number"),
-        place_date=t("report.doc.place_date", place="place", day="day", month="month", year="year"),
-        subtitle=t("report.doc.subtitle", quarter="quarter", year="quarter_year"),
-        opening=t("report.doc.opening", commune="commune_in_sentence", quarter="quarter_label"),
-        closing=t("report.doc.closing", quarter="quarter", year="quarter_year"),
-        recipients=t("report.doc.recipient_list", commune="commune_in_sentence").split("|"),
-        signer_title=t("report.doc.signer_title"),
-        language=language,
-    )
+    return _letterhead("report.doc", "commune", language)
 
 
 def department_letterhead(language: str) -> Letterhead:
     """The Department of Science and Technology's quarterly summary of the communes of its city (province)."""
+    return _letterhead("report.city.doc", "province", language)
+
+
+def _letterhead(keys: str, unit: str, language: str) -> Letterhead:
+    """The texts under the translation keys `keys`.*, for a report about the `unit` ("commune" or "province")."""
     def t(key: str, **values: str) -> str:
         return i18n.t(key, language, **{name: f"{{{{ {value} }}}}" for name, value in values.items()})
 
+    in_sentence = {unit: f"{unit}_in_sentence"}
     return Letterhead(
-        superior=t("report.city.doc.superior", province="province_upper"),
-        issuer=t("report.city.doc.issuer"),
-        number=t("report.city.doc.number", number="number"),
+        superior=t(f"{keys}.superior", **{unit: f"{unit}_upper"}),
+        issuer=t(f"{keys}.issuer"),
+        number=t(f"{keys}.number", number="number"),
         place_date=t("report.doc.place_date", place="place", day="day", month="month", year="year"),
-        subtitle=t("report.city.doc.subtitle", quarter="quarter", year="quarter_year", province="province"),
-        opening=t("report.city.doc.opening", province="province_in_sentence", quarter="quarter_label"),
-        closing=t("report.city.doc.closing", quarter="quarter", year="quarter_year"),
-        recipients=t("report.city.doc.recipient_list", province="province_in_sentence").split("|"),
-        signer_title=t("report.city.doc.signer_title"),
+        # The commune's subtitle names no province: the placeholder is then not used.
+        subtitle=t(f"{keys}.subtitle", quarter="quarter", year="quarter_year", province="province"),
+        opening=t(f"{keys}.opening", **in_sentence, quarter="quarter_label"),
+        closing=t(f"{keys}.closing", quarter="quarter", year="quarter_year"),
+        recipients=t(f"{keys}.recipient_list", **in_sentence).split("|"),
+        signer_title=t(f"{keys}.signer_title"),
         language=language,
     )
 

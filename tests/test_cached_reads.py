@@ -3,6 +3,7 @@ write (an upload, its undo, the command line in another process) shows on the ne
 
 import subprocess
 import sys
+from datetime import datetime, timedelta
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -14,6 +15,8 @@ from tests.upload_files import MONTHLY_HEADER, csv_text, upload
 from ui import cached, maps
 from warehouse.database import Warehouse
 from warehouse.geography import MapLayer
+from warehouse.write import accounts as account_writes
+from warehouse.write import audit
 
 GUIDED = "Hộ đã được hướng dẫn"
 # Thôn C (50 households) reports 40 guided households for December: 85 + 40 of 350 households.
@@ -71,6 +74,22 @@ def test_a_new_session_is_served_from_the_cache_another_session_filled(tiny_ware
     app.run()
     assert metrics(app)[GUIDED] == "24,3%"
     assert len(queries) == 1
+
+
+def test_sign_ins_and_the_audit_log_elsewhere_keep_every_session_served_from_the_cache(tiny_warehouse, monkeypatch):
+    app = open_dashboard(tiny_warehouse, monkeypatch, period="2025-12")
+    db = Warehouse.open(tiny_warehouse)
+    at = datetime(2025, 12, 20, 9, 0)
+    # What other people's sign-ins write, every minute on a busy server: none of it is data a page shows.
+    account_writes.record_failed_sign_in(db, None, at, "unknown_user", "10.0.0.7")
+    account_writes.record_sign_in(db, "can_bo", at)
+    account_writes.add_sign_in_session(db, "hash", "can_bo", at)
+    account_writes.touch_sign_in_session(db, "hash", at + timedelta(minutes=2))
+    account_writes.revoke_sign_in_session(db, "hash", at + timedelta(minutes=3), "sign_out")
+    audit.record(db, "can_bo", "report_exported", "99999 2025-Q4", at)
+    queries = count_queries(monkeypatch)
+    assert metrics(app.run())[GUIDED] == "24,3%"
+    assert len(queries) == 1, "only the one-row data version is read"
 
 
 def test_a_map_is_built_once_for_the_same_data_and_again_when_the_data_changes(monkeypatch):

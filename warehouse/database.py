@@ -178,9 +178,11 @@ class Warehouse:
         return self.path is not None and busy(self.path)
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, *, changes_data: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor inside one transaction, holding the write lock: committed when the block ends, rolled back if
-        it raises. Only the write layer (`warehouse/write/`) calls it."""
+        it raises. Only the write layer (`warehouse/write/`) calls it. `changes_data=False` for the frequent writes
+        no cached read depends on (sign-ins, remembered sign-ins, the audit log): the data version stays, and with
+        it every session's cached reads."""
         with self.writing():
             cursor = self._connection.cursor()
             cursor.execute("BEGIN TRANSACTION")
@@ -188,8 +190,8 @@ class Warehouse:
                 pending = (audit.take_pending(cursor, self.path)
                            if self._takes_pending_audit and self.path is not None else None)
                 yield cursor
-                # Every change to the warehouse ends here: a new data version, committed with the change.
-                if cursor.execute(_HAS_DATA_VERSION).fetchone() != (0,):
+                # Every change to the data ends here: a new data version, committed with the change.
+                if changes_data and cursor.execute(_HAS_DATA_VERSION).fetchone() != (0,):
                     cursor.execute(_NEW_DATA_VERSION)
             except BaseException:
                 cursor.execute("ROLLBACK")

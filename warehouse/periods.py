@@ -27,7 +27,7 @@ def months_in(period: str) -> list[str]:
     """The months a period covers, oldest first."""
     if is_month(period):
         return [period]
-    year, quarter = _quarter_parts(period)
+    year, quarter = quarter_parts(period)
     first = (quarter - 1) * 3 + 1
     return [f"{year}-{number:02d}" for number in range(first, first + 3)]
 
@@ -54,7 +54,8 @@ def _month_parts(month: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def _quarter_parts(quarter: str) -> tuple[int, int]:
+def quarter_parts(quarter: str) -> tuple[int, int]:
+    """The year and the quarter's number: `2025-Q4` → (2025, 4)."""
     match = QUARTER_PATTERN.match(quarter)
     if match is None:
         raise ValueError(f"not a period (YYYY-MM or YYYY-Qn): {quarter!r}")

@@ -12,6 +12,11 @@ def provinces(db: Warehouse) -> pd.DataFrame:
     return db.read("SELECT code, name, unit_type FROM provinces ORDER BY code")
 
 
+def province_name(db: Warehouse, code: str) -> str | None:
+    """The registered name of the province `code`, or None when the warehouse does not know it."""
+    return db.scalar("SELECT name FROM provinces WHERE code = $code", {"code": code})
+
+
 def communes(db: Warehouse) -> pd.DataFrame:
     """Every commune of the warehouse with what the registry describes: code, name, unit_type, province, is_demo."""
     return db.read("SELECT code, name, unit_type, province, is_demo FROM communes ORDER BY code")

@@ -14,12 +14,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
+from weakref import WeakKeyDictionary
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 import i18n
 from etl import demo
+from server import sessions
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -35,6 +38,8 @@ RERUN_TIMEOUT_MS = 30_000
 # What dashboard.py shows instead of a traceback when a page fails, in every language.
 NAV_LINKS = '[data-testid="stSidebarNav"] a[data-testid="stSidebarNavLink"]'
 UNEXPECTED_ERROR_TEXTS = [i18n.t("error.unexpected", language) for language in i18n.LANGUAGES]
+# Script runs each watched tab's server has reported finished (see watch_script_runs).
+_finished_runs: WeakKeyDictionary[Page, int] = WeakKeyDictionary()
 
 
 def find_chromium(env: Mapping[str, str] | None = None) -> str | None:
@@ -122,28 +127,47 @@ def wait_for_app_idle(page: Page) -> None:
     expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=RERUN_TIMEOUT_MS)
 
 
+def watch_script_runs(page: Page) -> None:
+    """Count, for `page`, the script runs its server reports finished (idempotent; every websocket of the tab)."""
+    if page in _finished_runs:
+        return
+    _finished_runs[page] = 0
+
+    def count(payload: str | bytes) -> None:
+        if isinstance(payload, bytes) and _ends_a_run(payload):
+            _finished_runs[page] += 1
+
+    page.on("websocket", lambda socket: socket.on("framereceived", count))
+
+
+def _ends_a_run(payload: bytes) -> bool:
+    message = ForwardMsg.FromString(payload)
+    # A run that stops to start again (st.rerun) is not the end: the run it starts is.
+    return (message.WhichOneof("type") == "script_finished"
+            and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN)
+
+
 def open_page(page: Page, url: str) -> None:
     """Load `url` in the browser and wait for the app's first run to finish."""
+    watch_script_runs(page)
     page.goto(url)
     wait_for_app_idle(page)
 
 
 def rerun_after(page: Page, action: Callable[[], object]) -> None:
     """Do `action` (a click, a choice) and wait for the rerun it starts to finish."""
-    # A fast rerun can start and end between two polls; an observer set before the action cannot miss it. It
-    # watches the whole document because a page switch may replace the app's element.
-    page.evaluate("""() => {
-        window.__cdsRerunStarted = false;
-        new MutationObserver((_, observer) => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            if (app && app.dataset.testScriptState === 'running') {
-                window.__cdsRerunStarted = true;
-                observer.disconnect();
-            }
-        }).observe(document.body, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
-    }""")
+    # The server's "run finished" message, not the page's running state: on a busy machine the browser may draw
+    # a short run's start and end in one go, and the page never shows it running.
+    assert page in _finished_runs, "open the page with open_page, which watches its script runs"
+    finished_before = _finished_runs[page]
     action()
-    page.wait_for_function("() => window.__cdsRerunStarted", timeout=RERUN_TIMEOUT_MS)
+    deadline = time.monotonic() + RERUN_TIMEOUT_MS / 1000
+    while _finished_runs[page] == finished_before:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no script run finished within {RERUN_TIMEOUT_MS / 1000:.0f} s of the action")
+        page.wait_for_timeout(50)  # lets Playwright deliver the websocket's messages
+    # The message has reached the browser: let it draw the run before looking at the page.
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done)))")
     wait_for_app_idle(page)
 
 
@@ -229,6 +253,19 @@ def sign_in(page: Page, username: str, password: str = demo.DEMO_PASSWORD) -> No
     page.get_by_label(i18n.t("auth.password"), exact=True).fill(password)
     rerun_after(page, page.get_by_role("button", name=i18n.t("auth.sign_in.submit"), exact=True).click)
     expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(f"Đang đăng nhập: {username}")
+    # A new session of this browser (a reload, a reconnect on a busy machine) signs in from the cookie, which the
+    # page fetches a moment after signing in: a walk goes on once it is there, as a person's next click would.
+    assert holds_sign_in_cookie(page.context), "the browser got the HttpOnly sign-in cookie"
+
+
+def holds_sign_in_cookie(context: BrowserContext) -> bool:
+    """Whether the browser holds the HttpOnly sign-in cookie (waiting a while for the page's fetch to set it)."""
+    deadline = time.monotonic() + RERUN_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        if any(cookie["name"] == sessions.COOKIE_NAME and cookie["httpOnly"] for cookie in context.cookies()):
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def upload(page: Page, path: Path) -> None:

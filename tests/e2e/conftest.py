@@ -71,12 +71,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Every walk shares one warehouse: walks that change it run last, so that one failing before its undo
     # cannot disturb the others.
     items.sort(key=lambda item: item.get_closest_marker("changes_warehouse") is not None)
-    # A real browser against a real server on two busy cores now and then misses a rerun, and a sign-in handed to a
-    # new session through the remembered-sign-in cookie is sometimes not seen by it (a race under investigation): a
-    # walk gets two more tries, and the summary still reports every rerun. A real defect fails all three.
+    # A real browser against a real server on two busy cores now and then times out waiting for the server: a walk
+    # gets one more try, and the summary still reports every rerun. A real defect fails both.
     for item in items:
         if item.get_closest_marker("e2e") and not item.get_closest_marker("flaky"):
-            item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=2))
+            item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
 
 
 @pytest.hookimpl(wrapper=True)

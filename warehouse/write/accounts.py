@@ -69,7 +69,7 @@ def record_failed_sign_in(
 
     `username` is None when no such user exists: what was typed is not kept (it may be a password).
     """
-    with db.transaction() as cursor:
+    with db.transaction(changes_data=False) as cursor:
         cursor.execute("INSERT INTO sign_in_failures (username, failed_at, client_address) VALUES (?, ?, ?)",
                        [username, at, address])
         audit.add(cursor, username, "sign_in_failed", detail, at, address)
@@ -77,7 +77,7 @@ def record_failed_sign_in(
 
 def record_sign_in(db: Warehouse, username: str, at: datetime, address: str | None = None) -> None:
     """Forget the user's failed sign-ins and write the sign-in to the audit log, in one transaction."""
-    with db.transaction() as cursor:
+    with db.transaction(changes_data=False) as cursor:
         cursor.execute("DELETE FROM sign_in_failures WHERE username = ?", [username])
         audit.add(cursor, username, "sign_in", None, at, address)
 
@@ -89,7 +89,7 @@ def _revoke_sessions_of(cursor: duckdb.DuckDBPyConnection, username: str, at: da
 
 def add_sign_in_session(db: Warehouse, token_hash: str, username: str, at: datetime) -> None:
     """Store a remembered sign-in under the hash of its token."""
-    with db.transaction() as cursor:
+    with db.transaction(changes_data=False) as cursor:
         cursor.execute("INSERT INTO sign_in_sessions (token_hash, username, created_at, last_seen_at) "
                        "VALUES (?, ?, ?, ?)", [token_hash, username, at, at])
 
@@ -99,7 +99,7 @@ def touch_sign_in_session(db: Warehouse, token_hash: str, at: datetime) -> bool:
     write, such as an upload, holds the warehouse."""
     if db.busy():
         return False
-    with db.transaction() as cursor:
+    with db.transaction(changes_data=False) as cursor:
         cursor.execute("UPDATE sign_in_sessions SET last_seen_at = greatest(last_seen_at, ?) WHERE token_hash = ?",
                        [at, token_hash])
     return True
@@ -107,6 +107,6 @@ def touch_sign_in_session(db: Warehouse, token_hash: str, at: datetime) -> bool:
 
 def revoke_sign_in_session(db: Warehouse, token_hash: str, at: datetime, why: str) -> None:
     """End one remembered sign-in (`why`: sign_out, session_expired, …), if it has not ended yet."""
-    with db.transaction() as cursor:
+    with db.transaction(changes_data=False) as cursor:
         cursor.execute("UPDATE sign_in_sessions SET revoked_at = ?, revoked_why = ? "
                        "WHERE token_hash = ? AND revoked_at IS NULL", [at, why, token_hash])

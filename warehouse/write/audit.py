@@ -35,7 +35,7 @@ def record(
     address: str | None = None,
 ) -> None:
     """Append one row to the audit log (action: sign_in, sign_out, sign_in_failed, session_expired, upload, …)."""
-    with db.transaction() as cursor:
+    with db.transaction(changes_data=False) as cursor:
         add(cursor, user, action, detail, at or datetime.now(), address)
 
 
