@@ -1,12 +1,15 @@
 """`make bench`: the three benchmark warehouses (one commune, Hải Phòng, the nation, with history), every
-per-commune page cold and warm at each scale with the ratio nation ÷ commune, the national imports (new month,
-correction, undo, peak memory, file ÷ data), the figures' bytes, and simultaneous sessions on the national one.
+per-commune page cold and warm at each scale with the ratio nation ÷ commune, every map's figure bytes, the national
+imports (new month, correction, undo, peak memory, file ÷ data), and simultaneous sessions on the national one: one
+table, a row per figure and a column per scale, each of the issue's targets beside its figure.
 
     python -m benchmarks.bench [--json] [--months 12] [--sessions 20] [--rounds 2] [--repeat 3] [--skip imports]
 
 The warehouses are built once by benchmarks/warehouses.py (cached under .cache/); every measure works on a copy.
 Gia Lộc (10999) is the commune shown at every scale, with its demo village boundaries (and Hải Phòng's commune
-layer where Hải Phòng is). Ends with the issue's targets, each met or not.
+layer where Hải Phòng is). Simultaneous sessions: all of Gia Lộc's overview (the issue's target), then each of
+as many communes from all over the country (each one's first load reads its data). Ends with the count of targets
+met; each row says whether its own is.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import argparse
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks import imports, load, pages, warehouses
@@ -31,6 +35,7 @@ IMPORT_TARGET_S = 5.0
 FILE_TARGET = 2.0
 FIGURE_TARGET_BYTES = 1_000_000
 CONCURRENT_TARGET_S = 1.5
+MAP_WARM_TARGET_S = 0.5
 
 
 def prepared_copy(scale: str, folder: Path) -> Path:
@@ -48,70 +53,124 @@ def prepared_copy(scale: str, folder: Path) -> Path:
 
 def measure(arguments: argparse.Namespace) -> dict:
     """Every figure of the table, as a dict (what `--json` prints)."""
-    figures: dict = {"pages": {}, "cache_bytes": {}}
+    figures: dict = {"pages": {}, "maps": {}, "cache_bytes": {}}
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         for scale in warehouses.SCALES:
             path = prepared_copy(scale, Path(folder))
             found = pages.measure(path, arguments.repeat)
             figures["cache_bytes"][scale] = found.pop("cache")["bytes"]
             figures["pages"][scale] = found
+            figures["maps"][scale] = pages.measure_maps(path, arguments.repeat, city_maps=scale != "commune")
             if scale == "nation" and "concurrency" not in arguments.skip:
+                with Warehouse.inspect(path) as db:  # communes from every part of the country, the same each run
+                    spread = [f"commune={code}" for (code,) in db.rows(
+                        "SELECT code FROM communes ORDER BY hash(code) LIMIT $n", {"n": arguments.sessions})]
                 with load.serving(path) as (url, pid):
                     figures["concurrency"] = load.measure(url, arguments.sessions, arguments.rounds, pid=pid)
+                    figures["concurrency_communes"] = load.measure(url, arguments.sessions, arguments.rounds,
+                                                                   query=spread, pid=pid)
             path.unlink()
     if "imports" not in arguments.skip:
-        figures["imports"] = imports.measure(arguments.months)
+        figures["imports"] = imports.measure(arguments.months, quiet=arguments.json)
     return figures
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: a figure at each scale (None: not measured there), its target and whether it is met
+    (None: no target)."""
+
+    label: str
+    values: dict[str, float | None]
+    unit: str
+    target: str = ""
+    met: bool | None = None
+
+
+def _ratio(values: dict[str, float | None]) -> float | None:
+    commune, nation = values.get("commune"), values.get("nation")
+    return nation / commune if commune and nation is not None else None
+
+
+def rows(figures: dict) -> list[Row]:
+    """Every figure of `figures` as the table's rows, with the issue's targets (measured only where given)."""
+    scales = list(figures["pages"])
+    found: list[Row] = []
+    for name in pages.PAGES:
+        at = {scale: figures["pages"][scale][name] for scale in scales}
+        found.append(Row(f"page {name}: cold", {scale: at[scale]["cold"] for scale in scales}, "s"))
+        if all("cold_cpu" in at[scale] for scale in scales):
+            found.append(Row(f"page {name}: cold, CPU", {scale: at[scale]["cold_cpu"] for scale in scales}, "s"))
+        warm = {scale: at[scale]["warm"] for scale in scales}
+        ratio = _ratio(warm)
+        found.append(Row(f"page {name}: warm", warm, "s",
+                         f"≤ {PAGE_WARM_TARGET_S} s and ≤ {PAGE_RATIO_TARGET}× commune",
+                         warm["nation"] <= PAGE_WARM_TARGET_S and ratio is not None and ratio <= PAGE_RATIO_TARGET))
+        if all("warm_cpu" in at[scale] for scale in scales):
+            # The wall time's ratio of two runs of 30 ms follows the machine's other work; the CPU time's does not.
+            found.append(Row(f"page {name}: warm, CPU", {scale: at[scale]["warm_cpu"] for scale in scales}, "s"))
+        figure = {scale: at[scale]["figure_bytes"] / 1e3 for scale in scales}
+        if any(figure.values()):
+            found.append(Row(f"page {name}: largest figure", figure, "kB", f"≤ {FIGURE_TARGET_BYTES / 1e3:.0f} kB",
+                             max(figure.values()) * 1e3 <= FIGURE_TARGET_BYTES))
+    for name in pages.MAPS:
+        shown = {scale: figures["maps"][scale][name] for scale in scales if name in figures["maps"][scale]}
+        size = {scale: shown[scale]["figure_bytes"] / 1e3 if scale in shown else None for scale in scales}
+        found.append(Row(f"map {name}: figure", size, "kB", f"≤ {FIGURE_TARGET_BYTES / 1e3:.0f} kB",
+                         all(0 < map_["figure_bytes"] <= FIGURE_TARGET_BYTES for map_ in shown.values())))
+        found.append(Row(f"map {name}: page warm", {scale: shown[scale]["warm"] if scale in shown else None
+                                                    for scale in scales}, "s", f"≤ {MAP_WARM_TARGET_S} s",
+                         all(map_["warm"] <= MAP_WARM_TARGET_S for map_ in shown.values())))
+    found.append(Row("cached reads, every page of one commune", {scale: size / 1e3 for scale, size in
+                                                                 figures["cache_bytes"].items()}, "kB"))
+    if "imports" in figures:
+        done = figures["imports"]
+        for label, key in (("new month", "new_month"), ("correction", "correction"), ("undo", "undo")):
+            found.append(Row(f"national import: {label}", {"nation": done[f"{key}_s"]}, "s",
+                             f"≤ {IMPORT_TARGET_S:.0f} s", done[f"{key}_s"] <= IMPORT_TARGET_S))
+            found.append(Row(f"national import: {label}, peak memory", {"nation": done[f"{key}_peak_mb"]}, "MB"))
+        for label, key in (("new month", "later_new_month_max_s"), ("correction", "later_correction_max_s")):
+            if key in done:
+                found.append(Row(f"national import: slowest later {label}", {"nation": done[key]}, "s",
+                                 f"≤ {IMPORT_TARGET_S:.0f} s", done[key] <= IMPORT_TARGET_S))
+        found.append(Row(f"file ÷ data after {done['months']} months", {"nation": done["file_per_data"]}, "×",
+                         f"≤ {FILE_TARGET:.0f}×", done["file_per_data"] <= FILE_TARGET))
+    if "concurrency" in figures:
+        served = figures["concurrency"]
+        found.append(Row(f"{served['sessions']} simultaneous overviews: median", {"nation": served["median_s"]}, "s",
+                         f"≤ {CONCURRENT_TARGET_S} s", served["median_s"] <= CONCURRENT_TARGET_S))
+        found.append(Row(f"{served['sessions']} simultaneous overviews: p95", {"nation": served["p95_s"]}, "s"))
+        found.append(Row("server CPU per overview load", {"nation": served["server_cpu_per_load_s"]}, "s"))
+        found.append(Row("machine load average while serving", {"nation": served["load_average"]}, ""))
+    if "concurrency_communes" in figures:
+        served = figures["concurrency_communes"]
+        found.append(Row(f"{served['sessions']} overviews of as many communes: median", {"nation": served["median_s"]},
+                         "s"))
+        found.append(Row(f"{served['sessions']} overviews of as many communes: server CPU per load",
+                         {"nation": served["server_cpu_per_load_s"]}, "s"))
+    return found
 
 
 def targets(figures: dict) -> list[tuple[str, bool]]:
     """Each of the issue's targets and whether it is met."""
-    commune, nation = figures["pages"]["commune"], figures["pages"]["nation"]
-    met = [(f"every page warm ≤ {PAGE_WARM_TARGET_S} s nationally",
-            all(page["warm"] <= PAGE_WARM_TARGET_S for page in nation.values())),
-           (f"every page warm nationally ≤ {PAGE_RATIO_TARGET}× its commune time",
-            all(nation[name]["warm"] <= PAGE_RATIO_TARGET * commune[name]["warm"] for name in nation)),
-           ("every figure ≤ 1 MB", all(page["figure_bytes"] <= FIGURE_TARGET_BYTES
-                                       for scale in figures["pages"].values() for page in scale.values()))]
-    if "imports" in figures:
-        found = figures["imports"]
-        met += [(f"national {label} ≤ {IMPORT_TARGET_S:.0f} s", found[key] <= IMPORT_TARGET_S)
-                for label, key in (("month", "new_month_s"), ("correction", "correction_s"), ("undo", "undo_s"))]
-        met.append((f"file ≤ {FILE_TARGET:.0f}× its data", found["file_per_data"] <= FILE_TARGET))
-    if "concurrency" in figures:
-        met.append((f"{figures['concurrency']['sessions']} simultaneous overviews: median ≤ {CONCURRENT_TARGET_S} s",
-                    figures["concurrency"]["median_s"] <= CONCURRENT_TARGET_S))
-    return met
+    return [(f"{row.label} {row.target}", row.met) for row in rows(figures) if row.met is not None]
 
 
 def table(figures: dict) -> str:
-    """The figures as one plain-text table."""
+    """The figures as one plain-text table: a row per figure, a column per scale, nation ÷ commune, the target."""
     scales = list(figures["pages"])
-    lines = [f"{'page':10}" + "".join(f"{scale + ' cold':>15}{scale + ' warm':>15}" for scale in scales)
-             + f"{'warm n÷c':>10}{'cold n÷c':>10}{'figure kB':>11}"]
-    for name in pages.PAGES:
-        row = [figures["pages"][scale][name] for scale in scales]
-        commune, nation = figures["pages"]["commune"][name], figures["pages"]["nation"][name]
-        lines.append(f"{name:10}" + "".join(f"{page['cold']:14.3f}s{page['warm']:14.3f}s" for page in row)
-                     + f"{nation['warm'] / commune['warm']:10.2f}{nation['cold'] / commune['cold']:10.2f}"
-                     + f"{max(page['figure_bytes'] for page in row) / 1e3:11.1f}")
-    lines.append("cached reads after every page of one commune: " + ", ".join(
-        f"{scale} {size / 1e3:.0f} kB" for scale, size in figures["cache_bytes"].items()))
-    if "imports" in figures:
-        found = figures["imports"]
-        lines.append(f"national imports ({found['villages']:,} villages, {found['history_months']} months of history): "
-                     f"new month {found['new_month_s']:.2f} s (peak {found['new_month_peak_mb']:.0f} MB), "
-                     f"correction {found['correction_s']:.2f} s (peak {found['correction_peak_mb']:.0f} MB), "
-                     f"undo {found['undo_s']:.2f} s (peak {found['undo_peak_mb']:.0f} MB)")
-        lines.append(f"after {found['months']} months: file {found['file_bytes'] / 1e6:.0f} MB for "
-                     f"{found['data_bytes'] / 1e6:.0f} MB of data = {found['file_per_data']:.2f}×")
-    if "concurrency" in figures:
-        found = figures["concurrency"]
-        lines.append(f"{found['sessions']} simultaneous national overviews × {found['rounds']} rounds: median "
-                     f"{found['median_s']:.2f} s, p95 {found['p95_s']:.2f} s (server CPU "
-                     f"{found['server_cpu_per_load_s']:.3f} s per load; machine load average "
-                     f"{figures['load_average']:.1f} on {os.cpu_count()} cores)")
-    lines += [f"{'met' if ok else 'NOT MET':8} {label}" for label, ok in targets(figures)]
+    width = max(len(row.label) for row in rows(figures))
+    lines = [f"{'figure':{width}} {'unit':>4}" + "".join(f"{scale:>11}" for scale in scales)
+             + f"{'n ÷ c':>8}  {'target':32} met"]
+    for row in rows(figures):
+        values = "".join(f"{'—':>11}" if row.values.get(scale) is None else f"{row.values[scale]:11.3f}"
+                         if row.unit == "s" else f"{row.values[scale]:11.1f}" for scale in scales)
+        ratio = _ratio(row.values)
+        met = "" if row.met is None else "yes" if row.met else "NO"
+        lines.append(f"{row.label:{width}} {row.unit:>4}{values}{'' if ratio is None else f'{ratio:.2f}':>8}  "
+                     f"{row.target:32} {met}")
+    lines.append(f"(measured at load average {figures['load_average']:.1f} on {os.cpu_count()} cores; "
+                 f"{sum(ok for _, ok in targets(figures))} of {len(targets(figures))} targets met)")
     return "\n".join(lines)
 
 

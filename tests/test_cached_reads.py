@@ -5,13 +5,16 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from etl.load import undo
 from tests.conftest import ROOT
 from tests.test_overview_page import metrics, open_dashboard
 from tests.upload_files import MONTHLY_HEADER, csv_text, upload
+from ui import cached, maps
 from warehouse.database import Warehouse
+from warehouse.geography import MapLayer
 from warehouse.write import accounts as account_writes
 from warehouse.write import audit
 
@@ -87,3 +90,24 @@ def test_sign_ins_and_the_audit_log_elsewhere_keep_every_session_served_from_the
     queries = count_queries(monkeypatch)
     assert metrics(app.run())[GUIDED] == "24,3%"
     assert len(queries) == 1, "only the one-row data version is read"
+
+
+def test_a_map_is_built_once_for_the_same_data_and_again_when_the_data_changes(monkeypatch):
+    cached.clear()
+    built: list[int] = []
+    original = maps._layout
+    monkeypatch.setattr(maps, "_layout", lambda *args: built.append(1) or original(*args))
+    square = {"type": "Polygon", "coordinates": [[[106.0, 20.0], [106.1, 20.0], [106.1, 20.1], [106.0, 20.0]]]}
+
+    def layer(share: float) -> MapLayer:  # a new object each time, as a cached read hands out copies
+        rows = pd.DataFrame({"commune_code": ["10999"], "commune_name": ["Gia Lộc"], "share_meeting_target": [share],
+                             "villages_meeting_target": [3], "villages": [28]})
+        geojson = {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "id": "10999", "properties": {}, "geometry": square}]}
+        return MapLayer(rows, geojson, False, 0.8)
+
+    first = maps.city_map_figure(layer(0.5), "vi")
+    assert maps.city_map_figure(layer(0.5), "vi") is first
+    assert maps.city_map_figure(layer(0.9), "vi") is not first
+    assert len(built) == 2
+    cached.clear()

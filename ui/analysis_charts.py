@@ -172,6 +172,7 @@ def _block_bottom(block: list[int], values: list[float], gap: float) -> float:
     return sum(values[index] for index in block) / len(block) - (len(block) - 1) * gap / 2
 
 
+@cached_figure
 def trend_lines(
     commune: pd.DataFrame, villages: pd.DataFrame, commune_label: str, at_risk: set[str], target_share: float,
     title: str, language: str, x_title: str,

@@ -9,10 +9,11 @@ import pandas as pd
 import streamlit as st
 
 import i18n
-from ui.cached import city, registry
+from ui.cached import cached_call, city, registry
 from ui.context import settings
 from ui.filters import Filters
 from ui.language import language, tr
+from warehouse import city as city_queries
 from warehouse.database import Warehouse
 
 
@@ -21,16 +22,27 @@ def _province_name(db: Warehouse, province: str) -> str | None:
     return names.get(province)
 
 
+def standing_in_city(db: Warehouse, commune: str, period: str, deadline_day: int,
+                     today: date) -> tuple[str, city_queries.CommuneStanding] | None:
+    """The commune's province name and its standing there, None without a city or a median."""
+    province = city.commune_province(db, commune)
+    name = None if province is None else _province_name(db, province)
+    if name is None:
+        return None
+    standing = city.commune_standing(city.commune_table(db, province, period, deadline_day, today), commune)
+    return None if standing is None or standing.median_share is None else (name, standing)
+
+
 def show_city_standing(db: Warehouse, chosen: Filters) -> None:
     """The commune's headline, the city's median and its rank ("xếp thứ 37/114"); nothing without a city."""
-    province = city.commune_province(db, chosen.commune)
-    name = None if province is None else _province_name(db, province)
-    if name is None or chosen.period is None:
+    if chosen.period is None:
         return
-    table = city.commune_table(db, province, chosen.period, settings().report_deadline_day, date.today())
-    standing = city.commune_standing(table, chosen.commune)
-    if standing is None or standing.median_share is None:
+    # Worked out once per commune, period and data version for every session: the city's table is a copy per read.
+    found = cached_call(standing_in_city, db, chosen.commune, chosen.period, settings().report_deadline_day,
+                        date.today())
+    if found is None:
         return
+    name, standing = found
     lang = language()
     with st.container(border=True):
         st.markdown(f"**{tr('city.standing.title', province=name)}**")

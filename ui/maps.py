@@ -138,6 +138,7 @@ def city_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.F
     return _layout(figure, layer.geojson, i18n.t("maps.legend.share", language), language, tiles)
 
 
+@cached_figure
 def commune_headline_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.Figure:
     """The communes of a city coloured by their headline (households guided); grey where there is no data."""
     no_data = i18n.t("maps.city.no_data", language)

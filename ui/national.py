@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import i18n
+from ui.cached import cached_figure
 from ui.charts import plot_text
 from ui.filters import default_commune
 from ui.maps import _class_rows, _layout, _trace
@@ -41,6 +42,7 @@ def shown_table(provinces: pd.DataFrame, language: str) -> pd.DataFrame:
     })
 
 
+@cached_figure
 def province_map_figure(layer: MapLayer, language: str) -> go.Figure:
     """The provinces coloured by the share of their households guided; grey without data."""
     no_data = i18n.t("national.no_data", language)
