@@ -118,49 +118,44 @@ def village_map_figure(
 @cached_figure
 def city_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.Figure:
     """The communes coloured by the share of their villages meeting the target; grey without data."""
-    no_data = i18n.t("maps.city.no_data", language)
-    figure = go.Figure()
-    for item, colour, rows in _class_rows(layer.rows, "share_meeting_target", layer.target_share):
-        name = no_data if item is None else item.label(language)
-        customdata = [
-            [no_data if pd.isna(row.share_meeting_target) else i18n.percent(row.share_meeting_target, language),
-             i18n.t("maps.city.villages_meeting", language, meeting=i18n.number(row.villages_meeting_target, language),
-                    villages=i18n.number(row.villages, language))]
-            for row in rows.itertuples(index=False)
-        ]
-        figure.add_trace(_trace(
-            layer.geojson, rows["commune_code"].tolist(), rows["share_meeting_target"].fillna(0).tolist(), colour,
-            name, customdata,
-            "<b>%{text}</b><br>" + i18n.t("maps.legend.share", language) + ": %{customdata[0]}<br>"
-            + "%{customdata[1]}<extra></extra>",
-        ))
-        figure.data[-1].text = rows["commune_name"].map(plot_text).tolist()
-    return _layout(figure, layer.geojson, i18n.t("maps.legend.share", language), language, tiles)
+    share = i18n.t("maps.legend.share", language)
+    return _commune_map(layer, "share_meeting_target", share, share, language, tiles)
 
 
 @cached_figure
 def commune_headline_map_figure(layer: MapLayer, language: str, tiles: bool = False) -> go.Figure:
-    """The communes of a city coloured by their headline (households guided); grey where there is no data."""
+    """The communes of a city coloured by their headline (households guided), with their rank; grey without data."""
+    legend_title = i18n.t("maps.legend.coverage", language, target=i18n.percent(layer.target_share, language, 0))
+    return _commune_map(layer, "guided_share", i18n.t("city.headline", language), legend_title, language, tiles,
+                        with_rank=True)
+
+
+def _commune_map(layer: MapLayer, measure: str, measure_label: str, legend_title: str, language: str, tiles: bool,
+                 with_rank: bool = False) -> go.Figure:
+    """The communes coloured by the classes of `measure`; the hover names it, the villages meeting the target and,
+    `with_rank`, the commune's rank."""
     no_data = i18n.t("maps.city.no_data", language)
+    hover = "<b>%{text}</b><br>" + measure_label + ": %{customdata[0]}<br>%{customdata[1]}"
+    if with_rank:
+        hover += "<br>" + i18n.t("city.column.rank", language) + ": %{customdata[2]}"
     figure = go.Figure()
-    for item, colour, rows in _class_rows(layer.rows, "guided_share", layer.target_share):
-        name = no_data if item is None else item.label(language)
-        customdata = [
-            [no_data if pd.isna(row.guided_share) else i18n.percent(row.guided_share, language),
-             i18n.t("maps.city.villages_meeting", language, meeting=i18n.number(row.villages_meeting_target, language),
-                    villages=i18n.number(row.villages, language)),
-             i18n.MISSING_VALUE if pd.isna(row.rank) else f"{row.rank}/{row.communes}"]
-            for row in rows.itertuples(index=False)
-        ]
+    for item, colour, rows in _class_rows(layer.rows, measure, layer.target_share):
+        customdata = []
+        for row in rows.itertuples(index=False):
+            value = getattr(row, measure)
+            line = [no_data if pd.isna(value) else i18n.percent(value, language),
+                    i18n.t("maps.city.villages_meeting", language,
+                           meeting=i18n.number(row.villages_meeting_target, language),
+                           villages=i18n.number(row.villages, language))]
+            if with_rank:
+                line.append(i18n.MISSING_VALUE if pd.isna(row.rank) else f"{row.rank}/{row.communes}")
+            customdata.append(line)
         figure.add_trace(_trace(
-            layer.geojson, rows["commune_code"].tolist(), rows["guided_share"].fillna(0).tolist(), colour,
-            name, customdata,
-            "<b>%{text}</b><br>" + i18n.t("city.headline", language) + ": %{customdata[0]}<br>"
-            + "%{customdata[1]}<br>" + i18n.t("city.column.rank", language) + ": %{customdata[2]}<extra></extra>",
+            layer.geojson, rows["commune_code"].tolist(), rows[measure].fillna(0).tolist(), colour,
+            no_data if item is None else item.label(language), customdata, hover + "<extra></extra>",
         ))
         figure.data[-1].text = rows["commune_name"].map(plot_text).tolist()
-    target = i18n.percent(layer.target_share, language, 0)
-    return _layout(figure, layer.geojson, i18n.t("maps.legend.coverage", language, target=target), language, tiles)
+    return _layout(figure, layer.geojson, legend_title, language, tiles)
 
 
 def clicked_location(event: object) -> str | None:
