@@ -66,7 +66,7 @@ def _session(page: str, commune: str, query: dict[str, str] | None = None, *, ad
     return app
 
 
-def _timed_run(app: AppTest) -> tuple[float, float]:
+def timed_run(app: AppTest) -> tuple[float, float]:
     """Wall and CPU seconds (this process, every thread: what other work on the machine does not change) of a run."""
     started, used = time.perf_counter(), time.process_time()
     app.run()
@@ -91,9 +91,9 @@ def _timings(app: AppTest, repeat: int) -> dict[str, float]:
     cold, warm = [], []
     for _ in range(repeat):
         cached.clear()
-        cold.append(_timed_run(app))
+        cold.append(timed_run(app))
     for _ in range(repeat):
-        warm.append(_timed_run(app))
+        warm.append(timed_run(app))
     return {"cold": statistics.median(wall for wall, _ in cold), "warm": statistics.median(wall for wall, _ in warm),
             "cold_cpu": statistics.median(cpu for _, cpu in cold),
             "warm_cpu": statistics.median(cpu for _, cpu in warm), "figure_bytes": max(figure_bytes(app), default=0)}

@@ -17,14 +17,13 @@ import io
 import os
 import pstats
 import statistics
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest, local_script_runner
 
-from benchmarks.pages import compile_once
+from benchmarks.pages import compile_once, timed_run
 from etl import demo
 from settings import PROJECT_ROOT
 from warehouse.database import Warehouse
@@ -82,13 +81,7 @@ def new_session(page: str, commune: str) -> AppTest:
 
 def timed_first_run(page: str, commune: str) -> tuple[float, float]:
     """Wall and CPU seconds of a new session's first run of `page`."""
-    app = new_session(page, commune)
-    wall, cpu = time.perf_counter(), time.process_time()
-    app.run()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    if app.exception:
-        raise RuntimeError(f"the page failed: {app.exception[0].message}")
-    return wall, cpu
+    return timed_run(new_session(page, commune))
 
 
 def parts(stats: pstats.Stats) -> dict[str, float]:

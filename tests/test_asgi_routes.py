@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from email.message import Message
 from pathlib import Path
@@ -24,6 +25,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from server.compression import CompressedStaticAssets
 from server.routes import FORGET_PATH, REMEMBER_PATH, session_routes
@@ -75,15 +77,24 @@ def server(remembering: Remembering, static_folder: Path) -> Iterator[str]:
     app = Starlette(routes=[*session_routes(remembering, now=lambda: NOW),
                             Route("/{rest:path}", lambda request: PlainTextResponse("streamlit"))],
                     middleware=[Middleware(CompressedStaticAssets, directory=static_folder)])
+    with served(app) as url:
+        yield url
+
+
+@contextmanager
+def served(app: ASGIApp) -> Iterator[str]:
+    """`app` served by uvicorn in a thread on a free localhost port, stopped on leaving."""
     port = free_port()
     uvicorn_server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uvicorn_server.run, daemon=True)
     thread.start()
-    while not uvicorn_server.started:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        while not uvicorn_server.started:
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uvicorn_server.should_exit = True
+        thread.join(timeout=10)
 
 
 def test_a_one_time_code_becomes_a_signed_http_only_strict_cookie_for_its_token(server, remembering):

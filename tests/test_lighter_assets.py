@@ -4,14 +4,12 @@ both made once and kept (`server.fonts`, `server.compression`); docs/serving.md.
 from __future__ import annotations
 
 import io
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import brotli
 import pytest
-import uvicorn
 from fontTools.ttLib import TTFont
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -21,8 +19,8 @@ from streamlit import file_util
 
 from server.compression import BestCompressed, CompressedStaticAssets, kept
 from server.fonts import FontSubsets, SmallerFonts, icon_font_subset, icons_in_use, text_font_subset
-from tests.e2e.browser import ROOT, free_port
-from tests.test_asgi_routes import request
+from tests.e2e.browser import ROOT
+from tests.test_asgi_routes import request, served
 
 STREAMLIT_STATIC = Path(file_util.get_static_dir())
 MEDIA = STREAMLIT_STATIC / "static" / "media"
@@ -120,15 +118,8 @@ def server(static_folder: Path, tmp_path_factory) -> Iterator[str]:
     app = Starlette(routes=[Route("/{rest:path}", lambda request: PlainTextResponse("streamlit"))],
                     middleware=[Middleware(CompressedStaticAssets, directory=static_folder, best=best),
                                 Middleware(SmallerFonts, subsets=subsets)])
-    port = free_port()
-    uvicorn_server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    while not uvicorn_server.started:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield url
 
 
 def test_the_fonts_are_answered_cut_and_the_icon_font_is_checked_again_at_each_visit(server):
