@@ -7,6 +7,7 @@ import i18n
 from ui import auth
 from ui.context import warehouse
 from ui.language import language, tr
+from ui.tables import show_columns
 from warehouse import accounts, queries, registry
 
 auth.require_role("admin")
@@ -49,7 +50,8 @@ log = accounts.audit_log(db)
 if log.empty:
     st.info(tr("auth.audit.empty"))
 else:
-    st.dataframe(pd.DataFrame({
+    # On a phone when, who and what; every column behind the expander.
+    show_columns(pd.DataFrame({
         tr("auth.audit.column.at"): log["happened_at"].map(moment),
         tr("auth.audit.column.user"): [
             user if isinstance(user, str) else tr("auth.audit.unknown_user") if detail == "unknown_user" else ""
@@ -57,20 +59,21 @@ else:
         tr("auth.audit.column.action"): [translated("auth.action", action) for action in log["action"]],
         tr("auth.audit.column.detail"): [translated("auth.detail", detail) for detail in log["detail"]],
         tr("auth.audit.column.address"): log["client_address"].fillna(""),
-    }), hide_index=True, width="stretch")
+    }), [tr("auth.audit.column.at"), tr("auth.audit.column.user"), tr("auth.audit.column.action")])
 
 st.subheader(tr("auth.users.title"))
 users = accounts.users(db)
 communes = queries.communes(db)
 commune_names = dict(zip(communes["code"], communes["name"], strict=True))
 unscoped = (users["communes"] == "") & (users["provinces"] == "")
-st.dataframe(pd.DataFrame({
+# On a phone who and with which role; every column behind the expander.
+show_columns(pd.DataFrame({
     tr("auth.username"): users["username"],
     tr("auth.users.column.role"): users["role"].map(auth.role_name),
     tr("auth.users.column.communes"): users["communes"].mask(unscoped, tr("auth.users.every_commune")),
     tr("auth.users.column.provinces"): users["provinces"],
     tr("auth.users.column.demo"): users["is_demo"].map({True: tr("auth.yes"), False: ""}),
-}), hide_index=True, width="stretch")
+}), [tr("auth.username"), tr("auth.users.column.role")])
 
 adding, removing = st.columns(2)
 with adding.form("add_account", clear_on_submit=True):

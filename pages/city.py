@@ -12,7 +12,7 @@ from ui.context import settings, warehouse
 from ui.filters import filters
 from ui.language import language, tr
 from ui.maps import clicked_location, commune_headline_map_figure
-from ui.tables import download_buttons
+from ui.tables import download_buttons, show_columns
 from ui.village_links import open_commune
 
 chosen = filters()
@@ -58,9 +58,10 @@ with ranking:
     search = right.text_input(tr("city.filter.search"), key="city_search", placeholder=tr("city.filter.placeholder"))
     rows = filter_communes(table, unit_type, search)
     st.caption(tr("city.table.caption", shown=i18n.number(len(rows), lang), communes=i18n.number(len(table), lang)))
-    event = st.dataframe(shown_table(rows, len(table), lang), hide_index=True, width="stretch",
-                         on_select="rerun", selection_mode="single-row", key="city_table")
-    selected = event.selection.rows if event is not None else []
+    shown = shown_table(rows, len(table), lang)
+    # On a phone the rank, the commune and its headline; every column behind the expander.
+    selected = show_columns(shown, [tr("city.column.rank"), tr("city.column.commune"), tr("city.column.headline")],
+                            selection_key="city_table")
     if selected:
         open_commune(rows["commune_code"].iloc[selected[0]])
     st.caption(tr("city.table.click"))

@@ -44,5 +44,8 @@ shown = pd.DataFrame({
     tr("city.projection.reported"): [tr("analysis.yes") if data else tr("city.no_data")
                                      for data in projection["has_data"]],
 })
+# On a phone the commune, its projected share and whether it is at risk; every column behind the expander.
 show_table(shown, f"du-bao-cac-xa-{province}", tr_plain("city.projection.title", day=end),
-           export=shown.assign(**{tr("city.projection.projected"): projection["projected_share"].round(4)}))
+           export=shown.assign(**{tr("city.projection.projected"): projection["projected_share"].round(4)}),
+           main_columns=[tr("city.column.commune"), tr("city.projection.projected"),
+                         tr("city.projection.at_risk_column")])

@@ -55,7 +55,8 @@ table = heat.assign(cell=[i18n.percent(share, lang) for share in heat["coverage"
 ).reindex(index=village_order, columns=[short_name[code] for code in indicators["code"]])
 table[mean_column] = [i18n.percent(means.get(name), lang) for name in village_order]
 table = table.rename_axis(index=tr("village.label"), columns=None).reset_index()
-show_table(table, f"linh-vuc-{domain}", tr(f"domain.{domain}"))
+# On a phone the village and the domain's mean; each indicator behind the expander.
+show_table(table, f"linh-vuc-{domain}", tr(f"domain.{domain}"), main_columns=[tr("village.label"), mean_column])
 st.caption(tr("domain.definition", count=len(indicators)) + " " + tr("analysis.domains.mean_help"))
 
 show_city_medians(db, chosen, domain, short_name)

@@ -74,10 +74,10 @@ def show_city() -> None:
         tr("maps.legend.share"): [i18n.percent(share, lang) for share in shares],
         tr("maps.column.class"): [class_name(share, "maps.city.no_data", layer.target_share) for share in shares],
     })
-    # On a phone the commune, its share and its class; the counts behind the expander.
+    # On a phone the commune and its share (with its class too it was 389 pixels wide); the rest behind the expander.
     show_table(table, f"ban-do-cac-xa-{period}", tr("maps.city.table.title"),
                export=table.assign(**{tr("maps.legend.share"): shares.astype(float).round(4)}),
-               main_columns=[tr("maps.city.column.commune"), tr("maps.legend.share"), tr("maps.column.class")])
+               main_columns=[tr("maps.city.column.commune"), tr("maps.legend.share")])
 
 
 def measure_name(measure: str, short_names: dict[str, str]) -> str:

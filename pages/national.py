@@ -14,6 +14,7 @@ from ui.filters import period_options
 from ui.language import language, tr
 from ui.maps import clicked_location
 from ui.national import open_province, province_map_figure, shown_table
+from ui.tables import show_columns
 from ui.url_state import url_selectbox
 from warehouse.periods import is_month
 
@@ -51,9 +52,9 @@ second.metric(tr("national.metric.guided"), i18n.percent(guided / households if 
 third.metric(tr("national.metric.meeting"), i18n.number(int(provinces["communes_meeting_target"].sum()), lang))
 st.caption(tr("national.definitions", target=i18n.percent(provinces.attrs["target_share"], lang, 0)))
 
-table_event = st.dataframe(shown_table(provinces, lang), hide_index=True, width="stretch", on_select="rerun",
-                           selection_mode="single-row", key="national_table")
-selected = table_event.selection.rows if table_event is not None else []
+# On a phone the province and its headline; every column behind the expander.
+selected = show_columns(shown_table(provinces, lang), [tr("national.column.province"), tr("national.column.headline")],
+                        selection_key="national_table")
 if selected:
     open_province(db, provinces["province"].iloc[selected[0]], period)
 

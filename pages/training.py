@@ -23,9 +23,8 @@ if sessions.empty:
     st.info(tr("analysis.training.no_sessions"))
 else:
     st.subheader(tr("analysis.training.sessions"))
-    # Organiser and place behind an expander: the whole table did not fit a laptop's 1366 pixels, nor a phone.
-    main_columns = [tr("analysis.training.held_on"), tr("analysis.training.topic"), tr("analysis.training.attended"),
-                    tr("analysis.training.rate")]
+    # On a phone the date, topic and rate; every column behind an expander (the whole table did not fit 1366 pixels).
+    main_columns = [tr("analysis.training.held_on"), tr("analysis.training.topic"), tr("analysis.training.rate")]
     show_table(pd.DataFrame({
         tr("analysis.training.held_on"): [i18n.day(day, lang) for day in sessions["held_on"]],
         tr("analysis.training.topic"): sessions["topic"],
@@ -49,7 +48,8 @@ else:
             for done, members, held in zip(teams["attendances"], teams["members"], teams["sessions_held"], strict=True)
         ],
         tr("analysis.training.rate"): [i18n.percent(share, lang) for share in teams["rate"]],
-    }), "tap-huan-theo-to", tr("analysis.training.by_team"))
+    }), "tap-huan-theo-to", tr("analysis.training.by_team"),
+        main_columns=[tr("village.label"), tr("analysis.training.rate")])
     st.caption(tr("analysis.training.team_rate_help"))
 
     st.subheader(tr("analysis.training.never_trained"))
@@ -67,7 +67,10 @@ else:
         if not personal:
             del columns[tr("analysis.member.name")]
             st.caption(tr("analysis.personal_data_hidden"))
-        show_table(pd.DataFrame(columns), "chua-tap-huan", tr("analysis.training.never_trained"))
+        # On a phone who (or, without names, which role) and where; every column behind the expander.
+        shown_first = tr("analysis.member.name") if personal else tr("analysis.member.role")
+        show_table(pd.DataFrame(columns), "chua-tap-huan", tr("analysis.training.never_trained"),
+                   main_columns=[tr("village.label"), shown_first])
 
 st.subheader(tr("analysis.training.mix"))
 mix = analysis.affiliation_mix_by_team(db, chosen.commune)
@@ -87,9 +90,6 @@ else:
     table[tr("analysis.training.members")] = mix["members"].tolist()
     has_core = tr_plain("analysis.training.has_core", core=tr(f"analysis.affiliation.{CORE_AFFILIATION}"))
     table[has_core] = [tr("analysis.yes") if found else tr("analysis.no") for found in mix["has_core_member"]]
-    # The count by affiliation behind an expander: one column per affiliation did not fit 1366 pixels.
-    main_columns = [tr("village.label"), tr(f"analysis.affiliation.{CORE_AFFILIATION}"),
-                    tr("analysis.training.members"), has_core]
-    show_table(table, "thanh-phan-to", tr("analysis.training.mix"),
-               main_columns=[column for column in main_columns if column in table.columns])
+    # On a phone the village and whether its core is there; the count by affiliation behind an expander.
+    show_table(table, "thanh-phan-to", tr("analysis.training.mix"), main_columns=[tr("village.label"), has_core])
     st.caption(tr("analysis.training.mix_help"))

@@ -148,7 +148,9 @@ def test_village_page_shows_the_report_history_with_notes(analysis_warehouse, mo
 
 def test_domains_page_shows_each_indicator_and_the_mean_per_village(analysis_warehouse, monkeypatch):
     app = open_page(analysis_warehouse, monkeypatch, "pages/domains.py", period="2025-11")
-    villages = rows_by(app, 0, "Thôn")
+    # On a phone the village and the mean; every indicator behind the expander.
+    assert list(app.dataframe[0].value.columns) == ["Thôn", "Trung bình lĩnh vực"]
+    villages = rows_by(app, 1, "Thôn")
     assert villages["Thôn Đông"]["VNeID mức 2"] == "60,0%"
     assert villages["Thôn Đông"]["Dịch vụ công trực tuyến"] == "40,0%"
     assert villages["Thôn Đông"]["Trung bình lĩnh vực"] == "40,0%"
@@ -175,7 +177,7 @@ def test_domains_heatmap_marks_the_80_percent_target(analysis_warehouse, monkeyp
 def test_domain_is_read_from_the_url_and_written_back(analysis_warehouse, monkeypatch):
     app = open_page(analysis_warehouse, monkeypatch, "pages/domains.py", period="2025-11", domain="kinh_te_so")
     assert app.selectbox(key="domain.vi").value == "kinh_te_so"
-    assert rows_by(app, 0, "Thôn")["Thôn Tây"]["Gian hàng TMĐT"] == "10,0%"
+    assert rows_by(app, 1, "Thôn")["Thôn Tây"]["Gian hàng TMĐT"] == "10,0%"
     app.selectbox(key="domain.vi").set_value("chinh_quyen_so").run()
     assert app.query_params["domain"] == "chinh_quyen_so"
     assert app.query_params["period"] == "2025-11"
@@ -236,15 +238,16 @@ def test_trend_filters_are_read_from_the_url_and_written_back(analysis_warehouse
 
 def test_training_page_shows_attendance_per_session_and_team(analysis_warehouse, monkeypatch):
     app = open_page(analysis_warehouse, monkeypatch, "pages/training.py")
-    sessions = rows_by(app, 0, "Chủ đề")
-    # Four columns fit a laptop and a phone; all of them behind an expander.
-    assert list(app.dataframe[0].value.columns) == ["Ngày", "Chủ đề", "Có mặt / thành viên", "Tỷ lệ tham dự"]
+    # Three columns fit a phone; all of them behind an expander.
+    assert list(app.dataframe[0].value.columns) == ["Ngày", "Chủ đề", "Tỷ lệ tham dự"]
     assert len(app.dataframe[1].value.columns) == 6 and app.expander[0].label == "Xem đủ 6 cột"
+    sessions = rows_by(app, 1, "Chủ đề")
     assert sessions["Kích hoạt VNeID mức 2"]["Ngày"] == "06/09/2025"
     assert sessions["Kích hoạt VNeID mức 2"]["Có mặt / thành viên"] == "4/7"
     assert sessions["Kích hoạt VNeID mức 2"]["Tỷ lệ tham dự"] == "57,1%"
     assert sessions["Dịch vụ công trực tuyến"]["Tỷ lệ tham dự"] == "42,9%"
-    teams = rows_by(app, 2, "Thôn")
+    assert list(app.dataframe[2].value.columns) == ["Thôn", "Tỷ lệ tham dự"]
+    teams = rows_by(app, 3, "Thôn")
     assert {village: row["Tỷ lệ tham dự"] for village, row in teams.items()} == {
         "Thôn Đông": "50,0%", "Thôn Tây": "50,0%", "Thôn Nam": "100,0%", "Thôn Bắc": "0,0%",
     }
@@ -253,7 +256,8 @@ def test_training_page_shows_attendance_per_session_and_team(analysis_warehouse,
 def test_training_page_flags_teams_without_a_youth_union_member(analysis_warehouse, monkeypatch):
     app = open_page(analysis_warehouse, monkeypatch, "pages/training.py")
     assert app.warning[0].value.endswith("Thôn Bắc, Thôn Tây")
-    mix = rows_by(app, 5, "Thôn")  # every column, behind the expander
+    assert list(app.dataframe[6].value.columns) == ["Thôn", "Có Đoàn Thanh niên"]
+    mix = rows_by(app, 7, "Thôn")  # every column, behind the expander
     assert mix["Thôn Đông"]["Đoàn Thanh niên"] == 1
     assert mix["Thôn Tây"]["Có Đoàn Thanh niên"] == "Không"
 
@@ -261,9 +265,11 @@ def test_training_page_flags_teams_without_a_youth_union_member(analysis_warehou
 def test_members_never_trained_are_named_for_staff_only(analysis_warehouse, monkeypatch):
     visitor = open_page(analysis_warehouse, monkeypatch, "pages/training.py")
     assert "**2** thành viên" in text_of(visitor)
-    assert "Lê Văn Cường" not in str(table(visitor, 3))
+    assert "Lê Văn Cường" not in str(table(visitor, 4)) + str(table(visitor, 5))
+    assert list(visitor.dataframe[4].value.columns) == ["Thôn", "Vai trò"]
     staff = open_page(analysis_warehouse, monkeypatch, "pages/training.py", role="staff")
-    assert [row["Họ và tên"] for row in table(staff, 3)] == ["Phạm Văn Dũng", "Lê Văn Cường"]
+    assert list(staff.dataframe[4].value.columns) == ["Thôn", "Họ và tên"]
+    assert [row["Họ và tên"] for row in table(staff, 5)] == ["Phạm Văn Dũng", "Lê Văn Cường"]
 
 
 # Every page

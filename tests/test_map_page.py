@@ -165,6 +165,7 @@ def test_the_city_view_colours_communes_by_share_of_villages_meeting_the_target(
     assert without_data and {code for code, (name, _) in shown.items() if name == "chưa có dữ liệu"} == without_data
     assert all(value == pytest.approx(share.loc[code, "share_meeting_target"])
                for code, (_, value) in shown.items() if code not in without_data)
+    assert list(app.dataframe[0].value.columns) == ["Xã", "Tỷ lệ thôn đạt mục tiêu"], "what a phone has room for"
 
 
 def test_the_city_map_is_labelled_demo_only_when_a_demo_communes_figures_are_on_it(tiny_warehouse, monkeypatch):

@@ -75,7 +75,8 @@ def test_an_admin_sees_every_province_and_a_reviewer_of_several_only_theirs(prov
     app = sign_in(open_app(provinces_warehouse, monkeypatch, CDS_PUBLIC_VIEW="0"), "admin")
     app.switch_page("pages/national.py").run()
     assert not app.exception
-    shown = app.dataframe[0].value
+    assert list(app.dataframe[0].value.columns) == ["Tỉnh, thành phố", "Tỷ lệ hộ đã được hướng dẫn"]
+    shown = app.dataframe[1].value  # every column, behind the expander
     assert shown["Tỉnh, thành phố"].tolist() == ["Tỉnh Thử Nghiệm", "Thành phố Hải Phòng", "Thành phố Hà Nội"]
     row = shown.set_index("Tỉnh, thành phố").loc["Tỉnh Thử Nghiệm"]
     assert row["Tỷ lệ hộ đã được hướng dẫn"] == "41,3%" and row["Xã có số liệu"] == "3/5"

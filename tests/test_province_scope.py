@@ -135,7 +135,7 @@ def test_the_accounts_page_lists_scopes_by_name_and_adds_a_reviewer_of_a_provinc
     app.form_submit_button[0].click().run()
     assert accounts.account(Warehouse.open(two_provinces), "so.hanoi").provinces == {HA_NOI}
 
-    table = app.dataframe[1].value.set_index("Tên đăng nhập")
+    table = app.dataframe[3].value.set_index("Tên đăng nhập")  # every column, behind the expander
     assert table.loc["so.hanoi", "Tỉnh, thành phố được phân quyền"] == "Thành phố Hà Nội (01)"
     assert table.loc["lan", "Xã được phân quyền"] == f"Xã Thử Nghiệm ({tiny_commune.CODE})"
     assert table.loc["admin", "Xã được phân quyền"] == "Tất cả các xã"

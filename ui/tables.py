@@ -27,13 +27,25 @@ def show_table(
     the few that matter). The downloads hold the whole table, or `export` when given (e.g. the same columns as plain
     numbers).
     """
-    if main_columns is None or len(main_columns) == len(frame.columns):
-        st.dataframe(frame, hide_index=True, width="stretch")
-    else:
-        st.dataframe(frame[main_columns], hide_index=True, width="stretch")
-        with st.expander(tr("analysis.tables.all_columns", count=len(frame.columns))):
-            st.dataframe(frame, hide_index=True, width="stretch")
+    show_columns(frame, main_columns)
     download_buttons(frame if export is None else export, file_stem, title or file_stem)
+
+
+def show_columns(frame: pd.DataFrame, main_columns: list[str] | None = None,
+                 selection_key: str | None = None) -> list[int]:
+    """The table showing `main_columns`, every column behind an expander; with `selection_key`, a click on a row of
+    either selects it, and the positions of the selected rows in `frame` are returned."""
+    options = {} if selection_key is None else {"on_select": "rerun", "selection_mode": "single-row"}
+    if main_columns is None or len(main_columns) == len(frame.columns):
+        events = [st.dataframe(frame, hide_index=True, width="stretch", key=selection_key, **options)]
+    else:
+        events = [st.dataframe(frame[main_columns], hide_index=True, width="stretch", key=selection_key, **options)]
+        with st.expander(tr("analysis.tables.all_columns", count=len(frame.columns))):
+            events.append(st.dataframe(frame, hide_index=True, width="stretch",
+                                       key=None if selection_key is None else f"{selection_key}-all", **options))
+    if selection_key is None:
+        return []
+    return next((event.selection.rows for event in events if event is not None and event.selection.rows), [])
 
 
 def download_buttons(frame: pd.DataFrame, file_stem: str, sheet: str) -> None:
