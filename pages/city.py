@@ -59,9 +59,9 @@ with ranking:
     rows = filter_communes(table, unit_type, search)
     st.caption(tr("city.table.caption", shown=i18n.number(len(rows), lang), communes=i18n.number(len(table), lang)))
     shown = shown_table(rows, len(table), lang)
-    # On a phone the rank, the commune and its headline; every column behind the expander.
-    selected = show_columns(shown, [tr("city.column.rank"), tr("city.column.commune"), tr("city.column.headline")],
-                            selection_key="city_table")
+    # On a phone the commune and its headline (with its rank too it was 395 pixels wide); every column behind the
+    # expander, in the order of the ranking.
+    selected = show_columns(shown, [tr("city.column.commune"), tr("city.column.headline")], selection_key="city_table")
     if selected:
         open_commune(rows["commune_code"].iloc[selected[0]])
     st.caption(tr("city.table.click"))

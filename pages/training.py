@@ -23,8 +23,8 @@ if sessions.empty:
     st.info(tr("analysis.training.no_sessions"))
 else:
     st.subheader(tr("analysis.training.sessions"))
-    # On a phone the date, topic and rate; every column behind an expander (the whole table did not fit 1366 pixels).
-    main_columns = [tr("analysis.training.held_on"), tr("analysis.training.topic"), tr("analysis.training.rate")]
+    # On a phone the topic (cut at 200 pixels: a topic alone was 300) and the rate; every column behind an expander.
+    main_columns = [tr("analysis.training.topic"), tr("analysis.training.rate")]
     show_table(pd.DataFrame({
         tr("analysis.training.held_on"): [i18n.day(day, lang) for day in sessions["held_on"]],
         tr("analysis.training.topic"): sessions["topic"],
@@ -35,7 +35,8 @@ else:
             for present, members in zip(sessions["attended"], sessions["members"], strict=True)
         ],
         tr("analysis.training.rate"): [i18n.percent(share, lang) for share in sessions["rate"]],
-    }), "buoi-tap-huan", tr("analysis.training.sessions"), main_columns=main_columns)
+    }), "buoi-tap-huan", tr("analysis.training.sessions"), main_columns=main_columns,
+        main_widths={tr("analysis.training.topic"): "medium"})
     st.caption(tr("analysis.training.session_rate_help"))
 
     st.subheader(tr("analysis.training.by_team"))

@@ -238,8 +238,8 @@ def test_trend_filters_are_read_from_the_url_and_written_back(analysis_warehouse
 
 def test_training_page_shows_attendance_per_session_and_team(analysis_warehouse, monkeypatch):
     app = open_page(analysis_warehouse, monkeypatch, "pages/training.py")
-    # Three columns fit a phone; all of them behind an expander.
-    assert list(app.dataframe[0].value.columns) == ["Ngày", "Chủ đề", "Tỷ lệ tham dự"]
+    # Two columns fit a phone; all of them behind an expander.
+    assert list(app.dataframe[0].value.columns) == ["Chủ đề", "Tỷ lệ tham dự"]
     assert len(app.dataframe[1].value.columns) == 6 and app.expander[0].label == "Xem đủ 6 cột"
     sessions = rows_by(app, 1, "Chủ đề")
     assert sessions["Kích hoạt VNeID mức 2"]["Ngày"] == "06/09/2025"

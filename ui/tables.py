@@ -19,27 +19,29 @@ EXCEL_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def show_table(
     frame: pd.DataFrame, file_stem: str, title: str | None = None, export: pd.DataFrame | None = None,
-    main_columns: list[str] | None = None,
+    main_columns: list[str] | None = None, main_widths: dict[str, str | int] | None = None,
 ) -> None:
     """The table on the page, followed by its CSV and Excel downloads (file names start with `file_stem`).
 
     With `main_columns`, the table shows those columns, and every column behind an expander (a narrow screen shows
-    the few that matter). The downloads hold the whole table, or `export` when given (e.g. the same columns as plain
-    numbers).
+    the few that matter; `main_widths` caps some of them, e.g. {"Chủ đề": "medium"} or in pixels). The downloads
+    hold the whole table, or `export` when given (e.g. the same columns as plain numbers).
     """
-    show_columns(frame, main_columns)
+    show_columns(frame, main_columns, main_widths=main_widths)
     download_buttons(frame if export is None else export, file_stem, title or file_stem)
 
 
-def show_columns(frame: pd.DataFrame, main_columns: list[str] | None = None,
-                 selection_key: str | None = None) -> list[int]:
+def show_columns(frame: pd.DataFrame, main_columns: list[str] | None = None, selection_key: str | None = None,
+                 main_widths: dict[str, str | int] | None = None) -> list[int]:
     """The table showing `main_columns`, every column behind an expander; with `selection_key`, a click on a row of
     either selects it, and the positions of the selected rows in `frame` are returned."""
     options = {} if selection_key is None else {"on_select": "rerun", "selection_mode": "single-row"}
     if main_columns is None or len(main_columns) == len(frame.columns):
         events = [st.dataframe(frame, hide_index=True, width="stretch", key=selection_key, **options)]
     else:
-        events = [st.dataframe(frame[main_columns], hide_index=True, width="stretch", key=selection_key, **options)]
+        widths = {column: st.column_config.Column(width=width) for column, width in (main_widths or {}).items()}
+        events = [st.dataframe(frame[main_columns], hide_index=True, width="stretch", key=selection_key,
+                               column_config=widths, **options)]
         with st.expander(tr("analysis.tables.all_columns", count=len(frame.columns))):
             events.append(st.dataframe(frame, hide_index=True, width="stretch",
                                        key=None if selection_key is None else f"{selection_key}-all", **options))

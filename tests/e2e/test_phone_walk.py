@@ -33,7 +33,8 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
 # Pages whose tables show only the few columns that matter, the rest behind an expander: they fit a phone's width.
 # The others' tables still scroll sideways inside their frame (the page itself does not).
-PAGES_WITH_TABLES_THAT_FIT = {"ban-do", "tien-do-bao-cao", "xu-huong", "thon"}
+PAGES_WITH_TABLES_THAT_FIT = {"ban-do", "tien-do-bao-cao", "xu-huong", "thon", "tap-huan", "linh-vuc", "thanh-pho",
+                              "xu-huong-thanh-pho", "toan-quoc", "nhat-ky"}
 SIDEBAR = '[data-testid="stSidebar"]'
 
 
@@ -126,6 +127,15 @@ def test_every_page_fits_a_phone_and_the_menu_closes_after_each_choice(phone: Pa
             found[name] = problems
         screenshot(phone, f"phone-{name}")
     assert not found, found
+
+
+def test_the_maps_city_view_fits_a_phone(phone: Page):
+    open_page(phone, "/ban-do?map_view=city")  # no menu entry opens it
+    assert_no_exception(phone)
+    wait_for_charts(phone)
+    problems = layout_problems(measure_layout(phone)) + table_problems(phone)
+    assert not problems, problems
+    screenshot(phone, "phone-ban-do-city")
 
 
 def test_the_training_tables_fit_a_1366_pixel_laptop(browser: Browser, dashboard_url: str):
