@@ -2,7 +2,7 @@
 
 Adds to Streamlit's own server the routes that set and clear the sign-in cookie (`server.routes`), which turn on
 remembered sign-ins in `dashboard.py` (`ui.remembered`), compressed, year-long cached static assets, smaller fonts,
-and pages whose HTML declares their language (docs/serving.md).
+pages whose HTML declares their language, and addresses of one level (docs/serving.md).
 """
 
 import secrets
@@ -16,7 +16,7 @@ from streamlit.runtime.pages_manager import PagesManager
 import i18n
 from server import sessions
 from server.compression import BestCompressed, CompressedStaticAssets
-from server.document import DocumentLanguage, preload_after_load
+from server.document import DocumentLanguage, OneLevelAddresses, preload_after_load
 from server.fonts import FontSubsets, SmallerFonts, icons_in_use
 from server.routes import session_routes
 from settings import SettingsError, load_settings
@@ -46,5 +46,6 @@ app = st.App(
                 Middleware(SmallerFonts, subsets=font_subsets),
                 Middleware(DocumentLanguage, languages=tuple(i18n.LANGUAGES), default=i18n.DEFAULT_LANGUAGE,
                            head=b"".join(preload_after_load(f"./static/js/{path.name}")
-                                         for path in (STATIC / "static" / "js").glob("PlotlyChart.*.js")))],
+                                         for path in (STATIC / "static" / "js").glob("PlotlyChart.*.js"))),
+                Middleware(OneLevelAddresses)],
 )

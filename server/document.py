@@ -1,14 +1,17 @@
 """The page's document in the chosen language (Streamlit's `index.html` says `<html lang="en">` whatever the page), with
-what its head should add (the charting library fetched once the page has loaded)."""
+what its head should add (the charting library fetched once the page has loaded), at an address of one level."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 STREAMLIT_LANG = b'<html lang="en">'
+# First parts of the addresses Streamlit and `server.routes` answer themselves, never a page's.
+SERVER_PATHS = frozenset({"_stcore", "_cds", "static", "media", "component", "app"})
 HEAD_END = b"</head>"
 
 
@@ -62,3 +65,25 @@ class DocumentLanguage:
             await send({"type": "http.response.body", "body": body})
 
         await self.app({**scope, "headers": headers}, receive, rewrite)
+
+
+class OneLevelAddresses:
+    """ASGI middleware: a browser asking for a page under a page's address (`/ban-do/x`, a link cut or pasted wrong) is
+    sent to the first part's (`/ban-do`), where the dashboard shows that page or says it has none; Streamlit would send
+    its document there, whose relative script addresses then name no script, and the browser would show a blank page."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        parts = scope["path"].strip("/").split("/") if scope["type"] == "http" else []
+        if (len(parts) < 2 or parts[0] in SERVER_PATHS or scope["method"] != "GET"
+                or "text/html" not in Headers(scope=scope).get("accept", "")):
+            await self.app(scope, receive, send)
+            return
+        query = scope.get("query_string", b"").decode("latin-1")
+        # Relative, so that a proxy serving the dashboard under a path of its own keeps it; quoted, so that no part
+        # (a backslash, say) turns it into another site's address.
+        up = "../" * (scope["path"].count("/") - 1)
+        address = up + quote(parts[0], safe="-_.~") + (f"?{query}" if query else "")
+        await RedirectResponse(address)(scope, receive, send)

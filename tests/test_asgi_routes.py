@@ -28,6 +28,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from server.compression import CompressedStaticAssets
+from server.document import OneLevelAddresses
 from server.routes import FORGET_PATH, REMEMBER_PATH, session_routes
 from server.sessions import COOKIE_NAME, CodeBook, CookieSigner, Remembering
 from tests.e2e.browser import free_port, running_dashboard
@@ -47,11 +48,18 @@ class Answer:
                     "")
 
 
-def request(url: str, method: str = "GET", body: bytes | None = None, **headers: str) -> Answer:
+class KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs) -> None:
+        return None  # the redirect itself is the answer
+
+
+def request(url: str, method: str = "GET", body: bytes | None = None, *, follow: bool = True,
+            **headers: str) -> Answer:
     call = urllib.request.Request(url, data=body, method=method,
                                   headers={name.replace("_", "-"): value for name, value in headers.items()})
+    opener = urllib.request.build_opener(*(() if follow else (KeepRedirects,)))
     try:
-        with urllib.request.urlopen(call, timeout=30) as response:
+        with opener.open(call, timeout=30) as response:
             return Answer(response.status, response.headers, response.read())
     except urllib.error.HTTPError as error:
         return Answer(error.code, error.headers, error.read())
@@ -76,7 +84,8 @@ def server(remembering: Remembering, static_folder: Path) -> Iterator[str]:
     """The routes and middleware of asgi.py in uvicorn on a free port; other paths answer 'streamlit'."""
     app = Starlette(routes=[*session_routes(remembering, now=lambda: NOW),
                             Route("/{rest:path}", lambda request: PlainTextResponse("streamlit"))],
-                    middleware=[Middleware(CompressedStaticAssets, directory=static_folder)])
+                    middleware=[Middleware(CompressedStaticAssets, directory=static_folder),
+                                Middleware(OneLevelAddresses)])
     with served(app) as url:
         yield url
 
@@ -148,12 +157,28 @@ def test_a_hashed_script_comes_compressed_as_the_browser_accepts_and_cached_for_
     assert both.headers["content-encoding"] == "br"
 
 
+def test_a_page_asked_for_under_a_pages_address_is_sent_to_that_address_of_the_same_site(server):
+    def location(path: str) -> str:
+        answer = request(server + path, follow=False, Accept="text/html,application/xhtml+xml")
+        assert answer.status == 307
+        return answer.headers["location"]
+    assert location("/ban-do/x?language=en") == "../ban-do?language=en"
+    assert location("/ban-do/x/y/") == "../../../ban-do"
+    assert location("/%5Cother.example/x") == "../%5Cother.example"  # never "/\other.example", another site's
+    assert location("/b%E1%BA%A3n-%C4%91%E1%BB%93/x") == "../b%E1%BA%A3n-%C4%91%E1%BB%93"
+    page = request(server + "/tap-huan/2025", Accept="text/html")
+    assert page.status == 200 and page.body == b"streamlit"  # followed to the page's address
+
+
 def test_other_requests_pass_through_to_streamlit_untouched(server):
     assert request(server + ASSET, Accept_Encoding="identity").body == b"streamlit"
     assert request(server + ASSET, Accept_Encoding="br;q=0, gzip;q=0").body == b"streamlit"
     assert request(server + "/static/js/unhashed.js", Accept_Encoding="br").body == b"streamlit"
     assert request(server + "/static/js/../../static/js/index.AbCd1234.js", Accept_Encoding="br").body == b"streamlit"
     assert request(server + "/tai-du-lieu-len", Accept_Encoding="br").body == b"streamlit"
+    for path in ("/_stcore/host-config", "/static/js/a/b.js", "/media/a/b.png", "/tai-du-lieu-len/"):
+        assert request(server + path, follow=False, Accept="text/html").body == b"streamlit"
+    assert request(server + "/ban-do/x", follow=False, Accept="application/json").body == b"streamlit"
     head = request(server + ASSET, "HEAD", Accept_Encoding="gzip")
     assert head.body == b"" and head.headers["content-encoding"] == "gzip"
 

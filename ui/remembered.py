@@ -1,6 +1,6 @@
-"""A sign-in prompt instead of Streamlit's English "Page not found" at a restricted address (and the home page at its
-own address), and sign-ins that survive a reload, a bookmark or a copied link (on when the dashboard is served by
-`asgi.py`, see `server.sessions`).
+"""A sign-in prompt instead of Streamlit's English "Page not found" at a restricted address (the home page at its own
+address, and a Vietnamese "no such page" at an address naming no page), and sign-ins that survive a reload, a
+bookmark or a copied link (on when the dashboard is served by `asgi.py`, see `server.sessions`).
 
 `access` wraps `auth.access`: before it, a session bound to a token ends when the token was revoked (signed out in
 another tab, account removed) and a new session signs in from the browser's cookie; after it, a fresh sign-in gets a
@@ -15,6 +15,7 @@ from functools import partial
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from operations import accounts as account_operations
 from server import sessions
@@ -54,12 +55,13 @@ def address_of(page: StreamlitPage) -> str:
 
 
 class PromptingAccess(auth.Access):
-    """An Access whose navigation also holds, hidden, a stand-in for each page the session may not open, and the home
-    page at its own address."""
+    """An Access whose navigation also holds, hidden, a stand-in for each page the session may not open, the home
+    page at its own address, and a page saying that the address asked for names no page."""
 
     def pages(self, pages: list[tuple[StreamlitPage, Collection[str | None]]]) -> list[StreamlitPage]:
-        """The allowed pages, then for each other one a hidden page at its address that asks to sign in, and a hidden
-        page at the allowed home page's address that opens it (Streamlit would say "Page not found" there)."""
+        """The allowed pages, then for each other one a hidden page at its address that asks to sign in, a hidden
+        page at the allowed home page's address that opens it, and one at an unknown address asked for (Streamlit
+        would say "Page not found" in English at each)."""
         allowed = super().pages(pages)
         stand_ins = [st.Page(partial(prompt, page.title, roles), title=page.title, icon=page.icon,
                              url_path=address_of(page), visibility="hidden")
@@ -67,7 +69,30 @@ class PromptingAccess(auth.Access):
         aliases = [st.Page(partial(_open, page), title=page.title, icon=page.icon, url_path=page.address,
                            visibility="hidden")
                    for page in allowed if isinstance(page, HomePage)]
-        return allowed + stand_ins + aliases
+        listed = allowed + stand_ins + aliases
+        asked = _unknown_address_asked({address_of(page) for page in listed} | {page.url_path for page in listed})
+        if asked is None:
+            return listed
+        home = next((page for page in allowed if isinstance(page, HomePage)), allowed[0])  # Streamlit's default
+        return listed + [st.Page(partial(no_such_page, asked, home), title=tr("remembered.missing.nav"),
+                                 icon=":material/search_off:", url_path=asked, visibility="hidden")]
+
+
+def _unknown_address_asked(known: set[str]) -> str | None:
+    """The address this run was asked for by name (a typed, bookmarked or mistyped link) if it names no page."""
+    context = get_script_run_ctx()
+    if context is None or context.pages_manager.intended_page_script_hash:
+        return None  # a page chosen in the menu, or a rerun of the page shown
+    asked = (context.pages_manager.intended_page_name or "").strip().strip("/")
+    # Streamlit takes an address with a "/" for no page's: it says "Page not found" there, whatever is listed.
+    return asked if asked and asked not in known and "/" not in asked else None
+
+
+def no_such_page(address: str, home: StreamlitPage) -> None:
+    """What an address naming no page shows: that it names none, and the way to the home page."""
+    st.title(tr("remembered.missing.title"))
+    st.caption(tr("remembered.missing.caption", address=f"/{address}"))
+    st.page_link(home, label=tr("remembered.missing.home", page=home.title), icon=home.icon)
 
 
 def _open(page: StreamlitPage) -> None:

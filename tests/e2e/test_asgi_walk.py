@@ -1,5 +1,6 @@
 """Walk of the dashboard as `make run` serves it (`asgi.py`): a sign-in that survives a reload and ends in every tab
-at a sign-out, the Vietnamese sign-in prompt at a restricted address, and a light first visit.
+at a sign-out, the Vietnamese sign-in prompt at a restricted address, a Vietnamese "no such page" at an address naming
+none, and a light first visit.
 """
 
 from __future__ import annotations
@@ -152,6 +153,23 @@ def test_a_signed_out_visit_to_a_page_of_a_closed_dashboard_asks_to_sign_in_neve
             assert_no_exception(page)
     finally:
         profile.close()
+
+
+def test_an_address_naming_no_page_says_so_in_the_pages_language_and_leads_home(context: BrowserContext):
+    page = context.new_page()
+    open_page(page, "/tong-quang")
+    expect(page_title(page)).to_have_text("Không có trang này")
+    expect(page.get_by_text("Địa chỉ “/tong-quang” không dẫn tới trang nào")).to_be_visible()
+    expect(page_not_found(page)).to_have_count(0)
+    screenshot(page, "asgi-no-such-page")
+    rerun_after(page, page.get_by_role("link", name="Về trang Tổng quan").click)
+    expect(page_title(page)).to_have_text(re.compile("^Tổng quan "))
+    assert_no_exception(page)
+
+    open_page(page, "/abc/def?language=en")  # a deeper address is taken for its first part's
+    expect(page_title(page)).to_have_text("There is no such page")
+    expect(page).to_have_url(re.compile(r"/abc\?"))
+    expect(page_not_found(page)).to_have_count(0)
 
 
 def test_the_overviews_own_address_opens_the_overview_in_the_language_it_asks_for(context: BrowserContext,
