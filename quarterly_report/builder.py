@@ -26,8 +26,22 @@ class ReportRefused(Refused):
     """The report cannot be made; `key` and `values` word the reason through the translation table."""
 
 
+class OfQuarter:
+    """A report of one quarter (`quarter`, "2025-Q4"), with the quarter's year and number."""
+
+    quarter: str
+
+    @property
+    def year(self) -> int:
+        return quarter_parts(self.quarter)[0]
+
+    @property
+    def quarter_number(self) -> int:
+        return quarter_parts(self.quarter)[1]
+
+
 @dataclass(frozen=True)
-class QuarterlyReport:
+class QuarterlyReport(OfQuarter):
     """The numbers, tables and texts of one commune's quarterly report."""
 
     commune_code: str
@@ -64,14 +78,6 @@ class QuarterlyReport:
     # last_value, value, coverage, at_risk
     projection: pd.DataFrame
     texts: ReportTexts
-
-    @property
-    def year(self) -> int:
-        return quarter_parts(self.quarter)[0]
-
-    @property
-    def quarter_number(self) -> int:
-        return quarter_parts(self.quarter)[1]
 
     @property
     def villages_below_target(self) -> int:

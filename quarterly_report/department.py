@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 import i18n
-from quarterly_report.builder import ReportRefused
+from quarterly_report.builder import OfQuarter, ReportRefused
 from quarterly_report.excel import annex_workbook
 from quarterly_report.tables import ReportColumn, ReportTable, _cell
 from quarterly_report.template import HEADING, NOTE, TEXT, Block, DocumentTemplate, Paragraph, Table, TableCell, render
@@ -41,7 +41,7 @@ ANNEXES = ("ranking", "behind", "not_reported", "projection")
 
 
 @dataclass(frozen=True)
-class CityReport:
+class CityReport(OfQuarter):
     """The numbers and tables of one province's quarterly summary."""
 
     province: str
@@ -55,14 +55,6 @@ class CityReport:
     projection: pd.DataFrame  # city.projected_communes
     number: str = ""
     signatory: str = ""
-
-    @property
-    def year(self) -> int:
-        return quarter_parts(self.quarter)[0]
-
-    @property
-    def quarter_number(self) -> int:
-        return quarter_parts(self.quarter)[1]
 
     @property
     def behind(self) -> pd.DataFrame:
