@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import statistics
 import time
@@ -43,6 +44,8 @@ MAPS = {
 }
 # Drawn only where the warehouse has the city's commune boundaries.
 CITY_MAPS = ("city map (map page)", "city page map")
+APP_TEST_WARNINGS = ("streamlit.runtime.scriptrunner_utils.script_run_context",
+                     "streamlit.runtime.state.session_state_proxy", "streamlit.runtime.caching.cache_data_api")
 ADMIN = next(name for name, role, _ in ACCOUNTS if role == "admin")
 
 
@@ -50,6 +53,10 @@ def compile_once() -> None:
     """Pages compiled once, as a server does (one script cache per server); AppTest would compile them every run."""
     shared = ScriptCache()
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared  # type: ignore[assignment,misc]
+    # AppTest sets a session's state from outside its run, which Streamlit warns about for every session: hundreds
+    # of lines between the benchmark's own. A filter, because Streamlit resets its loggers' levels.
+    for name in APP_TEST_WARNINGS:
+        logging.getLogger(name).addFilter(lambda record: False)
 
 
 def _session(page: str, commune: str, query: dict[str, str] | None = None, *, admin: bool = False) -> AppTest:
