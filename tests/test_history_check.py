@@ -20,12 +20,30 @@ UNKNOWN_VILLAGE = f"{tiny_commune.CODE}-09"
 PERIODS = ["2025-06", "2025-07", "2025-08", "2025-09", "2025-10", "2025-11", "2025-12", "2026-01"]
 INDICATORS = ["ho_da_huong_dan", "ho_vneid", "luot_tuyen_truyen"]
 HOUSEHOLDS = ["ho_da_huong_dan", "ho_vneid"]
-# Small values, so that equal values, zeros and figures three times the median all happen often.
-VALUES = st.integers(min_value=0, max_value=40)
+# Small values, so that equal values, zeros and figures three times the median all happen often; a few far apart.
+VALUES = st.one_of(st.integers(min_value=0, max_value=40), st.sampled_from([0, 1, 10, 30]))
 
-# Stored figures with gaps: any village, any month, any indicator may be missing.
-STORED = st.dictionaries(st.tuples(st.sampled_from(VILLAGES), st.sampled_from(PERIODS), st.sampled_from(INDICATORS)),
-                         VALUES, max_size=60)
+# Stored figures scattered: any village, any month, any indicator may be missing.
+SCATTERED = st.dictionaries(st.tuples(st.sampled_from(VILLAGES), st.sampled_from(PERIODS),
+                                      st.sampled_from(INDICATORS)), VALUES, max_size=60)
+
+
+@st.composite
+def runs_of_months(draw: st.DrawFn) -> dict[tuple[str, str, str], int]:
+    """Stored figures as villages send them: each figure from some month up to some later one, every month, with
+    at most a few months missing."""
+    stored = {}
+    for village in VILLAGES:
+        for indicator in INDICATORS:
+            first = draw(st.integers(0, len(PERIODS)))
+            for period in PERIODS[first:draw(st.integers(first, len(PERIODS)))]:
+                stored[village, period, indicator] = draw(VALUES)
+    for missing in draw(st.lists(st.sampled_from(sorted(stored)), max_size=3)) if stored else []:
+        stored.pop(missing, None)
+    return stored
+
+
+STORED = st.one_of(SCATTERED, runs_of_months())
 # A file's rows: several months of one village, months before any history, unknown or missing villages and months,
 # empty cells; corrections (a month already stored) included.
 FILE_ROWS = st.lists(st.tuples(st.sampled_from([*VILLAGES, UNKNOWN_VILLAGE, None]),
@@ -109,3 +127,22 @@ def test_a_median_between_two_months_is_their_mean(warehouse):
     assert checked(warehouse, rows, 3, 2) == [
         (1, "ho_vneid", 40, PERIODS[3], 40.0, True, False),
         (1, "luot_tuyen_truyen", 4, PERIODS[3], 7.0, False, True)]
+
+
+@pytest.mark.parametrize(("earlier", "value", "unusual"), [
+    ([1, 1, 10], 20, True),  # the median is 1, though the latest month alone would clear 20
+    ([1, 1, 10], 3, False),
+    ([1, 1, 1, 1, 10, 10, 10, 10], 17, True),  # the median is 5.5: above 16.5
+    ([1, 1, 1, 1, 10, 10, 10, 10], 16, False),
+    ([10, 10, 10, 10, 1, 1, 1, 1], 17, True),  # falling figures: the latest months are the smallest
+    ([10, 10, 10, 1, 1, 1, 1, 1], 4, True),
+    ([10, 10, 10, 10, 10, 1, 1, 1], 30, False),
+])
+def test_a_figure_is_unusual_against_the_median_of_every_earlier_month(warehouse, earlier, value, unusual):
+    stored = {(VILLAGES[1], period, "luot_tuyen_truyen"): figure
+              for period, figure in zip(PERIODS, earlier, strict=False)}
+    store(warehouse, stored)
+    rows = [(VILLAGES[1], "2026-02", [None, None, value])]
+    warned = checked(warehouse, rows, 3, 2)
+    assert [row[-1] for row in warned] == ([True] if unusual else [])
+    assert warned == reference(stored, rows, 3, 2)

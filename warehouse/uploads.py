@@ -55,7 +55,62 @@ def figures_against_history(db: Warehouse, figures: pd.DataFrame, household_indi
     earlier one (`fell`), or a figure above `factor` times the median of at least `least_months` earlier ones
     (`unusual`). `figures` holds the file's rows: position, village_code, period, then one column per indicator.
     Returns position, indicator_code, previous_value, previous_period, median_value, fell, unusual."""
-    file_figures = figures.dropna(subset=["village_code", "period"])  # noqa: F841 (read by DuckDB, by name)
+    file_figures = figures.dropna(subset=["village_code", "period"])
+    # Most rows are cleared by their villages' recent months alone; only the others are read against every month.
+    doubtful = _rows_not_cleared_by_recent_months(db, file_figures, household_indicators, factor)
+    return _figures_against_every_earlier_month(db, file_figures[file_figures["position"].isin(doubtful)],
+                                                household_indicators, factor=factor, least_months=least_months)
+
+
+def _recent_months(db: Warehouse, periods: pd.Series) -> pd.DataFrame:
+    """For each of the `periods`: the first of the latest ⌊N/2⌋ + 1 months stored before it (N: how many months
+    are stored before it, in any village), and that number of months."""
+    stored = db.read("SELECT DISTINCT period FROM report_values ORDER BY period")["period"].tolist()
+    windows = []
+    for period in sorted(set(periods)):
+        earlier = [month for month in stored if month < period]
+        if earlier:
+            months = len(earlier) // 2 + 1
+            windows.append((period, earlier[-months], months))
+    return pd.DataFrame(windows, columns=["period", "window_start", "window_months"])
+
+
+def _rows_not_cleared_by_recent_months(db: Warehouse, file_figures: pd.DataFrame, household_indicators: list[str],
+                                       factor: float) -> pd.Series:
+    """The positions of the rows with a cell that the village's recent months (`_recent_months`) do not clear.
+
+    A cell is cleared when its village holds a figure for it in each of those months, it is at most `factor` times
+    the smallest of them and, for a household figure, not below the latest. Those figures are more than half of
+    the village's earlier ones (at most N), so the median of all is at least their smallest: the cell can be
+    neither unusual nor fallen. Only about half of the history is read for it."""
+    windows = _recent_months(db, file_figures["period"])  # noqa: F841 (read by DuckDB, by name)
+    return db.read(
+        """
+        WITH cells AS (
+            UNPIVOT file_figures ON COLUMNS(* EXCLUDE (position, village_code, period))
+            INTO NAME indicator_code VALUE value
+        ), recent AS (
+            SELECT k.position, rv.indicator_code, count(*) AS months, min(rv.value) AS lowest,
+                   arg_max(rv.value, rv.period) AS previous_value
+            FROM (SELECT f.position, f.village_code, f.period, w.window_start
+                  FROM file_figures f JOIN windows w USING (period)) k
+            JOIN report_values rv ON rv.village_code = k.village_code AND rv.period >= k.window_start
+                AND rv.period < k.period
+            GROUP BY ALL
+        )
+        SELECT DISTINCT c.position FROM cells c JOIN windows w USING (period)
+        LEFT JOIN recent r USING (position, indicator_code)
+        WHERE r.position IS NULL OR r.months < w.window_months OR c.value > $factor * r.lowest
+           OR (c.indicator_code IN (SELECT unnest($households)) AND c.value < r.previous_value)
+        """,
+        {"households": household_indicators, "factor": factor},
+        frames={"file_figures": file_figures, "windows": windows},
+    )["position"]
+
+
+def _figures_against_every_earlier_month(db: Warehouse, file_figures: pd.DataFrame, household_indicators: list[str],
+                                         *, factor: float, least_months: int) -> pd.DataFrame:
+    """`figures_against_history` for the given rows, each cell against every earlier month of its village."""
     # Compared here, not in pandas: a national file has a million cells, of which a handful are doubtful.
     return db.read(
         """
