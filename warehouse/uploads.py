@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from warehouse.database import Warehouse
+from warehouse.write.tables import plain_name
 from warehouse.write.upload_scopes import replaced, tables_replaced_by, written_by_upload
 
 
@@ -63,47 +64,49 @@ def figures_against_history(db: Warehouse, figures: pd.DataFrame, household_indi
 
 
 def _recent_months(db: Warehouse, periods: pd.Series) -> pd.DataFrame:
-    """For each of the `periods`: the first of the latest ⌊N/2⌋ + 1 months stored before it (N: how many months
-    are stored before it, in any village), and that number of months."""
+    """For each of the `periods`: the first and the last of the latest ⌊N/2⌋ + 1 months stored before it (N: how
+    many months are stored before it, in any village), and that number of months."""
     stored = db.read("SELECT DISTINCT period FROM report_values ORDER BY period")["period"].tolist()
     windows = []
     for period in sorted(set(periods)):
         earlier = [month for month in stored if month < period]
         if earlier:
             months = len(earlier) // 2 + 1
-            windows.append((period, earlier[-months], months))
-    return pd.DataFrame(windows, columns=["period", "window_start", "window_months"])
+            windows.append((period, earlier[-months], earlier[-1], months))
+    return pd.DataFrame(windows, columns=["period", "window_start", "window_end", "window_months"])
 
 
 def _rows_not_cleared_by_recent_months(db: Warehouse, file_figures: pd.DataFrame, household_indicators: list[str],
                                        factor: float) -> pd.Series:
-    """The positions of the rows with a cell that the village's recent months (`_recent_months`) do not clear.
+    """The positions of the rows that their villages' recent months (`_recent_months`) do not clear.
 
-    A cell is cleared when its village holds a figure for it in each of those months, it is at most `factor` times
-    the smallest of them and, for a household figure, not below the latest. Those figures are more than half of
-    the village's earlier ones (at most N), so the median of all is at least their smallest: the cell can be
-    neither unusual nor fallen. Only about half of the history is read for it."""
+    A row is cleared when its village holds a figure in each of those months for each indicator of the file (one
+    figure per village, month and indicator: `UNIQUE_KEYS`), none of its cells is above `factor` times any of them,
+    and none of its household cells is below the last month's. Those figures are more than half of the village's
+    earlier ones for each indicator (at most N), so their median is at least the smallest of them: no cell can be
+    unusual, nor fallen. Only about half of the history is read, grouped by row rather than by cell."""
+    indicators = [plain_name(str(column)) for column in file_figures.columns
+                  if column not in ("position", "village_code", "period")]
     windows = _recent_months(db, file_figures["period"])  # noqa: F841 (read by DuckDB, by name)
+    cell = "k.cells[list_position($indicators, rv.indicator_code)]"
     return db.read(
-        """
-        WITH cells AS (
-            UNPIVOT file_figures ON COLUMNS(* EXCLUDE (position, village_code, period))
-            INTO NAME indicator_code VALUE value
-        ), recent AS (
-            SELECT k.position, rv.indicator_code, count(*) AS months, min(rv.value) AS lowest,
-                   arg_max(rv.value, rv.period) AS previous_value
-            FROM (SELECT f.position, f.village_code, f.period, w.window_start
+        f"""
+        WITH recent AS (
+            SELECT k.position, count(*) AS figures,
+                   bool_or(coalesce({cell} > $factor * rv.value OR (rv.period = k.window_end
+                       AND rv.indicator_code IN (SELECT unnest($households)) AND {cell} < rv.value), false))
+                       AS doubtful
+            FROM (SELECT f.position, f.village_code, f.period, w.window_start, w.window_end,
+                         [{", ".join(indicators)}] AS cells
                   FROM file_figures f JOIN windows w USING (period)) k
             JOIN report_values rv ON rv.village_code = k.village_code AND rv.period >= k.window_start
-                AND rv.period < k.period
-            GROUP BY ALL
+                AND rv.period < k.period AND rv.indicator_code IN (SELECT unnest($indicators))
+            GROUP BY k.position
         )
-        SELECT DISTINCT c.position FROM cells c JOIN windows w USING (period)
-        LEFT JOIN recent r USING (position, indicator_code)
-        WHERE r.position IS NULL OR r.months < w.window_months OR c.value > $factor * r.lowest
-           OR (c.indicator_code IN (SELECT unnest($households)) AND c.value < r.previous_value)
+        SELECT f.position FROM file_figures f JOIN windows w USING (period) LEFT JOIN recent r USING (position)
+        WHERE r.position IS NULL OR r.doubtful OR r.figures < w.window_months * len($indicators)
         """,
-        {"households": household_indicators, "factor": factor},
+        {"indicators": indicators, "households": household_indicators, "factor": factor},
         frames={"file_figures": file_figures, "windows": windows},
     )["position"]
 
