@@ -216,17 +216,28 @@ def measure(months: int = 12, quiet: bool = True, stages: bool = False) -> dict:
         # The correction again (it was undone), then each later month and its correction.
         started = time.perf_counter()
         timings = []
+        later: list[dict] = []
         load(correction_file, history)
         for month in range(history + 1, months):
             new_file, correction_file = month_files(month)
-            _, new_seconds, new_processor, _ = _timed(lambda file=new_file, month=month: load(file, month))
-            _, correction_seconds, correction_processor, _ = _timed(
-                lambda file=correction_file, month=month: load(file, month))
+            new_spent: dict[str, list[float]] = {}
+            with _stage_clocks(new_spent) if stages else nullcontext():
+                _, new_seconds, new_processor, _ = _timed(lambda file=new_file, month=month: load(file, month))
+            correction_spent: dict[str, list[float]] = {}
+            with _stage_clocks(correction_spent) if stages else nullcontext():
+                _, correction_seconds, correction_processor, _ = _timed(
+                    lambda file=correction_file, month=month: load(file, month))
             timings.append((new_seconds, correction_seconds))
+            later.append({"month": month + 1, "new_month_s": new_seconds, "new_month_cpu_s": new_processor,
+                          "correction_s": correction_seconds, "correction_cpu_s": correction_processor})
+            if stages:
+                later[-1].update({f"{name}_stages": {stage: spent[stage] for stage in STAGES if stage in spent}
+                                  for name, spent in (("new_month", new_spent), ("correction", correction_spent))})
             if not quiet:
                 print(f"month {month + 1}: new {new_seconds:.2f} s (processor {new_processor:.2f} s), correction "
                       f"{correction_seconds:.2f} s (processor {correction_processor:.2f} s)", flush=True)
         figures["later_months_s"] = time.perf_counter() - started
+        figures["later_months"] = later
         if timings:
             figures["later_new_month_max_s"] = max(new for new, _ in timings)
             figures["later_correction_max_s"] = max(correction for _, correction in timings)
@@ -249,19 +260,31 @@ def _report(figures: dict) -> str:
           for name, label in (("new_month", "new month"), ("correction", "correction (replace)"), ("undo", "undo"))),
         *_stage_lines(figures),
         f"the correction's cells: {figures['correction_changes']}",
+        *_later_lines(figures),
         f"after {figures['months']} months of imports and corrections ({figures['values_after']:,} figures): file "
         f"{figures['file_bytes'] / megabytes:.0f} MB, data {figures['data_bytes'] / megabytes:.0f} MB, "
         f"file ÷ data {figures['file_per_data']:.2f}",
     ])
 
 
-def _stage_lines(figures: dict) -> list[str]:
+def _stage_lines(figures: dict, heading: str = "") -> list[str]:
     lines = []
     for name in ("new_month", "correction", "undo"):
         if f"{name}_stages" in figures:
-            lines.append(f"{name.replace('_', ' ')}, by stage:")
+            lines.append(f"{heading}{name.replace('_', ' ')}, by stage:")
             lines += [f"  {STAGES[stage]:34s}{wall:6.2f} s (processor {processor:6.2f} s)"
                       for stage, (wall, processor) in figures[f"{name}_stages"].items()]
+    return lines
+
+
+def _later_lines(figures: dict) -> list[str]:
+    """Each later month's new month and correction; with `--stages`, the stages of the one with most history."""
+    later = figures.get("later_months", [])
+    lines = [f"month {month['month']:2d}: new {month['new_month_s']:5.2f} s (processor {month['new_month_cpu_s']:5.2f} "
+             f"s), correction {month['correction_s']:5.2f} s (processor {month['correction_cpu_s']:5.2f} s)"
+             for month in later]
+    if later:
+        lines += _stage_lines(later[-1], heading=f"month {later[-1]['month']}, ")
     return lines
 
 
