@@ -274,9 +274,12 @@ def indicator_shares_by_commune(db: Warehouse, province: str, period: str) -> pd
     on the domains page. Columns: commune_code, indicator_code, domain, share.
     """
     codes = province_communes(db, province)["code"].tolist()
+    indicators = analysis.household_indicators(db)
+    every_village = queries.coverage_by_village_of_indicators(db, codes, period, indicators["code"].tolist())
+    by_indicator = dict(iter(every_village.groupby("indicator_code", sort=False)))
     parts = []
-    for indicator in analysis.household_indicators(db).itertuples():
-        villages = queries.coverage_by_village_of_communes(db, codes, period, indicator.code)
+    for indicator in indicators.itertuples():
+        villages = by_indicator.get(indicator.code, every_village.iloc[0:0])
         per_commune = villages.assign(value=villages["value"].fillna(0)).groupby("commune_code").agg(
             value=("value", "sum"), households=("households", "sum"), reported=("reported", "any"))
         with_data = per_commune[per_commune["reported"]]

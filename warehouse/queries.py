@@ -150,6 +150,26 @@ def coverage_by_village_of_communes(
     return frame
 
 
+def coverage_by_village_of_indicators(
+    db: Warehouse, communes: list[str], period: str, indicators: list[str]
+) -> pd.DataFrame:
+    """`coverage_by_village_of_communes` of several indicators in one query (where a query each cost 15 ms at national
+    scale), with an indicator_code column first; in the order of `indicators`, then as that function's."""
+    sql = _PERIOD_VALUES + """
+    SELECT i.code AS indicator_code, v.commune_code, v.village_code, v.village_name, v.households, pv.value,
+           pv.value / v.households AS coverage,
+           coalesce(pv.value / v.households >= i.target_share, false) AS meets_target,
+           v.village_code IN (SELECT village_code FROM reported) AS reported
+    FROM village v
+    CROSS JOIN (SELECT code, target_share FROM indicators WHERE code IN (SELECT unnest($indicators))) i
+    LEFT JOIN period_value pv ON pv.village_code = v.village_code AND pv.indicator_code = i.code
+    ORDER BY list_position($indicators, i.code), v.commune_code, coverage DESC NULLS LAST, v.village_name COLLATE vi
+    """
+    frame = db.read(sql, {"communes": list(communes), "months": months_in(period), "indicators": list(indicators)})
+    frame["value"] = frame["value"].astype("Int64")
+    return frame
+
+
 def domain_coverage_by_village(db: Warehouse, commune: str, period: str) -> pd.DataFrame:
     """Each reporting village's coverage per digital domain: the mean of the domain's indicators' coverage."""
     sql = _PERIOD_VALUES + """
