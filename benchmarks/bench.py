@@ -101,6 +101,11 @@ def rows(figures: dict) -> list[Row]:
         found.append(Row(f"page {name}: cold", {scale: at[scale]["cold"] for scale in scales}, "s"))
         if all("cold_cpu" in at[scale] for scale in scales):
             found.append(Row(f"page {name}: cold, CPU", {scale: at[scale]["cold_cpu"] for scale in scales}, "s"))
+        if all("first_cpu" in at[scale] for scale in scales):
+            # A commune's first visit after another commune's (cold at one commune): what its first visitor pays.
+            found.append(Row(f"page {name}: first visit", {scale: at[scale]["first"] for scale in scales}, "s"))
+            found.append(Row(f"page {name}: first visit, CPU", {scale: at[scale]["first_cpu"] for scale in scales},
+                             "s"))
         warm = {scale: at[scale]["warm"] for scale in scales}
         ratio = _ratio(warm)
         found.append(Row(f"page {name}: warm", warm, "s",

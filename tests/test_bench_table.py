@@ -16,8 +16,8 @@ SCALES = warehouses.SCALES
 
 
 def page_figures(warm: float = 0.05, figure: int = 20_000) -> dict:
-    return {name: {"cold": 0.3, "warm": warm, "cold_cpu": 0.25, "warm_cpu": 0.04, "figure_bytes": figure}
-            for name in pages.PAGES}
+    return {name: {"cold": 0.3, "warm": warm, "cold_cpu": 0.25, "warm_cpu": 0.04, "first": 0.2, "first_cpu": 0.18,
+                   "figure_bytes": figure} for name in pages.PAGES}
 
 
 def map_figures(scale: str, figure: int = 300_000) -> dict:
@@ -54,6 +54,7 @@ def test_the_table_has_a_row_for_every_figure_of_done_when():
         assert line(table, f"page {name}: cold ")
         assert line(table, f"page {name}: warm ").endswith("yes")
         assert line(table, f"page {name}: cold, CPU") and line(table, f"page {name}: warm, CPU")
+        assert line(table, f"page {name}: first visit ") and line(table, f"page {name}: first visit, CPU")
     for name in pages.MAPS:
         assert line(table, f"map {name}: figure").endswith("yes")
         assert line(table, f"map {name}: page warm").endswith("yes")
