@@ -129,3 +129,18 @@ def test_the_citys_indicator_shares_are_each_communes_own_coverage(demo_path):
     for indicator in analysis.household_indicators(db)["code"]:
         villages = queries.coverage_by_village(db, demo.COMMUNE_CODE, "2025-12", indicator)
         assert own[indicator] == villages["value"].fillna(0).sum() / villages["households"].sum()
+
+
+@pytest.mark.parametrize("period", ["2025-11", "2025-Q4"])
+def test_the_headline_summed_per_commune_is_the_sum_of_its_villages(demo_path, period):
+    db = Warehouse.open(demo_path)
+    communes = city.province_communes(db, demo.PROVINCE_CODE)["code"].tolist()
+    villages = queries.coverage_by_village_of_communes(db, communes, period)
+    expected = villages.assign(value=villages["value"].fillna(0)).groupby("commune_code").agg(
+        villages=("village_code", "size"), households=("households", "sum"), villages_reported=("reported", "sum"),
+        households_guided=("value", "sum"), villages_meeting_target=("meets_target", "sum"))
+    summed = queries.headline_by_commune(db, communes, period).set_index("commune_code")
+    assert summed.index.tolist() == expected.index.tolist()
+    assert (summed["households_guided"] > 0).all()
+    for column in expected.columns:
+        assert summed[column].tolist() == expected[column].astype("int64").tolist(), column

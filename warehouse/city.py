@@ -146,6 +146,11 @@ def _headlines(codes: list[str], villages: pd.DataFrame) -> pd.DataFrame:
         villages_reported=("reported", "sum"), households_guided=("value", "sum"),
         villages_meeting_target=("meets_target", "sum"),
     )
+    return _ranked_headlines(codes, per_commune)
+
+
+def _ranked_headlines(codes: list[str], per_commune: pd.DataFrame) -> pd.DataFrame:
+    """`_headlines` from the sums of each commune's villages (`queries.headline_by_commune`)."""
     table = per_commune.reindex(pd.Index(codes, name="commune_code")).fillna(0).astype("int64")
     table["has_data"] = table["villages_reported"] > 0
     table["guided_share"] = (table["households_guided"] / table["households"].where(table["households"] > 0)).where(
@@ -257,7 +262,7 @@ def standings_in_province(db: Warehouse, province: str, period: str) -> dict[str
     `commune_table`, worked out from the headline alone (one query, where the table takes five)."""
     codes = [code for (code,) in db.rows("SELECT code FROM communes WHERE province = $province ORDER BY code",
                                          {"province": province})]
-    table = _headlines(codes, queries.coverage_by_village_of_communes(db, codes, period))
+    table = _ranked_headlines(codes, queries.headline_by_commune(db, codes, period).set_index("commune_code"))
     median, target = city_median(table), headline_target(db)
     return {
         code: CommuneStanding(commune_code=code, guided_share=None if pd.isna(share) else float(share),

@@ -151,6 +151,23 @@ def coverage_by_village_of_communes(
     return frame
 
 
+def headline_by_commune(db: Warehouse, communes: list[str], period: str) -> pd.DataFrame:
+    """`coverage_by_village_of_communes` of the headline summed per commune with villages, in DuckDB (a city's
+    villages go to pandas no more): commune_code, villages, households, villages_reported, households_guided,
+    villages_meeting_target."""
+    sql = _PERIOD_VALUES + """
+    SELECT v.commune_code, count(*) AS villages, sum(v.households)::BIGINT AS households,
+           count(*) FILTER (WHERE v.village_code IN (SELECT village_code FROM reported)) AS villages_reported,
+           coalesce(sum(pv.value), 0)::BIGINT AS households_guided,
+           count(*) FILTER (WHERE pv.value / v.households >= i.target_share) AS villages_meeting_target
+    FROM village v
+    CROSS JOIN (SELECT target_share FROM indicators WHERE code = $indicator) i
+    LEFT JOIN period_value pv ON pv.village_code = v.village_code AND pv.indicator_code = $indicator
+    GROUP BY v.commune_code ORDER BY v.commune_code
+    """
+    return db.read(sql, {"communes": list(communes), "months": months_in(period), "indicator": HEADLINE_INDICATOR})
+
+
 def coverage_by_village_of_indicators(
     db: Warehouse, communes: list[str], period: str, indicators: list[str]
 ) -> pd.DataFrame:
