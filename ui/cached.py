@@ -83,8 +83,9 @@ class SharedReads:
     version is unchanged, so that a read several query functions repeat runs once (the commune's villages' coverage
     is read by the overview's headline, its cards, its alerts and its chart: 15 ms each at national scale)."""
 
-    def __init__(self, db: Warehouse, version: str | None) -> None:
-        self._db, self._version = db, version
+    def __init__(self, db: Warehouse | SharedReads, version: str | None) -> None:
+        # A cached function run from another's is handed that one's SharedReads.
+        self._db, self._version = db._db if isinstance(db, SharedReads) else db, version
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._db, name)

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import i18n
-from ui.cached import city, registry
+from ui.cached import cached_call, city, registry
 from ui.filters import Filters
 from ui.language import language, tr
 from warehouse import city as city_queries
@@ -35,7 +35,8 @@ def show_city_standing(db: Warehouse, chosen: Filters) -> None:
     """The commune's headline, the city's median and its rank ("xếp thứ 37/114"); nothing without a city."""
     if chosen.period is None:
         return
-    found = standing_in_city(db, chosen.commune, chosen.period)
+    # One lookup per run once cached (the standings of the province inside it are shared by its communes).
+    found = cached_call(standing_in_city, db, chosen.commune, chosen.period)
     if found is None:
         return
     name, standing = found
