@@ -309,11 +309,13 @@ def indicator_medians(db: Warehouse, province: str, period: str) -> pd.DataFrame
 
 def province_months(db: Warehouse, province: str) -> list[str]:
     """Months for which at least one village of the province reported, oldest first."""
-    return db.read(
-        "SELECT DISTINCT r.period FROM reports r JOIN villages v ON v.code = r.village_code "
-        "JOIN communes c ON c.code = v.commune_code WHERE c.province = $province ORDER BY r.period",
-        {"province": province},
-    )["period"].tolist()
+    # Every province's months in one statement, the same for every province: a page asking for each of the 34 (the
+    # national view) has it read once by the cache of statements (ui.cached.SharedReads), where 34 took 0.45 s.
+    months = db.read(
+        "SELECT DISTINCT c.province, r.period FROM reports r JOIN villages v ON v.code = r.village_code "
+        "JOIN communes c ON c.code = v.commune_code ORDER BY r.period",
+    )
+    return months.loc[months["province"] == province, "period"].tolist()
 
 
 def city_series(db: Warehouse, province: str) -> pd.DataFrame:
