@@ -126,6 +126,9 @@ def rows(figures: dict) -> list[Row]:
         found.append(Row(f"map {name}: page warm", {scale: shown[scale]["warm"] if scale in shown else None
                                                     for scale in scales}, "s", f"≤ {MAP_WARM_TARGET_S} s",
                          all(map_["warm"] <= MAP_WARM_TARGET_S for map_ in shown.values())))
+        if all("cold_cpu" in map_ for map_ in shown.values()):
+            found.append(Row(f"map {name}: page cold, CPU", {scale: shown[scale]["cold_cpu"] if scale in shown
+                                                             else None for scale in scales}, "s"))
     found.append(Row("cached reads, every page of one commune", {scale: size / 1e3 for scale, size in
                                                                  figures["cache_bytes"].items()}, "kB"))
     if "imports" in figures:

@@ -21,7 +21,7 @@ def page_figures(warm: float = 0.05, figure: int = 20_000) -> dict:
 
 
 def map_figures(scale: str, figure: int = 300_000) -> dict:
-    return {name: {"cold": 0.5, "warm": 0.2, "figure_bytes": figure} for name in pages.MAPS
+    return {name: {"cold": 0.5, "warm": 0.2, "cold_cpu": 0.45, "figure_bytes": figure} for name in pages.MAPS
             if scale != "commune" or name not in pages.CITY_MAPS}
 
 
@@ -58,6 +58,7 @@ def test_the_table_has_a_row_for_every_figure_of_done_when():
     for name in pages.MAPS:
         assert line(table, f"map {name}: figure").endswith("yes")
         assert line(table, f"map {name}: page warm").endswith("yes")
+        assert line(table, f"map {name}: page cold, CPU")
     for label in ("new month", "correction", "undo"):
         assert line(table, f"national import: {label} ").endswith("yes")
         assert "MB" in line(table, f"national import: {label}, peak memory")
