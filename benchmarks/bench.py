@@ -154,6 +154,7 @@ def rows(figures: dict) -> list[Row]:
         served = figures["concurrency_communes"]
         found.append(Row(f"{served['sessions']} overviews of as many communes: median", {"nation": served["median_s"]},
                          "s"))
+        found.append(Row(f"{served['sessions']} overviews of as many communes: p95", {"nation": served["p95_s"]}, "s"))
         found.append(Row(f"{served['sessions']} overviews of as many communes: server CPU per load",
                          {"nation": served["server_cpu_per_load_s"]}, "s"))
     return found
