@@ -298,27 +298,20 @@ def commune_summary(
 ) -> CommuneSummary:
     """The overview's headline numbers for one commune and period."""
     coverage = coverage_by_village(db, commune, period)
-    registry = db.read(
-        """
-        SELECT (SELECT count(*) FROM teams t JOIN villages v ON v.code = t.village_code
-                WHERE v.commune_code = $commune) AS teams,
-               (SELECT count(*) FROM members m JOIN teams t ON t.code = m.team_code
-                JOIN villages v ON v.code = t.village_code WHERE v.commune_code = $commune) AS members,
-               (SELECT target_share FROM indicators WHERE code = $headline) AS target_share
-        """,
-        {"commune": commune, "headline": HEADLINE_INDICATOR},
-    ).iloc[0]
+    # The same reads as the overview's alerts (team_sizes) and headline (the catalogue): a cache sends them once.
+    teams = team_sizes(db, commune)
+    target_share = indicator_catalogue(db).set_index("code").loc[HEADLINE_INDICATOR, "target_share"]
     quarter = quarter_of(period) if is_month(period) else period
     quarterly_reports = report_timeliness(db, commune, quarter, deadline_day, today)
     return CommuneSummary(
         villages=len(coverage),
         households=int(coverage["households"].sum()),
-        teams=int(registry["teams"]),
-        members=int(registry["members"]),
+        teams=int(teams["team_code"].notna().sum()),
+        members=int(teams["members"].sum()),
         villages_reported=int(coverage["reported"].sum()),
         households_guided=int(coverage["value"].sum()),
         villages_meeting_target=int(coverage["meets_target"].sum()),
-        target_share=float(registry["target_share"]),
+        target_share=float(target_share),
         quarter=quarter,
         reports_on_time=int((quarterly_reports["status"] == ON_TIME).sum()),
         reports_due=int(quarterly_reports["status"].isin([ON_TIME, LATE, MISSING]).sum()),
