@@ -101,6 +101,11 @@ def rows(figures: dict) -> list[Row]:
         found.append(Row(f"page {name}: cold", {scale: at[scale]["cold"] for scale in scales}, "s"))
         if all("cold_cpu" in at[scale] for scale in scales):
             found.append(Row(f"page {name}: cold, CPU", {scale: at[scale]["cold_cpu"] for scale in scales}, "s"))
+        if all("first_cpu" in at[scale] for scale in scales):
+            # A commune's first visit after another commune's (cold at one commune): what its first visitor pays.
+            found.append(Row(f"page {name}: first visit", {scale: at[scale]["first"] for scale in scales}, "s"))
+            found.append(Row(f"page {name}: first visit, CPU", {scale: at[scale]["first_cpu"] for scale in scales},
+                             "s"))
         warm = {scale: at[scale]["warm"] for scale in scales}
         ratio = _ratio(warm)
         found.append(Row(f"page {name}: warm", warm, "s",
@@ -121,6 +126,9 @@ def rows(figures: dict) -> list[Row]:
         found.append(Row(f"map {name}: page warm", {scale: shown[scale]["warm"] if scale in shown else None
                                                     for scale in scales}, "s", f"≤ {MAP_WARM_TARGET_S} s",
                          all(map_["warm"] <= MAP_WARM_TARGET_S for map_ in shown.values())))
+        if all("cold_cpu" in map_ for map_ in shown.values()):
+            found.append(Row(f"map {name}: page cold, CPU", {scale: shown[scale]["cold_cpu"] if scale in shown
+                                                             else None for scale in scales}, "s"))
     found.append(Row("cached reads, every page of one commune", {scale: size / 1e3 for scale, size in
                                                                  figures["cache_bytes"].items()}, "kB"))
     if "imports" in figures:
@@ -146,6 +154,7 @@ def rows(figures: dict) -> list[Row]:
         served = figures["concurrency_communes"]
         found.append(Row(f"{served['sessions']} overviews of as many communes: median", {"nation": served["median_s"]},
                          "s"))
+        found.append(Row(f"{served['sessions']} overviews of as many communes: p95", {"nation": served["p95_s"]}, "s"))
         found.append(Row(f"{served['sessions']} overviews of as many communes: server CPU per load",
                          {"nation": served["server_cpu_per_load_s"]}, "s"))
     return found

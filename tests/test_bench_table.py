@@ -16,12 +16,12 @@ SCALES = warehouses.SCALES
 
 
 def page_figures(warm: float = 0.05, figure: int = 20_000) -> dict:
-    return {name: {"cold": 0.3, "warm": warm, "cold_cpu": 0.25, "warm_cpu": 0.04, "figure_bytes": figure}
-            for name in pages.PAGES}
+    return {name: {"cold": 0.3, "warm": warm, "cold_cpu": 0.25, "warm_cpu": 0.04, "first": 0.2, "first_cpu": 0.18,
+                   "figure_bytes": figure} for name in pages.PAGES}
 
 
 def map_figures(scale: str, figure: int = 300_000) -> dict:
-    return {name: {"cold": 0.5, "warm": 0.2, "figure_bytes": figure} for name in pages.MAPS
+    return {name: {"cold": 0.5, "warm": 0.2, "cold_cpu": 0.45, "figure_bytes": figure} for name in pages.MAPS
             if scale != "commune" or name not in pages.CITY_MAPS}
 
 
@@ -54,9 +54,11 @@ def test_the_table_has_a_row_for_every_figure_of_done_when():
         assert line(table, f"page {name}: cold ")
         assert line(table, f"page {name}: warm ").endswith("yes")
         assert line(table, f"page {name}: cold, CPU") and line(table, f"page {name}: warm, CPU")
+        assert line(table, f"page {name}: first visit ") and line(table, f"page {name}: first visit, CPU")
     for name in pages.MAPS:
         assert line(table, f"map {name}: figure").endswith("yes")
         assert line(table, f"map {name}: page warm").endswith("yes")
+        assert line(table, f"map {name}: page cold, CPU")
     for label in ("new month", "correction", "undo"):
         assert line(table, f"national import: {label} ").endswith("yes")
         assert "MB" in line(table, f"national import: {label}, peak memory")

@@ -181,3 +181,16 @@ def test_the_analysis_commune_agrees_too(warehouse_path):
     replace_communes(db, tables)
     for period in ("2025-09", "2025-11", "2025-Q3", "2025-Q4"):
         _agrees_with_commune_pages(db, "66", period, date(2025, 12, 20))
+
+
+@pytest.mark.parametrize("period", ["2025-11", "2025-12", "2025-Q4"])
+def test_each_communes_standing_read_alone_is_the_city_tables(db, period):
+    with db.transaction() as cursor:  # a tie too: Chợ Mới's December as Ánh Sáng's
+        cursor.execute("UPDATE report_values SET value = 85 WHERE village_code = 'E1' AND period = '2025-12' "
+                       "AND indicator_code = 'ho_da_huong_dan'")
+    rows = table(db, period)
+    standings = city.standings_in_province(db, PROVINCE, period)
+    assert sorted(standings) == sorted(rows["commune_code"])
+    for code in rows["commune_code"]:
+        assert standings[code] == city.commune_standing(rows, code)
+    assert city.standings_in_province(db, "99", period) == {}

@@ -6,7 +6,7 @@ import pytest
 from cli import main
 from etl import demo
 from tests.signin import open_app
-from ui.filters import default_commune
+from ui.filters import choices_of, default_commune
 
 
 def communes(*rows: tuple) -> pd.DataFrame:
@@ -45,3 +45,17 @@ def test_the_demo_warehouse_offers_the_citys_114_communes_publicly_and_opens_on_
     assert commune.value == demo.COMMUNE_CODE
     assert demo.COMMUNE_NAME in app.title[0].value
     assert "Phường Thành Đông" in commune.options
+
+
+def test_each_province_opens_on_its_own_default_commune():
+    rows = communes(("1", "An Lão", False, "2025-11"), ("2", "Bạch Đằng", False, "2025-12"),
+                    ("3", "Cát Hải", True, "2025-11"), ("4", "Đồ Sơn", False, None), ("5", "Gia Lộc", False, None, 28),
+                    ("6", "Kiến An", False, "2025-11", 30), ("7", "Lê Chân", False, "2025-11", 31))
+    rows["province_name"] = ["Bắc", "Nam", "Bắc", "Đông", "Đông", "Nam", "Nam"]
+    rows["province_rank"] = rows["province_name"].map({"Bắc": 1, "Đông": 2, "Nam": 3})
+    choices = choices_of(rows)
+    assert choices.provinces == ("Bắc", "Đông", "Nam")
+    assert choices.first == {"": "2", "Bắc": "3", "Đông": "5", "Nam": "2"}
+    for province, codes in choices.communes.items():
+        assert choices.first[province] == default_commune(rows[rows["code"].isin(codes)])
+    assert choices_of(rows.iloc[0:0]) is None

@@ -9,7 +9,7 @@ from cli import main
 from etl import demo, demo_city
 from tests import tiny_commune
 from tests.upload_files import MONTHLY_HEADER, csv_text, upload
-from warehouse import accounts, city
+from warehouse import accounts, analysis, city, queries
 from warehouse.database import Warehouse
 from warehouse.write.communes import replace_communes
 
@@ -107,3 +107,40 @@ def test_the_demo_staff_uploading_into_the_demo_keeps_it_a_demo(tmp_path):
                      allow_lower=True, uploaded_by="demo-staff")
     assert outcome.status == "accepted", outcome.errors
     assert accounts.every_commune_is_demo(Warehouse.open(path))
+
+
+@pytest.mark.parametrize("period", ["2025-12", "2025-Q4"])
+def test_several_indicators_read_at_once_are_each_indicators_own_coverage(demo_path, period):
+    db = Warehouse.open(demo_path)
+    indicators = analysis.household_indicators(db)["code"].tolist()
+    communes = city.province_communes(db, demo.PROVINCE_CODE)["code"].tolist()[:20]
+    together = queries.coverage_by_village_of_indicators(db, communes, period, indicators)
+    one_by_one = pd.concat([queries.coverage_by_village_of_communes(db, communes, period, code).assign(
+        indicator_code=code) for code in indicators], ignore_index=True)
+    assert together["indicator_code"].unique().tolist() == indicators
+    pd.testing.assert_frame_equal(together, one_by_one[together.columns])
+
+
+def test_the_citys_indicator_shares_are_each_communes_own_coverage(demo_path):
+    db = Warehouse.open(demo_path)
+    shares = city.indicator_shares_by_commune(db, demo.PROVINCE_CODE, "2025-12")
+    assert shares["commune_code"].nunique() > 1
+    own = shares[shares["commune_code"] == demo.COMMUNE_CODE].set_index("indicator_code")["share"]
+    for indicator in analysis.household_indicators(db)["code"]:
+        villages = queries.coverage_by_village(db, demo.COMMUNE_CODE, "2025-12", indicator)
+        assert own[indicator] == villages["value"].fillna(0).sum() / villages["households"].sum()
+
+
+@pytest.mark.parametrize("period", ["2025-11", "2025-Q4"])
+def test_the_headline_summed_per_commune_is_the_sum_of_its_villages(demo_path, period):
+    db = Warehouse.open(demo_path)
+    communes = city.province_communes(db, demo.PROVINCE_CODE)["code"].tolist()
+    villages = queries.coverage_by_village_of_communes(db, communes, period)
+    expected = villages.assign(value=villages["value"].fillna(0)).groupby("commune_code").agg(
+        villages=("village_code", "size"), households=("households", "sum"), villages_reported=("reported", "sum"),
+        households_guided=("value", "sum"), villages_meeting_target=("meets_target", "sum"))
+    summed = queries.headline_by_commune(db, communes, period).set_index("commune_code")
+    assert summed.index.tolist() == expected.index.tolist()
+    assert (summed["households_guided"] > 0).all()
+    for column in expected.columns:
+        assert summed[column].tolist() == expected[column].astype("int64").tolist(), column

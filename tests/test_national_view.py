@@ -147,3 +147,21 @@ def test_opening_a_province_goes_to_the_city_page_of_its_commune_with_the_newest
     [(page, parameters)] = opened
     assert page == "pages/city.py" and parameters["language"] == "en" and parameters["period"] == "2025-12"
     assert parameters["commune"] in (city_fixture.ANH_SANG, city_fixture.CHO_MOI, city_fixture.BINH_YEN)
+
+
+def test_the_national_view_reads_every_provinces_months_once(provinces_warehouse, monkeypatch):
+    add_account(provinces_warehouse, "admin", "admin")
+    app = sign_in(open_app(provinces_warehouse, monkeypatch, CDS_PUBLIC_VIEW="0"), "admin")
+    sent: list[str] = []
+    read = Warehouse.read
+
+    def recorded(self, sql, parameters=None, *, frames=None):
+        sent.append(sql)
+        return read(self, sql, parameters, frames=frames)
+
+    monkeypatch.setattr(Warehouse, "read", recorded)
+    app.switch_page("pages/national.py").run()
+    assert not app.exception and app.dataframe[0].value["Tỉnh, thành phố"].tolist()[0] == "Tỉnh Thử Nghiệm"
+    assert sum("r.period FROM reports" in sql for sql in sent) == 1
+    assert city.province_months(Warehouse.open(provinces_warehouse), HA_NOI) == []
+    assert city.province_months(Warehouse.open(provinces_warehouse), TEST_PROVINCE) == ["2025-11", "2025-12"]

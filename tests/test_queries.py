@@ -1,5 +1,6 @@
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from tests import tiny_commune
@@ -107,3 +108,13 @@ def test_the_reports_communication_table_lists_villages_in_vietnamese_order(ware
     sums = report_queries.communication_by_village(Warehouse.open(warehouse_path), tiny_commune.CODE, "2025-Q4")
     assert sums["village_name"].tolist() == ["Thôn Dương", "Thôn Đông", "Thôn Tây"]
     assert sums.set_index("village_name").loc["Thôn Tây", "info_sessions"] == 5  # A: 2 in November + 3 in December
+
+
+@pytest.mark.parametrize("today", [date(2026, 1, 10), date(2026, 1, 15), date(2026, 1, 16)])
+def test_every_reports_timeliness_at_once_is_each_reports_own(today):
+    deadline = date(2026, 1, 15)
+    received = pd.Series(pd.to_datetime([None, "2026-01-14", "2026-01-15", "2026-01-15 18:30", "2026-01-16",
+                                         "2025-12-01", None], format="ISO8601"))
+    assert queries.timeliness_of(received, deadline, today) == [
+        queries.timeliness(reported_on, deadline, today) for reported_on in received]
+    assert queries.timeliness_of(received.iloc[0:0], deadline, today) == []

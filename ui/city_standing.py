@@ -3,14 +3,11 @@ and its rank, and the domains page's city median per indicator (the same numbers
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 import i18n
 from ui.cached import cached_call, city, registry
-from ui.context import settings
 from ui.filters import Filters
 from ui.language import language, tr
 from warehouse import city as city_queries
@@ -22,14 +19,15 @@ def _province_name(db: Warehouse, province: str) -> str | None:
     return names.get(province)
 
 
-def standing_in_city(db: Warehouse, commune: str, period: str, deadline_day: int,
-                     today: date) -> tuple[str, city_queries.CommuneStanding] | None:
+def standing_in_city(db: Warehouse, commune: str, period: str) -> tuple[str, city_queries.CommuneStanding] | None:
     """The commune's province name and its standing there, None without a city or a median."""
     province = city.commune_province(db, commune)
     name = None if province is None else _province_name(db, province)
     if name is None:
         return None
-    standing = city.commune_standing(city.commune_table(db, province, period, deadline_day, today), commune)
+    # Every commune's standing, read once per province, period and data version: the first visitor of each of the
+    # province's communes finds it read.
+    standing = city.standings_in_province(db, province, period).get(commune)
     return None if standing is None or standing.median_share is None else (name, standing)
 
 
@@ -37,9 +35,8 @@ def show_city_standing(db: Warehouse, chosen: Filters) -> None:
     """The commune's headline, the city's median and its rank ("xếp thứ 37/114"); nothing without a city."""
     if chosen.period is None:
         return
-    # Worked out once per commune, period and data version for every session: the city's table is a copy per read.
-    found = cached_call(standing_in_city, db, chosen.commune, chosen.period, settings().report_deadline_day,
-                        date.today())
+    # One lookup per run once cached (the standings of the province inside it are shared by its communes).
+    found = cached_call(standing_in_city, db, chosen.commune, chosen.period)
     if found is None:
         return
     name, standing = found

@@ -37,13 +37,17 @@ def period_options(months: list[str]) -> list[str]:
     return options
 
 
-def default_commune(communes: pd.DataFrame) -> str:
-    """The commune to show first: the one with the newest reports; on a tie the demo commune, then the one with the
-    most villages (the demo city's Gia Lộc), then the first listed (`queries.communes` lists them in Vietnamese
-    alphabetical order)."""
-    ranked = communes.assign(reported=communes["latest_report"].notna()).sort_values(
+def _ranked(communes: pd.DataFrame) -> pd.DataFrame:
+    """The communes best first to be shown first: the newest reports; on a tie the demo commune, then the most
+    villages (the demo city's Gia Lộc), then as listed (`queries.communes` lists them in Vietnamese alphabetical
+    order)."""
+    return communes.assign(reported=communes["latest_report"].notna()).sort_values(
         ["reported", "latest_report", "is_demo", "villages"], ascending=False, kind="stable")
-    return ranked["code"].iloc[0]
+
+
+def default_commune(communes: pd.DataFrame) -> str:
+    """The commune to show first (see `_ranked`)."""
+    return _ranked(communes)["code"].iloc[0]
 
 
 @dataclass(frozen=True)
@@ -64,15 +68,22 @@ def _commune_choices(_db: Warehouse, path: str, version: str | None,
     communes = queries.communes(_db)
     if allowed is not None:
         communes = communes[communes["code"].isin(allowed)]
+    return choices_of(communes)
+
+
+def choices_of(communes: pd.DataFrame) -> CommuneChoices | None:
+    """What the sidebar offers of `communes` (rows of `queries.communes`), None when there is none."""
     if communes.empty:
         return None
     provinces = communes.drop_duplicates("province_name").sort_values("province_rank")["province_name"].tolist()
     grouped = {province: rows for province, rows in communes.groupby("province_name", sort=False)}
+    # One stable sort for the whole country: each province's first is its first row in it (35 sorts took 70 ms).
+    ranked = _ranked(communes)
+    first_of_province = ranked.drop_duplicates("province_name").set_index("province_name")["code"]
     return CommuneChoices(
         provinces=tuple(provinces),
         communes={province: tuple(grouped[province]["code"]) for province in provinces},
-        first={"": default_commune(communes)} | {province: default_commune(grouped[province])
-                                                 for province in provinces},
+        first={"": ranked["code"].iloc[0]} | {province: first_of_province[province] for province in provinces},
         names=dict(zip(communes["code"], communes["name"], strict=True)),
         province_of=dict(zip(communes["code"], communes["province_name"], strict=True)),
         demo=frozenset(communes.loc[communes["is_demo"].astype(bool), "code"]),

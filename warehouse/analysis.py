@@ -42,15 +42,11 @@ def indicator_coverage_by_village(
 
     Columns: indicator_code, village_code, village_name, households, value, coverage, reported.
     """
-    parts = [
-        queries.coverage_by_village(db, commune, period, indicator).assign(indicator_code=indicator)
-        for indicator in household_indicators(db, domain)["code"]
-    ]
-    if not parts:
-        return pd.DataFrame(columns=["indicator_code", "village_code", "village_name", "households", "value",
-                                     "coverage", "reported"])
-    frame = pd.concat(parts, ignore_index=True)
-    return frame[["indicator_code", "village_code", "village_name", "households", "value", "coverage", "reported"]]
+    columns = ["indicator_code", "village_code", "village_name", "households", "value", "coverage", "reported"]
+    indicators = household_indicators(db, domain)["code"].tolist()
+    if not indicators:
+        return pd.DataFrame(columns=columns)
+    return queries.coverage_by_village_of_indicators(db, [commune], period, indicators)[columns]
 
 
 def village_members(db: Warehouse, village: str) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from warehouse.codes import (
@@ -150,6 +151,43 @@ def coverage_by_village_of_communes(
     return frame
 
 
+def headline_by_commune(db: Warehouse, communes: list[str], period: str) -> pd.DataFrame:
+    """`coverage_by_village_of_communes` of the headline summed per commune with villages, in DuckDB (a city's
+    villages go to pandas no more): commune_code, villages, households, villages_reported, households_guided,
+    villages_meeting_target."""
+    sql = _PERIOD_VALUES + """
+    SELECT v.commune_code, count(*) AS villages, sum(v.households)::BIGINT AS households,
+           count(*) FILTER (WHERE v.village_code IN (SELECT village_code FROM reported)) AS villages_reported,
+           coalesce(sum(pv.value), 0)::BIGINT AS households_guided,
+           count(*) FILTER (WHERE pv.value / v.households >= i.target_share) AS villages_meeting_target
+    FROM village v
+    CROSS JOIN (SELECT target_share FROM indicators WHERE code = $indicator) i
+    LEFT JOIN period_value pv ON pv.village_code = v.village_code AND pv.indicator_code = $indicator
+    GROUP BY v.commune_code ORDER BY v.commune_code
+    """
+    return db.read(sql, {"communes": list(communes), "months": months_in(period), "indicator": HEADLINE_INDICATOR})
+
+
+def coverage_by_village_of_indicators(
+    db: Warehouse, communes: list[str], period: str, indicators: list[str]
+) -> pd.DataFrame:
+    """`coverage_by_village_of_communes` of several indicators in one query (where a query each cost 15 ms at national
+    scale), with an indicator_code column first; in the order of `indicators`, then as that function's."""
+    sql = _PERIOD_VALUES + """
+    SELECT i.code AS indicator_code, v.commune_code, v.village_code, v.village_name, v.households, pv.value,
+           pv.value / v.households AS coverage,
+           coalesce(pv.value / v.households >= i.target_share, false) AS meets_target,
+           v.village_code IN (SELECT village_code FROM reported) AS reported
+    FROM village v
+    CROSS JOIN (SELECT code, target_share FROM indicators WHERE code IN (SELECT unnest($indicators))) i
+    LEFT JOIN period_value pv ON pv.village_code = v.village_code AND pv.indicator_code = i.code
+    ORDER BY list_position($indicators, i.code), v.commune_code, coverage DESC NULLS LAST, v.village_name COLLATE vi
+    """
+    frame = db.read(sql, {"communes": list(communes), "months": months_in(period), "indicators": list(indicators)})
+    frame["value"] = frame["value"].astype("Int64")
+    return frame
+
+
 def domain_coverage_by_village(db: Warehouse, commune: str, period: str) -> pd.DataFrame:
     """Each reporting village's coverage per digital domain: the mean of the domain's indicators' coverage."""
     sql = _PERIOD_VALUES + """
@@ -236,8 +274,16 @@ def report_timeliness_of_communes(
     """
     frame = db.read(sql, {"communes": list(communes), "month": last_month(quarter)})
     frame["deadline"] = deadline
-    frame["status"] = [timeliness(reported_on, deadline, today) for reported_on in frame["reported_on"]]
+    frame["status"] = timeliness_of(frame["reported_on"], deadline, today)
     return frame
+
+
+def timeliness_of(reported_on: pd.Series, deadline: date, today: date) -> list[str]:
+    """`timeliness` of every report of a column at once (a loop over a country's 93,000 villages took 0.3 s)."""
+    received = reported_on.notna().to_numpy()
+    by_deadline = (pd.to_datetime(reported_on).dt.normalize() <= pd.Timestamp(deadline)).to_numpy()
+    return np.select([received & by_deadline, received], [ON_TIME, LATE],
+                     NOT_DUE if today <= deadline else MISSING).tolist()
 
 
 def timeliness(reported_on: object, deadline: date, today: date) -> str:
@@ -252,27 +298,20 @@ def commune_summary(
 ) -> CommuneSummary:
     """The overview's headline numbers for one commune and period."""
     coverage = coverage_by_village(db, commune, period)
-    registry = db.read(
-        """
-        SELECT (SELECT count(*) FROM teams t JOIN villages v ON v.code = t.village_code
-                WHERE v.commune_code = $commune) AS teams,
-               (SELECT count(*) FROM members m JOIN teams t ON t.code = m.team_code
-                JOIN villages v ON v.code = t.village_code WHERE v.commune_code = $commune) AS members,
-               (SELECT target_share FROM indicators WHERE code = $headline) AS target_share
-        """,
-        {"commune": commune, "headline": HEADLINE_INDICATOR},
-    ).iloc[0]
+    # The same reads as the overview's alerts (team_sizes) and headline (the catalogue): a cache sends them once.
+    teams = team_sizes(db, commune)
+    target_share = indicator_catalogue(db).set_index("code").loc[HEADLINE_INDICATOR, "target_share"]
     quarter = quarter_of(period) if is_month(period) else period
     quarterly_reports = report_timeliness(db, commune, quarter, deadline_day, today)
     return CommuneSummary(
         villages=len(coverage),
         households=int(coverage["households"].sum()),
-        teams=int(registry["teams"]),
-        members=int(registry["members"]),
+        teams=int(teams["team_code"].notna().sum()),
+        members=int(teams["members"].sum()),
         villages_reported=int(coverage["reported"].sum()),
         households_guided=int(coverage["value"].sum()),
         villages_meeting_target=int(coverage["meets_target"].sum()),
-        target_share=float(registry["target_share"]),
+        target_share=float(target_share),
         quarter=quarter,
         reports_on_time=int((quarterly_reports["status"] == ON_TIME).sum()),
         reports_due=int(quarterly_reports["status"].isin([ON_TIME, LATE, MISSING]).sum()),
