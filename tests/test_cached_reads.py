@@ -36,6 +36,19 @@ def count_queries(monkeypatch) -> list[int]:
     return opened
 
 
+def record_reads(monkeypatch) -> list[tuple[str, str]]:
+    """A list of every `Warehouse.read` from now on: its statement and its parameters."""
+    sent: list[tuple[str, str]] = []
+    read = Warehouse.read
+
+    def recorded(self, sql, parameters=None, *, frames=None):
+        sent.append((sql, repr(parameters)))
+        return read(self, sql, parameters, frames=frames)
+
+    monkeypatch.setattr(Warehouse, "read", recorded)
+    return sent
+
+
 def test_a_rerun_with_the_same_filters_runs_only_the_data_version_read(tiny_warehouse, monkeypatch):
     app = open_dashboard(tiny_warehouse, monkeypatch, period="2025-12")
     queries = count_queries(monkeypatch)
@@ -47,14 +60,7 @@ def test_a_rerun_with_the_same_filters_runs_only_the_data_version_read(tiny_ware
 
 
 def test_a_first_visit_runs_each_statement_once_however_many_query_functions_send_it(tiny_warehouse, monkeypatch):
-    sent: list[tuple[str, str]] = []
-    read = Warehouse.read
-
-    def recorded(self, sql, parameters=None, *, frames=None):
-        sent.append((sql, repr(parameters)))
-        return read(self, sql, parameters, frames=frames)
-
-    monkeypatch.setattr(Warehouse, "read", recorded)
+    sent = record_reads(monkeypatch)
     app = open_dashboard(tiny_warehouse, monkeypatch, period="2025-12")
     assert metrics(app)[GUIDED] == "24,3%"
     assert len(sent) > 5

@@ -10,6 +10,7 @@ from docx import Document
 
 from tests import city_fixture, signin, tiny_commune
 from tests.signin import add_account, may_open, open_app, sign_in
+from tests.test_cached_reads import record_reads
 from tests.test_province_scope import commune_tables
 from ui import national
 from ui.national import province_map_figure
@@ -152,16 +153,9 @@ def test_opening_a_province_goes_to_the_city_page_of_its_commune_with_the_newest
 def test_the_national_view_reads_every_provinces_months_once(provinces_warehouse, monkeypatch):
     add_account(provinces_warehouse, "admin", "admin")
     app = sign_in(open_app(provinces_warehouse, monkeypatch, CDS_PUBLIC_VIEW="0"), "admin")
-    sent: list[str] = []
-    read = Warehouse.read
-
-    def recorded(self, sql, parameters=None, *, frames=None):
-        sent.append(sql)
-        return read(self, sql, parameters, frames=frames)
-
-    monkeypatch.setattr(Warehouse, "read", recorded)
+    sent = record_reads(monkeypatch)
     app.switch_page("pages/national.py").run()
     assert not app.exception and app.dataframe[0].value["Tỉnh, thành phố"].tolist()[0] == "Tỉnh Thử Nghiệm"
-    assert sum("r.period FROM reports" in sql for sql in sent) == 1
+    assert sum("r.period FROM reports" in sql for sql, _ in sent) == 1
     assert city.province_months(Warehouse.open(provinces_warehouse), HA_NOI) == []
     assert city.province_months(Warehouse.open(provinces_warehouse), TEST_PROVINCE) == ["2025-11", "2025-12"]
